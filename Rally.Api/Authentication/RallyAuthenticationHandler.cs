@@ -1,0 +1,96 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using Rally.Api.Problems;
+using Rally.Grains.Participants;
+using Rally.Grains.Partners;
+
+namespace Rally.Api.Authentication;
+
+/// <summary>
+/// Authenticates bearer tokens against the grain that owns them, on every request, so a revoked token
+/// (a participant who left) stops working at once, whichever front it reaches.
+/// </summary>
+public sealed class RallyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    IGrainFactory grains,
+    IOptions<OperatorOptions> operatorOptions,
+    IProblemDetailsService problems) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    private readonly byte[] _operatorKeyHash = Credentials.Hash(operatorOptions.Value.OperatorKey);
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var token = ReadToken();
+        if (token is null)
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var hash = Credentials.Hash(token);
+        if (Credentials.TryReadId(token, Credentials.ParticipantPrefix, out var participantId))
+        {
+            return await grains.GetGrain<IParticipantGrain>(participantId.Value).AuthenticateAsync(hash)
+                ? Success(RallyAuth.ParticipantRole, participantId.Value, partnerId: null)
+                : AuthenticateResult.Fail("Unknown or revoked participant token.");
+        }
+        if (Credentials.TryReadId(token, Credentials.ResearcherPrefix, out var researcherId))
+        {
+            return await grains.GetGrain<IResearcherGrain>(researcherId.Value).AuthenticateAsync(hash) is { } researcher
+                ? Success(RallyAuth.ResearcherRole, researcher.ResearcherId, researcher.PartnerId)
+                : AuthenticateResult.Fail("Unknown researcher key.");
+        }
+        return CryptographicOperations.FixedTimeEquals(hash, _operatorKeyHash)
+            ? Success(RallyAuth.OperatorRole, subject: null, partnerId: null)
+            : AuthenticateResult.Fail("Unknown credential.");
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.Append(HeaderNames.WWWAuthenticate, "Bearer");
+        await WriteProblemAsync(ProblemTypes.Unauthorized,
+            ReadToken() is null ? "This route needs a bearer token." : "The bearer token is unknown or no longer valid.");
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        await WriteProblemAsync(ProblemTypes.Forbidden, "Your credential does not allow this.");
+    }
+
+    private string? ReadToken()
+    {
+        string? header = Request.Headers.Authorization;
+        return header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > 7
+            ? header[7..].Trim()
+            : null;
+    }
+
+    private static AuthenticateResult Success(string role, Guid? subject, Guid? partnerId)
+    {
+        var claims = new List<Claim> { new(ClaimTypes.Role, role) };
+        if (subject is not null)
+        {
+            claims.Add(new Claim(RallyAuth.SubjectClaim, subject.Value.ToString()));
+        }
+        if (partnerId is not null)
+        {
+            claims.Add(new Claim(RallyAuth.PartnerClaim, partnerId.Value.ToString()));
+        }
+        var identity = new ClaimsIdentity(claims, RallyAuth.Scheme, RallyAuth.SubjectClaim, ClaimTypes.Role);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), RallyAuth.Scheme));
+    }
+
+    private ValueTask WriteProblemAsync(ProblemType type, string detail) =>
+        problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails = type.Create(detail),
+        });
+}

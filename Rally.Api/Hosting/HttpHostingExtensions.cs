@@ -1,0 +1,40 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
+
+namespace Rally.Api.Hosting;
+
+public static class HttpHostingExtensions
+{
+    /// <summary>Strict JSON, request limits, validation and the OpenAPI document.</summary>
+    public static WebApplicationBuilder AddRallyHttp(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ApiOptions>()
+            .Bind(builder.Configuration.GetSection(ApiOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>>(services =>
+            new ConfigureOptions<KestrelServerOptions>(kestrel =>
+                kestrel.Limits.MaxRequestBodySize = services.GetRequiredService<IOptions<ApiOptions>>().Value.MaxRequestBodyBytes));
+
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            // Unknown fields, nulls where a value is required and missing required fields are refused,
+            // not silently ignored: a typo in a consent or a profile must not pass unnoticed.
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            o.SerializerOptions.RespectNullableAnnotations = true;
+            o.SerializerOptions.RespectRequiredConstructorParameters = true;
+        });
+        builder.Services.AddValidation();
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication MapRallyApiReference(this WebApplication app)
+    {
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        return app;
+    }
+}

@@ -1,0 +1,70 @@
+using System.ComponentModel.DataAnnotations;
+using Rally.Grains.Participants;
+using Rally.Grains.Participants.Demographics;
+using Rally.Grains.Studies;
+
+namespace Rally.Api.Participants;
+
+/// <summary>Joining Rally: the platform consent given and the eligibility attested (both must be true).</summary>
+public sealed record JoinRequest(
+    [property: StringLength(32, MinimumLength = 1)] string PlatformConsentVersion,
+    bool ResidesInUnitedStates,
+    bool AgeAtLeast19);
+
+/// <summary>The new participant and its bearer token, shown this once.</summary>
+public sealed record JoinResponse(Guid ParticipantId, string Token);
+
+public sealed record EnrollmentResponse(string StudyId, string ConsentVersion, bool ShareDemographics, DateTimeOffset EnrolledAt, bool NeedsReconsent)
+{
+    public static EnrollmentResponse From(EnrollmentView view) =>
+        new(view.StudyId, view.ConsentVersion, view.ShareDemographics, view.EnrolledAt, view.NeedsReconsent);
+}
+
+public sealed record MeResponse(
+    Guid ParticipantId,
+    ParticipantStatus Status,
+    DateTimeOffset JoinedAt,
+    string PlatformConsentVersion,
+    bool HasProfile,
+    EnrollmentResponse[] Enrollments)
+{
+    public static MeResponse From(ParticipantView view) =>
+        new(view.ParticipantId, view.Status, view.JoinedAt, view.PlatformConsentVersion, view.HasProfile,
+            [.. view.Enrollments.Select(EnrollmentResponse.From)]);
+}
+
+/// <summary>The census-like survey; every answer is optional and limited to the published values.</summary>
+public sealed record ProfileBody(
+    AgeRange? AgeRange = null,
+    Gender? Gender = null,
+    bool? HispanicLatinxSpanishOrigin = null,
+    [property: MaxLength(15)] Race[]? Races = null,
+    SchoolLevel? SchoolLevel = null,
+    IncomeRange? HouseholdIncomeRange = null,
+    [property: RegularExpression(@"^[0-9]{5}$", ErrorMessage = "zipCode must be 5 digits.")] string? ZipCode = null)
+{
+    public DemographicProfile ToProfile() =>
+        new(AgeRange, Gender, HispanicLatinxSpanishOrigin, Races?.Distinct().Order().ToArray(), SchoolLevel, HouseholdIncomeRange, ZipCode);
+
+    public static ProfileBody From(DemographicProfile p) =>
+        new(p.AgeRange, p.Gender, p.HispanicLatinxSpanishOrigin, p.Races, p.SchoolLevel, p.HouseholdIncomeRange, p.ZipCode);
+}
+
+/// <summary>Consenting to a study.</summary>
+public sealed record EnrollRequest(
+    [property: StringLength(64, MinimumLength = 1)] string StudyId,
+    [property: StringLength(32, MinimumLength = 1)] string ConsentVersion,
+    bool ShareDemographics = false,
+    bool PrivateBrowsingAcknowledged = false);
+
+public sealed record LeaveStudyResponse(string StudyId, DataDeletion DataDeletion, Guid DeletionId)
+{
+    public static LeaveStudyResponse From(DeletionReceipt receipt) => new(receipt.StudyId, receipt.DataDeletion, receipt.DeletionId);
+}
+
+public sealed record LeaveRallyResponse(ParticipantStatus Status, DateTimeOffset LeftAt, bool ProfileDeleted, LeaveStudyResponse[] Studies);
+
+public sealed record DeletionResponse(Guid DeletionId, string StudyId, DataDeletion DataDeletion, DeletionStatus Status, DateTimeOffset RequestedAt, DateTimeOffset? CompletedAt)
+{
+    public static DeletionResponse From(DeletionView v) => new(v.DeletionId, v.StudyId, v.DataDeletion, v.Status, v.RequestedAt, v.CompletedAt);
+}

@@ -1,0 +1,128 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+using Rally.Grains.Studies;
+using DataType = Rally.Grains.Studies.DataType;
+
+namespace Rally.Api.Studies;
+
+/// <summary>One event type a study declares; checked by <see cref="StudyRules.ValidateDataTypes"/>.</summary>
+public sealed record DataTypeBody(string Type, string Description)
+{
+    public DataType ToDataType() => new(Type, Description);
+
+    public static DataTypeBody From(DataType d) => new(d.Type, d.Description);
+}
+
+/// <summary>The study's public key as a JWK (EC P-256). <c>kid</c>, when given, must be the RFC 7638 thumbprint.</summary>
+public sealed record JwkBody(
+    [property: StringLength(8)] string Kty,
+    [property: StringLength(16)] string Crv,
+    [property: StringLength(64)] string X,
+    [property: StringLength(64)] string Y,
+    [property: StringLength(64)] string? Kid = null,
+    // Accepted only to refuse it with a clear message: Rally never holds a study's private key.
+    [property: JsonPropertyName("d")] string? D = null) : IValidatableObject
+{
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (StudyKeys.Validate(this) is { } error)
+        {
+            yield return new ValidationResult(error, [nameof(Kid)]);
+        }
+    }
+
+    public StudyKey ToStudyKey() => new(Kty, Crv, X, Y, StudyKeys.Thumbprint(this));
+
+    public static JwkBody From(StudyKey k) => new(k.Kty, k.Crv, k.X, k.Y, k.Kid);
+}
+
+public sealed record AddOnBody(
+    [property: StringLength(200, MinimumLength = 1)] string Id,
+    Uri DownloadUrl) : IValidatableObject
+{
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!DownloadUrl.IsAbsoluteUri || DownloadUrl.Scheme != Uri.UriSchemeHttps)
+        {
+            yield return new ValidationResult("addOn.downloadUrl must be an absolute https URL.", [nameof(DownloadUrl)]);
+        }
+    }
+}
+
+/// <summary>A study card to draft. Operators name the partner; a researcher drafts for its own.</summary>
+public sealed record DraftStudyRequest(
+    [property: StringLength(200, MinimumLength = 1)] string Name,
+    [property: StringLength(10000, MinimumLength = 1)] string Description,
+    [property: MinLength(1), MaxLength(100)] DataTypeBody[] DataCollected,
+    [property: StringLength(5000, MinimumLength = 1)] string WhoHasAccess,
+    [property: StringLength(5000, MinimumLength = 1)] string HowDataIsUsed,
+    [property: Required, RegularExpression(StudyRules.ConsentVersionPattern)] string ConsentVersion,
+    JwkBody EncryptionKey,
+    AddOnBody AddOn,
+    bool CollectsInPrivateBrowsing = false,
+    [property: StringLength(5000)] string? PrivateBrowsingWarning = null,
+    [property: RegularExpression(StudyRules.StudyIdPattern, ErrorMessage = "studyId must be 3 to 64 lower-case letters, digits or '-', starting with a letter or digit.")] string? StudyId = null,
+    Guid? PartnerId = null) : IValidatableObject
+{
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (CollectsInPrivateBrowsing && string.IsNullOrWhiteSpace(PrivateBrowsingWarning))
+        {
+            yield return new ValidationResult("A study that collects in private browsing windows must give a privateBrowsingWarning.", [nameof(PrivateBrowsingWarning)]);
+        }
+        foreach (var error in StudyRules.ValidateDataTypes(DataCollected))
+        {
+            yield return error;
+        }
+    }
+}
+
+public sealed record DraftStudyResponse(string StudyId, StudyLifecycle State);
+
+/// <summary>A new consent version, with the data it covers when that changes too.</summary>
+public sealed record ConsentRequest(
+    [property: Required, RegularExpression(StudyRules.ConsentVersionPattern)] string ConsentVersion,
+    [property: MinLength(1), MaxLength(100)] DataTypeBody[]? DataCollected = null) : IValidatableObject
+{
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var error in StudyRules.ValidateDataTypes(DataCollected ?? []))
+        {
+            yield return error;
+        }
+    }
+}
+
+public sealed record AnnounceEndRequest(DateTimeOffset EndsAt);
+
+/// <summary>A study's card and where it stands: the details page participants read before consenting.</summary>
+public sealed record StudyResponse(
+    string StudyId,
+    string Name,
+    string Partner,
+    Guid PartnerId,
+    string Description,
+    DataTypeBody[] DataCollected,
+    string WhoHasAccess,
+    string HowDataIsUsed,
+    bool CollectsInPrivateBrowsing,
+    string? PrivateBrowsingWarning,
+    string ConsentVersion,
+    JwkBody EncryptionKey,
+    AddOnBody AddOn,
+    StudyLifecycle State,
+    DateTimeOffset? EndsAt,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? LaunchedAt,
+    DateTimeOffset? EndedAt,
+    DateTimeOffset? AnalysisCompletedAt)
+{
+    public static StudyResponse From(StudyView s)
+    {
+        var c = s.Card;
+        return new(s.StudyId, c.Name, c.Partner, c.PartnerId, c.Description, [.. c.DataCollected.Select(DataTypeBody.From)],
+            c.WhoHasAccess, c.HowDataIsUsed, c.CollectsInPrivateBrowsing, c.PrivateBrowsingWarning, c.ConsentVersion,
+            JwkBody.From(c.EncryptionKey), new AddOnBody(c.AddOn.Id, c.AddOn.DownloadUrl), s.State, s.EndsAt, s.CreatedAt,
+            s.LaunchedAt, s.EndedAt, s.AnalysisCompletedAt);
+    }
+}

@@ -1,0 +1,63 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Rally.Api.Studies;
+
+/// <summary>Checks a study's public key (EC P-256 JWK) and computes its RFC 7638 thumbprint.</summary>
+public static class StudyKeys
+{
+    /// <summary>Null when the key is a valid P-256 public point; otherwise what is wrong with it.</summary>
+    public static string? Validate(JwkBody key)
+    {
+        if (key.D is not null)
+        {
+            return "encryptionKey must be the study's public key only: never send its private part ('d').";
+        }
+        if (key.Kty != "EC" || key.Crv != "P-256")
+        {
+            return "encryptionKey must be an EC key on curve P-256 (kty 'EC', crv 'P-256').";
+        }
+        if (Decode(key.X) is not { Length: 32 } x || Decode(key.Y) is not { Length: 32 } y)
+        {
+            return "encryptionKey x and y must each be 32 bytes, base64url-encoded without padding.";
+        }
+        try
+        {
+            using var ecdh = ECDiffieHellman.Create();
+            ecdh.ImportParameters(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, Q = new ECPoint { X = x, Y = y } });
+        }
+        catch (CryptographicException)
+        {
+            return "encryptionKey is not a point on curve P-256.";
+        }
+        if (key.Kid is not null && key.Kid != Thumbprint(key))
+        {
+            return "encryptionKey kid must be the key's RFC 7638 SHA-256 thumbprint (base64url).";
+        }
+        return null;
+    }
+
+    /// <summary>RFC 7638: SHA-256 over the required members in lexicographic order, no whitespace.</summary>
+    public static string Thumbprint(JwkBody key) =>
+        Base64Url(SHA256.HashData(Encoding.UTF8.GetBytes($$"""{"crv":"{{key.Crv}}","kty":"{{key.Kty}}","x":"{{key.X}}","y":"{{key.Y}}"}""")));
+
+    private static byte[]? Decode(string value)
+    {
+        if (value.Contains('=', StringComparison.Ordinal) || value.Contains('+', StringComparison.Ordinal) || value.Contains('/', StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var base64 = value.Replace('-', '+').Replace('_', '/');
+        base64 = base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '=');
+        try
+        {
+            return Convert.FromBase64String(base64);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

@@ -1,0 +1,9 @@
+namespace Rally.Grains.Partners;
+
+/// <summary>A research partner.</summary>
+[GenerateSerializer, Immutable, Alias("rally.partner-view")]
+public sealed record PartnerView(
+    [property: Id(0)] Guid PartnerId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] DateTimeOffset CreatedAt,
+    [property: Id(3)] Guid[] Researchers);

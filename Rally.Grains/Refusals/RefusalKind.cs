@@ -1,0 +1,17 @@
+namespace Rally.Grains.Refusals;
+
+/// <summary>Why a request was refused. Each kind maps to one stable problem type at the HTTP edge.</summary>
+[GenerateSerializer, Alias("rally.refusal-kind")]
+public enum RefusalKind
+{
+    InvalidRequest = 0,
+    NotEligible = 1,
+    ConsentVersionMismatch = 2,
+    PrivateBrowsingNotAcknowledged = 3,
+    StudyNotEnrolling = 4,
+    NotFound = 5,
+    NotEnrolled = 6,
+    InvalidTransition = 7,
+    AlreadyExists = 8,
+    ParticipantLeft = 9,
+}

@@ -1,0 +1,42 @@
+using Orleans.Concurrency;
+
+namespace Rally.Grains.Studies;
+
+/// <summary>One study, keyed by its study id: card, lifecycle, enrollments and deletion ledger.</summary>
+[Alias("rally.study-grain")]
+public interface IStudyGrain : IGrainWithStringKey
+{
+    /// <summary>Drafts the study; refused when the id is taken.</summary>
+    [Alias("draft")]
+    Task<StudyView> DraftAsync(StudyCard card);
+
+    /// <summary>The study, or null when none was drafted under this id.</summary>
+    [Alias("get"), ReadOnly]
+    Task<StudyView?> GetAsync();
+
+    [Alias("publish-consent")]
+    Task<StudyView> PublishConsentAsync(ConsentUpdate update);
+
+    [Alias("launch")]
+    Task<StudyView> LaunchAsync();
+
+    [Alias("announce-end")]
+    Task<StudyView> AnnounceEndAsync(DateTimeOffset endsAt);
+
+    [Alias("end")]
+    Task<StudyView> EndAsync();
+
+    [Alias("complete-analysis")]
+    Task<StudyView> CompleteAnalysisAsync();
+
+    /// <summary>Records a participant's consent to the current version; refused unless the study is enrolling.</summary>
+    [Alias("enroll")]
+    Task EnrollAsync(Guid participantId, string consentVersion, bool privateBrowsingAcknowledged);
+
+    /// <summary>Stops collection for the participant and records the deletion request; idempotent by <paramref name="deletionId"/>.</summary>
+    [Alias("leave")]
+    Task<DeletionReceipt> LeaveAsync(Guid participantId, Guid deletionId);
+
+    [Alias("get-deletion"), ReadOnly]
+    Task<DeletionView?> GetDeletionAsync(Guid deletionId);
+}

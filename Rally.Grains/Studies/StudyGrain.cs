@@ -1,0 +1,174 @@
+using Rally.Grains.Refusals;
+using Rally.Grains.Storage;
+
+namespace Rally.Grains.Studies;
+
+[GrainType("study")]
+internal sealed class StudyGrain(
+    [PersistentState("study", StorageNames.Rally)] IPersistentState<StudyState> store,
+    TimeProvider clock) : Grain, IStudyGrain
+{
+    private StudyState State => store.State;
+
+    private string StudyId => this.GetPrimaryKeyString();
+
+    public async Task<StudyView> DraftAsync(StudyCard card)
+    {
+        if (State.Lifecycle != StudyLifecycle.None)
+        {
+            throw new RefusedException(RefusalKind.AlreadyExists, $"A study with id '{StudyId}' already exists.");
+        }
+        var now = clock.GetUtcNow();
+        State.Lifecycle = StudyLifecycle.Draft;
+        State.Card = card;
+        State.CreatedAt = now;
+        State.ConsentHistory = [new ConsentRecord(card.ConsentVersion, now)];
+        await store.WriteStateAsync();
+        return ToView();
+    }
+
+    public Task<StudyView?> GetAsync() =>
+        Task.FromResult(State.Lifecycle == StudyLifecycle.None ? null : ToView());
+
+    public async Task<StudyView> PublishConsentAsync(ConsentUpdate update)
+    {
+        var card = EnsureExists();
+        if (State.Lifecycle is not (StudyLifecycle.Draft or StudyLifecycle.Enrolling))
+        {
+            throw new RefusedException(RefusalKind.InvalidTransition, $"Study '{StudyId}' is {Describe(State.Lifecycle)}; its consent can no longer change.");
+        }
+        if (State.ConsentHistory.Any(c => c.Version == update.ConsentVersion))
+        {
+            throw new RefusedException(RefusalKind.AlreadyExists, $"Consent version '{update.ConsentVersion}' was already published for study '{StudyId}'.");
+        }
+        State.Card = card with
+        {
+            ConsentVersion = update.ConsentVersion,
+            DataCollected = update.DataCollected ?? card.DataCollected,
+        };
+        State.ConsentHistory.Add(new ConsentRecord(update.ConsentVersion, clock.GetUtcNow()));
+        return await SaveAndPublishAsync();
+    }
+
+    public Task<StudyView> LaunchAsync() => MoveAsync(StudyLifecycle.Draft, StudyLifecycle.Enrolling, now => State.LaunchedAt = now);
+
+    public async Task<StudyView> AnnounceEndAsync(DateTimeOffset endsAt)
+    {
+        EnsureExists();
+        if (State.Lifecycle != StudyLifecycle.Enrolling)
+        {
+            throw new RefusedException(RefusalKind.InvalidTransition, $"Only an enrolling study can announce its end; study '{StudyId}' is {Describe(State.Lifecycle)}.");
+        }
+        if (endsAt <= clock.GetUtcNow())
+        {
+            throw new RefusedException(RefusalKind.InvalidRequest, "endsAt must be in the future.");
+        }
+        State.EndsAt = endsAt;
+        return await SaveAndPublishAsync();
+    }
+
+    public Task<StudyView> EndAsync() => MoveAsync(StudyLifecycle.Enrolling, StudyLifecycle.Ended, now =>
+    {
+        State.EndedAt = now;
+        // Requests of participants who left while the study was open keep their course; the data of
+        // everyone else is locked until the analysis completes.
+    });
+
+    public Task<StudyView> CompleteAnalysisAsync() => MoveAsync(StudyLifecycle.Ended, StudyLifecycle.AnalysisComplete, now =>
+    {
+        State.AnalysisCompletedAt = now;
+        foreach (var (id, entry) in State.Ledger.Where(e => e.Value.Status == DeletionStatus.Locked).ToArray())
+        {
+            State.Ledger[id] = entry with { Status = DeletionStatus.Completed, CompletedAt = now };
+        }
+    });
+
+    public async Task EnrollAsync(Guid participantId, string consentVersion, bool privateBrowsingAcknowledged)
+    {
+        var card = State.Lifecycle is StudyLifecycle.None or StudyLifecycle.Draft
+            ? throw new RefusedException(RefusalKind.NotFound, $"No study '{StudyId}' is open to participants.")
+            : State.Card!;
+        if (State.Lifecycle != StudyLifecycle.Enrolling)
+        {
+            throw new RefusedException(RefusalKind.StudyNotEnrolling, $"Study '{StudyId}' is {Describe(State.Lifecycle)} and no longer enrolling.");
+        }
+        if (consentVersion != card.ConsentVersion)
+        {
+            throw new RefusedException(RefusalKind.ConsentVersionMismatch,
+                $"The current consent of study '{StudyId}' is version '{card.ConsentVersion}'; consent to it to enroll.");
+        }
+        if (card.CollectsInPrivateBrowsing && !privateBrowsingAcknowledged)
+        {
+            throw new RefusedException(RefusalKind.PrivateBrowsingNotAcknowledged,
+                $"Study '{StudyId}' collects data in private browsing windows; acknowledge its warning (privateBrowsingAcknowledged) to enroll.");
+        }
+        if (State.Enrolled.GetValueOrDefault(participantId) != consentVersion)
+        {
+            State.Enrolled[participantId] = consentVersion;
+            await store.WriteStateAsync();
+        }
+    }
+
+    public async Task<DeletionReceipt> LeaveAsync(Guid participantId, Guid deletionId)
+    {
+        if (!State.Ledger.TryGetValue(deletionId, out var entry))
+        {
+            var now = clock.GetUtcNow();
+            entry = State.Lifecycle switch
+            {
+                StudyLifecycle.Ended => new LedgerEntry(participantId, DataDeletion.Locked, DeletionStatus.Locked, now, null),
+                // Raw data of a study whose analysis completed is already gone.
+                StudyLifecycle.AnalysisComplete => new LedgerEntry(participantId, DataDeletion.Deleted, DeletionStatus.Completed, now, now),
+                _ => new LedgerEntry(participantId, DataDeletion.Deleted, DeletionStatus.Pending, now, null),
+            };
+            State.Ledger[deletionId] = entry;
+            State.Enrolled.Remove(participantId);
+            await store.WriteStateAsync();
+        }
+        return new DeletionReceipt(StudyId, deletionId, entry.DataDeletion);
+    }
+
+    public Task<DeletionView?> GetDeletionAsync(Guid deletionId) =>
+        Task.FromResult(State.Ledger.TryGetValue(deletionId, out var e)
+            ? new DeletionView(deletionId, StudyId, e.DataDeletion, e.Status, e.RequestedAt, e.CompletedAt)
+            : null);
+
+    private async Task<StudyView> MoveAsync(StudyLifecycle from, StudyLifecycle to, Action<DateTimeOffset> apply)
+    {
+        EnsureExists();
+        if (State.Lifecycle != from)
+        {
+            throw new RefusedException(RefusalKind.InvalidTransition,
+                $"Study '{StudyId}' is {Describe(State.Lifecycle)}; only a study that is {Describe(from)} can become {Describe(to)}.");
+        }
+        State.Lifecycle = to;
+        apply(clock.GetUtcNow());
+        return await SaveAndPublishAsync();
+    }
+
+    private async Task<StudyView> SaveAndPublishAsync()
+    {
+        await store.WriteStateAsync();
+        var view = ToView();
+        await GrainFactory.GetGrain<IStudyCatalogGrain>(IStudyCatalogGrain.Key).PublishAsync(view);
+        return view;
+    }
+
+    private StudyCard EnsureExists() =>
+        State.Lifecycle == StudyLifecycle.None
+            ? throw new RefusedException(RefusalKind.NotFound, $"No study '{StudyId}'.")
+            : State.Card!;
+
+    private StudyView ToView() => new(
+        StudyId, State.Card!, State.Lifecycle, State.CreatedAt, State.LaunchedAt, State.EndsAt,
+        State.EndedAt, State.AnalysisCompletedAt, State.Enrolled.Count);
+
+    private static string Describe(StudyLifecycle lifecycle) => lifecycle switch
+    {
+        StudyLifecycle.Draft => "a draft",
+        StudyLifecycle.Enrolling => "enrolling",
+        StudyLifecycle.Ended => "ended",
+        StudyLifecycle.AnalysisComplete => "analysis-complete",
+        _ => "not drafted",
+    };
+}

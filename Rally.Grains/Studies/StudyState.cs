@@ -1,0 +1,43 @@
+namespace Rally.Grains.Studies;
+
+/// <summary>
+/// The stored study (state name <c>study</c>). Fields are only ever added, each with a default,
+/// so older records read as before.
+/// </summary>
+[GenerateSerializer, Alias("rally.study-state")]
+public sealed class StudyState
+{
+    [Id(0)] public StudyLifecycle Lifecycle { get; set; }
+    [Id(1)] public StudyCard? Card { get; set; }
+    [Id(2)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(3)] public DateTimeOffset? LaunchedAt { get; set; }
+    [Id(4)] public DateTimeOffset? EndsAt { get; set; }
+    [Id(5)] public DateTimeOffset? EndedAt { get; set; }
+    [Id(6)] public DateTimeOffset? AnalysisCompletedAt { get; set; }
+
+    /// <summary>Every consent version published, oldest first.</summary>
+    [Id(7)] public List<ConsentRecord> ConsentHistory { get; set; } = [];
+
+    /// <summary>Enrolled participants and the consent version each gave.</summary>
+    [Id(8)] public Dictionary<Guid, string> Enrolled { get; set; } = [];
+
+    /// <summary>The deletion ledger: every request to delete a participant's data from this study.</summary>
+    [Id(9)] public Dictionary<Guid, LedgerEntry> Ledger { get; set; } = [];
+}
+
+[GenerateSerializer, Alias("rally.consent-record")]
+public sealed record ConsentRecord(
+    [property: Id(0)] string Version,
+    [property: Id(1)] DateTimeOffset PublishedAt);
+
+/// <summary>
+/// One deletion request. The participant id is what the study's store needs to find the data;
+/// the operator's view of the ledger leaves it out.
+/// </summary>
+[GenerateSerializer, Alias("rally.ledger-entry")]
+public sealed record LedgerEntry(
+    [property: Id(0)] Guid ParticipantId,
+    [property: Id(1)] DataDeletion DataDeletion,
+    [property: Id(2)] DeletionStatus Status,
+    [property: Id(3)] DateTimeOffset RequestedAt,
+    [property: Id(4)] DateTimeOffset? CompletedAt);

@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Rally.Silo.Hosting;
+
+/// <summary>How this silo joins the cluster, bound from <c>Rally:Cluster</c>. Every silo and API front of one deployment must agree.</summary>
+public sealed class RallyClusterOptions
+{
+    public const string Section = "Rally:Cluster";
+
+    /// <summary>The Orleans cluster id (one per deployment). Default <c>rally</c>.</summary>
+    [Required]
+    public string ClusterId { get; set; } = "rally";
+
+    /// <summary>The Orleans service id, stable across deployments (it keys stored state). Default <c>rally</c>.</summary>
+    [Required]
+    public string ServiceId { get; set; } = "rally";
+
+    /// <summary>The address other silos and clients reach this silo at. Default <c>127.0.0.1</c>; set it to the host's or pod's IP.</summary>
+    [Required]
+    public string AdvertisedIPAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Silo-to-silo port. Default 11111.</summary>
+    [Range(1, 65535)]
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Port API fronts (Orleans clients) connect to. Default 30000.</summary>
+    [Range(1, 65535)]
+    public int GatewayPort { get; set; } = 30000;
+}

@@ -1,0 +1,86 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Rally.Grains.Platform;
+using Rally.Grains.Storage;
+using Rally.Silo.Schema;
+
+namespace Rally.Silo.Hosting;
+
+public static class RallySiloExtensions
+{
+    /// <summary>A complete Rally silo: its services and storage (<see cref="AddRallyServices"/>) and its clustering (<see cref="UseRallyClustering"/>).</summary>
+    public static ISiloBuilder AddRallySilo(this ISiloBuilder silo, IConfiguration configuration) =>
+        silo.AddRallyServices(configuration).UseRallyClustering(configuration);
+
+    /// <summary>
+    /// Everything Rally's grains need except clustering: options, clock, grain storage and reminders —
+    /// Orleans' ADO.NET providers on PostgreSQL when a connection string is set (the schema migrated first),
+    /// in memory otherwise.
+    /// </summary>
+    public static ISiloBuilder AddRallyServices(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        silo.Services.AddOptions<PlatformOptions>()
+            .Bind(configuration.GetSection(PlatformOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        silo.Services.TryAddSingleton(TimeProvider.System);
+
+        // Plain JSON with stable, camelCase names: stored state survives renames of CLR types.
+        silo.UseSystemTextJsonGrainStorageSerializer();
+        silo.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o =>
+            o.JsonSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
+
+        var connectionString = RallyDatabase.GetConnectionString(configuration);
+        if (connectionString is null)
+        {
+            silo.AddMemoryGrainStorage(StorageNames.Rally);
+            silo.UseInMemoryReminderService();
+            return silo;
+        }
+
+        silo.AddRallySchemaMigration(connectionString);
+        silo.AddAdoNetGrainStorage(StorageNames.Rally, o =>
+        {
+            o.Invariant = RallyDatabase.Invariant;
+            o.ConnectionString = connectionString;
+        });
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = RallyDatabase.Invariant;
+            o.ConnectionString = connectionString;
+        });
+        return silo;
+    }
+
+    /// <summary>Membership in PostgreSQL when a connection string is set; a single localhost silo otherwise.</summary>
+    public static ISiloBuilder UseRallyClustering(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var connectionString = RallyDatabase.GetConnectionString(configuration);
+        if (connectionString is null)
+        {
+            return silo.UseLocalhostClustering();
+        }
+
+        var cluster = configuration.GetSection(RallyClusterOptions.Section).Get<RallyClusterOptions>() ?? new RallyClusterOptions();
+        Validator.ValidateObject(cluster, new ValidationContext(cluster), validateAllProperties: true);
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = cluster.ClusterId;
+            o.ServiceId = cluster.ServiceId;
+        });
+        silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedIPAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+        silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = RallyDatabase.Invariant;
+            o.ConnectionString = connectionString;
+        });
+        return silo;
+    }
+}

@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Rally.Tests.Infrastructure;
+
+namespace Rally.Tests.Api;
+
+[Collection(ApiCollection.Name)]
+public sealed class LeavingTests(ApiFixture fixture)
+{
+    private readonly RallyApi _api = new(fixture);
+
+    [Fact]
+    public async Task Leaving_an_open_study_stops_the_enrollment_and_requests_deletion()
+    {
+        var (studyId, _) = await _api.EnrollingStudyAsync();
+        var participant = await _api.JoinAsync();
+        await (await RallyApi.EnrollAsync(participant, studyId)).ShouldBeAsync(HttpStatusCode.Created);
+
+        var left = await (await participant.Client.DeleteAsync($"/v1/me/enrollments/{studyId}")).ShouldBeAsync(HttpStatusCode.OK);
+
+        Assert.Equal("deleted", (string?)left["dataDeletion"]);
+        var deletionId = (string)left["deletionId"]!;
+        Assert.Empty((await (await participant.Client.GetAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.OK))["enrollments"]!.AsArray());
+        var deletion = await (await participant.Client.GetAsync($"/v1/me/deletions/{deletionId}")).ShouldBeAsync(HttpStatusCode.OK);
+        Assert.Equal(studyId, (string?)deletion["studyId"]);
+        Assert.Equal("pending", (string?)deletion["status"]);
+        Assert.NotNull(deletion["requestedAt"]);
+        await (await participant.Client.DeleteAsync($"/v1/me/enrollments/{studyId}")).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-enrolled");
+    }
+
+    [Fact]
+    public async Task Leaving_an_ended_study_locks_the_data_until_its_analysis_completes()
+    {
+        var (studyId, _) = await _api.EnrollingStudyAsync();
+        var participant = await _api.JoinAsync();
+        await (await RallyApi.EnrollAsync(participant, studyId)).ShouldBeAsync(HttpStatusCode.Created);
+        await _api.MoveAsync(studyId, "end");
+
+        var left = await (await participant.Client.DeleteAsync($"/v1/me/enrollments/{studyId}")).ShouldBeAsync(HttpStatusCode.OK);
+        Assert.Equal("locked", (string?)left["dataDeletion"]);
+        var path = $"/v1/me/deletions/{(string)left["deletionId"]!}";
+        Assert.Equal("locked", (string?)(await (await participant.Client.GetAsync(path)).ShouldBeAsync(HttpStatusCode.OK))["status"]);
+
+        await _api.MoveAsync(studyId, "complete-analysis");
+
+        var completed = await (await participant.Client.GetAsync(path)).ShouldBeAsync(HttpStatusCode.OK);
+        Assert.Equal("completed", (string?)completed["status"]);
+        Assert.NotNull(completed["completedAt"]);
+    }
+
+    [Fact]
+    public async Task A_participant_cannot_look_up_another_participants_deletion()
+    {
+        var (studyId, _) = await _api.EnrollingStudyAsync();
+        var alice = await _api.JoinAsync();
+        var bob = await _api.JoinAsync();
+        await (await RallyApi.EnrollAsync(alice, studyId)).ShouldBeAsync(HttpStatusCode.Created);
+        var left = await (await alice.Client.DeleteAsync($"/v1/me/enrollments/{studyId}")).ShouldBeAsync(HttpStatusCode.OK);
+
+        await (await bob.Client.GetAsync($"/v1/me/deletions/{(string)left["deletionId"]!}")).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await (await alice.Client.GetAsync($"/v1/me/deletions/{Guid.NewGuid()}")).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
+    }
+
+    [Fact]
+    public async Task Leaving_Rally_leaves_every_study_deletes_the_profile_and_revokes_the_token_at_once()
+    {
+        var (openStudy, _) = await _api.EnrollingStudyAsync();
+        var (endedStudy, _) = await _api.EnrollingStudyAsync();
+        var participant = await _api.JoinAsync();
+        var bystander = await _api.JoinAsync();
+        await (await RallyApi.EnrollAsync(participant, openStudy)).ShouldBeAsync(HttpStatusCode.Created);
+        await (await RallyApi.EnrollAsync(participant, endedStudy)).ShouldBeAsync(HttpStatusCode.Created);
+        await (await RallyApi.EnrollAsync(bystander, openStudy)).ShouldBeAsync(HttpStatusCode.Created);
+        await (await participant.Client.PutAsJsonAsync("/v1/me/profile", new JsonObject { ["gender"] = "female" })).ShouldBeAsync(HttpStatusCode.OK);
+        await _api.MoveAsync(endedStudy, "end");
+
+        var left = await (await participant.Client.DeleteAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.Accepted);
+
+        Assert.Equal("left", (string?)left["status"]);
+        Assert.True((bool?)left["profileDeleted"]);
+        var outcomes = left["studies"]!.AsArray().ToDictionary(s => (string)s!["studyId"]!, s => (string)s!["dataDeletion"]!);
+        Assert.Equal("deleted", outcomes[openStudy]);
+        Assert.Equal("locked", outcomes[endedStudy]);
+        Assert.All(left["studies"]!.AsArray(), s => Assert.True(Guid.TryParse((string?)s!["deletionId"], out _)));
+
+        await (await participant.Client.GetAsync("/v1/me")).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+        await (await participant.Client.GetAsync("/v1/me/profile")).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+        await (await RallyApi.EnrollAsync(participant, openStudy)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+        await (await participant.Client.DeleteAsync("/v1/me")).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+
+        var bystanderEnrollments = (await (await bystander.Client.GetAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.OK))["enrollments"]!.AsArray();
+        Assert.Equal(openStudy, (string?)Assert.Single(bystanderEnrollments)!["studyId"]);
+    }
+
+    [Fact]
+    public async Task Leaving_Rally_with_no_open_study_answers_200()
+    {
+        var participant = await _api.JoinAsync();
+
+        var left = await (await participant.Client.DeleteAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.OK);
+
+        Assert.Empty(left["studies"]!.AsArray());
+        await (await participant.Client.GetAsync("/v1/me")).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+    }
+}

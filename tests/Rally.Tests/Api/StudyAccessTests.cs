@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Rally.Tests.Infrastructure;
+
+namespace Rally.Tests.Api;
+
+[Collection(ApiCollection.Name)]
+public sealed class StudyAccessTests(ApiFixture fixture)
+{
+    private readonly RallyApi _api = new(fixture);
+
+    [Fact]
+    public async Task Only_operators_create_partners_and_issue_researcher_keys()
+    {
+        var partner = await _api.NewPartnerAsync();
+        var participant = await _api.JoinAsync();
+        var body = new JsonObject { ["name"] = "Rogue Lab" };
+
+        await (await _api.Anonymous.PostAsJsonAsync("/v1/partners", body)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+        await (await partner.Researcher.PostAsJsonAsync("/v1/partners", body)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        await (await participant.Client.PostAsJsonAsync($"/v1/partners/{partner.Id}/researchers", body)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        await (await partner.Researcher.PostAsJsonAsync($"/v1/partners/{partner.Id}/researchers", body)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        await (await _api.Operator.PostAsJsonAsync($"/v1/partners/{Guid.NewGuid()}/researchers", body)).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await (await _api.Operator.PostAsJsonAsync("/v1/partners", new JsonObject { ["name"] = "" })).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid-request");
+
+        var read = await (await _api.Operator.GetAsync($"/v1/partners/{partner.Id}")).ShouldBeAsync(HttpStatusCode.OK);
+        Assert.Equal(partner.ResearcherId.ToString(), (string?)Assert.Single(read["researchers"]!.AsArray()));
+        Assert.DoesNotContain(partner.ResearcherKey, read.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_researcher_key_is_shown_once_and_works_only_as_given()
+    {
+        var partner = await _api.NewPartnerAsync();
+
+        Assert.StartsWith("rr_", partner.ResearcherKey, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created, (await partner.Researcher.PostAsJsonAsync("/v1/studies", RallyApi.StudyCard())).StatusCode);
+        var tampered = _api.WithToken(partner.ResearcherKey[..^1] + (partner.ResearcherKey[^1] == 'A' ? 'B' : 'A'));
+        await (await tampered.PostAsJsonAsync("/v1/studies", RallyApi.StudyCard())).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
+    [Fact]
+    public async Task Researchers_draft_for_their_own_partner_and_operators_name_one()
+    {
+        var mine = await _api.NewPartnerAsync("Mine");
+        var theirs = await _api.NewPartnerAsync("Theirs");
+        var participant = await _api.JoinAsync();
+
+        var forOther = RallyApi.StudyCard(edit: c => c["partnerId"] = theirs.Id.ToString());
+        await (await mine.Researcher.PostAsJsonAsync("/v1/studies", forOther)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        await (await _api.Operator.PostAsJsonAsync("/v1/studies", RallyApi.StudyCard())).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid-request");
+        await (await _api.Operator.PostAsJsonAsync("/v1/studies", RallyApi.StudyCard(edit: c => c["partnerId"] = Guid.NewGuid().ToString()))).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await (await participant.Client.PostAsJsonAsync("/v1/studies", RallyApi.StudyCard())).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+
+        var drafted = await (await _api.Operator.PostAsJsonAsync("/v1/studies", forOther)).ShouldBeAsync(HttpStatusCode.Created);
+        Assert.Equal("draft", (string?)drafted["state"]);
+        var card = await (await theirs.Researcher.GetAsync($"/v1/studies/{(string)drafted["studyId"]!}")).ShouldBeAsync(HttpStatusCode.OK);
+        Assert.Equal("Theirs", (string?)card["partner"]);
+        Assert.Equal(theirs.Id.ToString(), (string?)card["partnerId"]);
+    }
+
+    [Fact]
+    public async Task A_draft_is_visible_only_to_its_partner_and_operators()
+    {
+        var owner = await _api.NewPartnerAsync();
+        var other = await _api.NewPartnerAsync();
+        var studyId = await RallyApi.DraftAsync(owner.Researcher);
+
+        await (await owner.Researcher.GetAsync($"/v1/studies/{studyId}")).ShouldBeAsync(HttpStatusCode.OK);
+        await (await _api.Operator.GetAsync($"/v1/studies/{studyId}")).ShouldBeAsync(HttpStatusCode.OK);
+        var hidden = await (await other.Researcher.GetAsync($"/v1/studies/{studyId}")).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await (await _api.Anonymous.GetAsync($"/v1/studies/{studyId}")).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
+        var missing = await (await other.Researcher.GetAsync("/v1/studies/no-such-study")).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
+        Assert.Equal((string?)missing["title"], (string?)hidden["title"]);
+
+        var listed = await (await _api.Anonymous.GetAsync("/v1/studies")).Content.ReadFromJsonAsync<JsonArray>();
+        Assert.DoesNotContain(listed!, s => (string?)s!["studyId"] == studyId);
+    }
+
+    [Fact]
+    public async Task Another_partners_study_answers_as_if_it_did_not_exist()
+    {
+        var (studyId, _) = await _api.EnrollingStudyAsync();
+        var other = await _api.NewPartnerAsync();
+        var consent = new JsonObject { ["consentVersion"] = "9" };
+
+        var hidden = await (await other.Researcher.PutAsJsonAsync($"/v1/studies/{studyId}/consent", consent)).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
+        var missing = await (await other.Researcher.PutAsJsonAsync("/v1/studies/no-such-study/consent", consent)).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
+
+        Assert.Equal((string?)missing["title"], (string?)hidden["title"]);
+        Assert.Equal("1", (string?)(await (await _api.Anonymous.GetAsync($"/v1/studies/{studyId}")).ShouldBeAsync(HttpStatusCode.OK))["consentVersion"]);
+    }
+
+    [Fact]
+    public async Task Operators_may_publish_consent_for_any_study()
+    {
+        var (studyId, _) = await _api.EnrollingStudyAsync();
+
+        var updated = await (await _api.Operator.PutAsJsonAsync($"/v1/studies/{studyId}/consent", new JsonObject { ["consentVersion"] = "1.1" })).ShouldBeAsync(HttpStatusCode.OK);
+
+        Assert.Equal("1.1", (string?)updated["consentVersion"]);
+        Assert.Equal(2, updated["dataCollected"]!.AsArray().Count);
+    }
+}

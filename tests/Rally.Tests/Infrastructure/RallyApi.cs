@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace Rally.Tests.Infrastructure;
+
+/// <summary>A participant made for one test: its id, token and an HTTP client carrying the token.</summary>
+public sealed record TestParticipant(Guid Id, string Token, HttpClient Client);
+
+/// <summary>A partner made for one test, with one researcher.</summary>
+public sealed record TestPartner(Guid Id, Guid ResearcherId, string ResearcherKey, HttpClient Researcher);
+
+/// <summary>Drives the API as participants, researchers and operators do, each test with its own fresh data.</summary>
+public sealed class RallyApi(ApiFixture fixture)
+{
+    public HttpClient Anonymous { get; } = fixture.CreateClient();
+
+    public HttpClient Operator { get; } = fixture.CreateClient(ApiFixture.OperatorKey);
+
+    public HttpClient WithToken(string token) => fixture.CreateClient(token);
+
+    public static object JoinBody(string consent = "1.0", bool us = true, bool age = true) =>
+        new { platformConsentVersion = consent, residesInUnitedStates = us, ageAtLeast19 = age };
+
+    public async Task<TestParticipant> JoinAsync()
+    {
+        var response = await Anonymous.PostAsJsonAsync("/v1/participants", JoinBody());
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>();
+        var token = (string)body!["token"]!;
+        return new TestParticipant(Guid.Parse((string)body["participantId"]!), token, WithToken(token));
+    }
+
+    public async Task<TestPartner> NewPartnerAsync(string name = "Test Lab")
+    {
+        var partner = await Operator.PostAsJsonAsync("/v1/partners", new { name });
+        Assert.Equal(HttpStatusCode.Created, partner.StatusCode);
+        var partnerId = Guid.Parse((string)(await partner.Content.ReadFromJsonAsync<JsonObject>())!["partnerId"]!);
+        var researcher = await Operator.PostAsJsonAsync($"/v1/partners/{partnerId}/researchers", new { name = "Dr. Test" });
+        Assert.Equal(HttpStatusCode.Created, researcher.StatusCode);
+        var body = (await researcher.Content.ReadFromJsonAsync<JsonObject>())!;
+        var key = (string)body["key"]!;
+        return new TestPartner(partnerId, Guid.Parse((string)body["researcherId"]!), key, WithToken(key));
+    }
+
+    /// <summary>A valid study card; change it with <paramref name="edit"/> to test refusals.</summary>
+    public static JsonObject StudyCard(string consentVersion = "1", bool privateBrowsing = false, Action<JsonObject>? edit = null)
+    {
+        var (x, y, kid) = StudyKeyMaker.NewPublicKey();
+        var card = new JsonObject
+        {
+            ["name"] = "Search habits",
+            ["description"] = "How people search the web.",
+            ["dataCollected"] = new JsonArray(
+                new JsonObject { ["type"] = "page-visit", ["description"] = "Pages you visit and for how long" },
+                new JsonObject { ["type"] = "search", ["description"] = "Search engine queries" }),
+            ["whoHasAccess"] = "The study team at Test Lab",
+            ["howDataIsUsed"] = "To write a paper on search habits",
+            ["collectsInPrivateBrowsing"] = privateBrowsing,
+            ["consentVersion"] = consentVersion,
+            ["encryptionKey"] = new JsonObject { ["kty"] = "EC", ["crv"] = "P-256", ["x"] = x, ["y"] = y, ["kid"] = kid },
+            ["addOn"] = new JsonObject { ["id"] = "search-study@rally.test", ["downloadUrl"] = "https://addons.rally.test/search.xpi" },
+        };
+        if (privateBrowsing)
+        {
+            card["privateBrowsingWarning"] = "This study collects data in private windows.";
+        }
+        edit?.Invoke(card);
+        return card;
+    }
+
+    public static async Task<string> DraftAsync(HttpClient researcher, JsonObject? card = null)
+    {
+        var response = await researcher.PostAsJsonAsync("/v1/studies", card ?? StudyCard());
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["studyId"]!;
+    }
+
+    /// <summary>A fresh partner's study, launched and enrolling.</summary>
+    public async Task<(string StudyId, TestPartner Partner)> EnrollingStudyAsync(JsonObject? card = null)
+    {
+        var partner = await NewPartnerAsync();
+        var studyId = await DraftAsync(partner.Researcher, card);
+        await MoveAsync(studyId, "launch");
+        return (studyId, partner);
+    }
+
+    public async Task<JsonObject> MoveAsync(string studyId, string move, object? body = null)
+    {
+        var response = await Operator.PostAsJsonAsync($"/v1/studies/{studyId}/{move}", body ?? new { });
+        Assert.True(response.IsSuccessStatusCode, $"{move}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    public static async Task<HttpResponseMessage> EnrollAsync(TestParticipant participant, string studyId, string consentVersion = "1", bool share = false, bool? ack = null)
+    {
+        var body = new JsonObject { ["studyId"] = studyId, ["consentVersion"] = consentVersion, ["shareDemographics"] = share };
+        if (ack is not null)
+        {
+            body["privateBrowsingAcknowledged"] = ack;
+        }
+        return await participant.Client.PostAsJsonAsync("/v1/me/enrollments", body);
+    }
+}
