@@ -27,7 +27,12 @@ public static class HttpHostingExtensions
             o.SerializerOptions.RespectRequiredConstructorParameters = true;
         });
         builder.Services.AddValidation();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o =>
+        {
+            var bearer = new BearerSecurityTransformer();
+            o.AddDocumentTransformer(bearer);
+            o.AddOperationTransformer(bearer);
+        });
         return builder;
     }
 

@@ -25,6 +25,9 @@ public static class OrleansHostingExtensions
                 var connectionString = RallyDatabase.GetConnectionString(configuration)
                     ?? throw new InvalidOperationException($"{ModeKey}=Client needs ConnectionStrings:{RallyDatabase.ConnectionStringName}.");
                 var cluster = configuration.GetSection(RallyClusterOptions.Section).Get<RallyClusterOptions>() ?? new RallyClusterOptions();
+                // Registered before the client, so it has run when the client starts (hosted services start in order).
+                builder.Services.AddHostedService(services =>
+                    new SchemaMigrationService(connectionString, services.GetRequiredService<ILogger<SchemaMigrationService>>()));
                 builder.UseOrleansClient(client =>
                 {
                     client.Configure<ClusterOptions>(o =>

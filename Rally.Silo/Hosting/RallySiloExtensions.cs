@@ -62,14 +62,14 @@ public static class RallySiloExtensions
     /// <summary>Membership in PostgreSQL when a connection string is set; a single localhost silo otherwise.</summary>
     public static ISiloBuilder UseRallyClustering(this ISiloBuilder silo, IConfiguration configuration)
     {
+        var cluster = configuration.GetSection(RallyClusterOptions.Section).Get<RallyClusterOptions>() ?? new RallyClusterOptions();
+        Validator.ValidateObject(cluster, new ValidationContext(cluster), validateAllProperties: true);
         var connectionString = RallyDatabase.GetConnectionString(configuration);
         if (connectionString is null)
         {
-            return silo.UseLocalhostClustering();
+            return silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort);
         }
 
-        var cluster = configuration.GetSection(RallyClusterOptions.Section).Get<RallyClusterOptions>() ?? new RallyClusterOptions();
-        Validator.ValidateObject(cluster, new ValidationContext(cluster), validateAllProperties: true);
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = cluster.ClusterId;

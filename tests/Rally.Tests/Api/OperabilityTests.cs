@@ -38,6 +38,16 @@ public sealed class OperabilityTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task The_openapi_document_says_which_routes_need_a_bearer_credential()
+    {
+        var document = await (await _api.Anonymous.GetAsync("/openapi/v1.json")).ShouldBeAsync(HttpStatusCode.OK);
+
+        Assert.Equal("bearer", (string?)document["components"]!["securitySchemes"]!["bearer"]!["scheme"]);
+        Assert.NotNull(document["paths"]!["/v1/me"]!["get"]!["security"]);
+        Assert.Null(document["paths"]!["/v1/platform"]!["get"]!["security"]);
+    }
+
+    [Fact]
     public async Task The_api_reference_is_browsable()
     {
         var response = await _api.Anonymous.GetAsync("/scalar/v1");

@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Orleans.TestingHost;
+using Rally.Tests.Infrastructure;
+using Rally.Tests.Postgres;
+
+namespace Rally.Tests.Persistence;
+
+/// <summary>The whole API on PostgreSQL-backed silos: what was acknowledged is still there after every silo restarts.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class ApiOnPostgresTests(PostgresServer postgres)
+{
+    private const string ServiceId = "rally-api-restart";
+
+    /// <summary>One life of the system: silos on the database and an API in front of them.</summary>
+    private sealed class Life : IAsyncDisposable
+    {
+        private Life(InProcessTestCluster cluster, RallyApiFactory api)
+        {
+            Cluster = cluster;
+            Api = api;
+        }
+
+        public InProcessTestCluster Cluster { get; }
+
+        public RallyApiFactory Api { get; }
+
+        public HttpClient Client(string? token = null)
+        {
+            var client = Api.CreateClient();
+            if (token is not null)
+            {
+                client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+            }
+            return client;
+        }
+
+        public static async Task<Life> StartAsync(string database)
+        {
+            var cluster = await RallyTestClusters.StartAsync(database, ServiceId);
+            var api = new RallyApiFactory(cluster.Client, new Dictionary<string, string?> { ["Rally:OperatorKey"] = ApiFixture.OperatorKey });
+            api.StartServer();
+            return new Life(cluster, api);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Api.DisposeAsync();
+            await Cluster.StopAllSilosAsync();
+            await Cluster.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Participants_enrollments_and_studies_survive_a_full_restart_of_the_silos()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        string token, researcherKey, openStudy, endedStudy, deletionId;
+        Guid participantId;
+
+        await using (var life = await Life.StartAsync(database))
+        {
+            var op = life.Client(ApiFixture.OperatorKey);
+            var partnerId = (string)(await (await op.PostAsJsonAsync("/v1/partners", new { name = "Durable Lab" })).ShouldBeAsync(HttpStatusCode.Created))["partnerId"]!;
+            researcherKey = (string)(await (await op.PostAsJsonAsync($"/v1/partners/{partnerId}/researchers", new { name = "Dr. D" })).ShouldBeAsync(HttpStatusCode.Created))["key"]!;
+            var researcher = life.Client(researcherKey);
+            openStudy = await RallyApi.DraftAsync(researcher);
+            endedStudy = await RallyApi.DraftAsync(researcher);
+            await (await op.PostAsync($"/v1/studies/{openStudy}/launch", null)).ShouldBeAsync(HttpStatusCode.OK);
+            await (await op.PostAsync($"/v1/studies/{endedStudy}/launch", null)).ShouldBeAsync(HttpStatusCode.OK);
+
+            var joined = await (await life.Client().PostAsJsonAsync("/v1/participants", RallyApi.JoinBody())).ShouldBeAsync(HttpStatusCode.Created);
+            token = (string)joined["token"]!;
+            participantId = Guid.Parse((string)joined["participantId"]!);
+            var participant = new TestParticipant(participantId, token, life.Client(token));
+            await (await participant.Client.PutAsJsonAsync("/v1/me/profile", new { ageRange = "45-54", zipCode = "10001" })).ShouldBeAsync(HttpStatusCode.OK);
+            await (await RallyApi.EnrollAsync(participant, openStudy, share: true)).ShouldBeAsync(HttpStatusCode.Created);
+            await (await RallyApi.EnrollAsync(participant, endedStudy)).ShouldBeAsync(HttpStatusCode.Created);
+            await (await op.PostAsync($"/v1/studies/{endedStudy}/end", null)).ShouldBeAsync(HttpStatusCode.OK);
+            deletionId = (string)(await (await participant.Client.DeleteAsync($"/v1/me/enrollments/{endedStudy}")).ShouldBeAsync(HttpStatusCode.OK))["deletionId"]!;
+        }
+
+        await using (var life = await Life.StartAsync(database))
+        {
+            var participant = life.Client(token);
+            var me = await (await participant.GetAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.OK);
+            Assert.Equal(participantId.ToString(), (string?)me["participantId"]);
+            var enrollment = Assert.Single(me["enrollments"]!.AsArray())!;
+            Assert.Equal(openStudy, (string?)enrollment["studyId"]);
+            Assert.True((bool?)enrollment["shareDemographics"]);
+            Assert.Equal("10001", (string?)(await (await participant.GetAsync("/v1/me/profile")).ShouldBeAsync(HttpStatusCode.OK))["zipCode"]);
+            Assert.Equal("locked", (string?)(await (await participant.GetAsync($"/v1/me/deletions/{deletionId}")).ShouldBeAsync(HttpStatusCode.OK))["status"]);
+
+            var listed = await (await life.Client().GetAsync("/v1/studies")).Content.ReadFromJsonAsync<JsonArray>();
+            Assert.Contains(listed!, s => (string?)s!["studyId"] == openStudy && (string?)s["state"] == "enrolling");
+            Assert.Contains(listed!, s => (string?)s!["studyId"] == endedStudy && (string?)s["state"] == "ended");
+            // The researcher key still works after the restart: it was stored as a hash, and the hash survived.
+            await (await life.Client(researcherKey).PutAsJsonAsync($"/v1/studies/{openStudy}/consent", new { consentVersion = "2" })).ShouldBeAsync(HttpStatusCode.OK);
+
+            await (await participant.DeleteAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.Accepted);
+        }
+
+        await using (var life = await Life.StartAsync(database))
+        {
+            await (await life.Client(token).GetAsync("/v1/me")).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+            var stored = await TestDatabase.ScalarAsync<byte[]>(database,
+                "SELECT payload_binary FROM rally_grain_state WHERE grain_type = 'participant'");
+            var json = JsonNode.Parse(stored)!;
+            Assert.Equal("left", (string?)json["status"]);
+            Assert.Null(json["profile"]);
+            Assert.Null(json["tokenHash"]);
+            Assert.DoesNotContain("10001", json.ToJsonString(), StringComparison.Ordinal);
+            Assert.DoesNotContain(openStudy, json.ToJsonString(), StringComparison.Ordinal);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using System.Net;
+using Rally.Tests.Infrastructure;
+using Rally.Tests.Postgres;
+
+namespace Rally.Tests.Persistence;
+
+/// <summary>In PostgreSQL mode the API is ready only while the database answers.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class ReadinessTests(PostgresServer postgres)
+{
+    private static async Task<HttpStatusCode> ReadinessWithDatabaseAsync(IClusterClient client, string connectionString)
+    {
+        await using var api = new RallyApiFactory(client, new Dictionary<string, string?>
+        {
+            ["Rally:OperatorKey"] = ApiFixture.OperatorKey,
+            ["ConnectionStrings:Rally"] = connectionString,
+        });
+        api.StartServer();
+        using var http = api.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode);
+        return (await http.GetAsync("/health/ready")).StatusCode;
+    }
+
+    [Fact]
+    public async Task Ready_only_while_the_database_answers()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await using var cluster = await RallyTestClusters.StartAsync(database, "rally-readiness");
+        var unreachable = $"Host=127.0.0.1;Port={FreePort.Next()};Username=postgres;Database=none;Timeout=2";
+
+        Assert.Equal(HttpStatusCode.OK, await ReadinessWithDatabaseAsync(cluster.Client, database));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, await ReadinessWithDatabaseAsync(cluster.Client, unreachable));
+    }
+}

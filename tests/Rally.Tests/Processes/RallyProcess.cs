@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using Rally.Tests.Infrastructure;
+
+namespace Rally.Tests.Processes;
+
+/// <summary>A real <c>Rally.Silo</c> or <c>Rally.Api</c> process on loopback ports of its own, killed (with its children) on dispose.</summary>
+internal sealed class RallyProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private RallyProcess(Process process, int httpPort)
+    {
+        _process = process;
+        HttpPort = httpPort;
+    }
+
+    public int HttpPort { get; }
+
+    public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort}");
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Everything the process printed so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>A silo of the cluster kept in <paramref name="connectionString"/>'s database.</summary>
+    public static RallyProcess StartSilo(string connectionString) =>
+        Start("Rally.Silo", [], new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Rally"] = connectionString,
+            ["Rally__Cluster__SiloPort"] = Port(),
+            ["Rally__Cluster__GatewayPort"] = Port(),
+        });
+
+    /// <summary>An API front: with a connection string, a client of the silos; without, the embedded default.</summary>
+    public static RallyProcess StartApi(IDictionary<string, string> environment) => Start("Rally.Api", ["--urls"], environment);
+
+    private static RallyProcess Start(string project, string[] urlsArgument, IDictionary<string, string> environment)
+    {
+        var httpPort = FreePort.Next();
+        var assembly = AssemblyPath(project);
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(assembly),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(assembly);
+        var url = $"http://127.0.0.1:{httpPort}";
+        if (urlsArgument.Length > 0)
+        {
+            // The API is told its URL on the command line, as a person would (--urls must be honoured).
+            start.ArgumentList.Add(urlsArgument[0]);
+            start.ArgumentList.Add(url);
+        }
+        else
+        {
+            start.Environment["ASPNETCORE_URLS"] = url;
+        }
+        // Nothing of the test host's own configuration leaks into the child.
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("ConnectionStrings__", StringComparison.Ordinal) || k.StartsWith("Rally__", StringComparison.Ordinal)).ToArray())
+        {
+            start.Environment.Remove(key);
+        }
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = start };
+        var rally = new RallyProcess(process, httpPort);
+        process.OutputDataReceived += (_, line) => rally.Append(line.Data);
+        process.ErrorDataReceived += (_, line) => rally.Append(line.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return rally;
+    }
+
+    /// <summary>True when <c>/health/ready</c> answers 200.</summary>
+    public async Task<bool> IsReadyAsync(HttpClient http)
+    {
+        try
+        {
+            using var response = await http.GetAsync(new Uri(BaseAddress, "/health/ready"));
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false; // not listening yet
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        finally
+        {
+            _process.Dispose();
+        }
+    }
+
+    private static string Port() => FreePort.Next().ToString(CultureInfo.InvariantCulture);
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    /// <summary><c>&lt;project&gt;/bin/&lt;this build's configuration&gt;/net10.0/&lt;project&gt;.dll</c> under the folder holding Rally.sln.</summary>
+    private static string AssemblyPath(string project)
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Rally.sln")))
+        {
+            root = root.Parent;
+        }
+        if (root is null)
+        {
+            throw new InvalidOperationException($"No Rally.sln above {AppContext.BaseDirectory}.");
+        }
+        var configuration = typeof(RallyProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        var path = Path.Combine(root.FullName, project, "bin", configuration, "net10.0", $"{project}.dll");
+        return File.Exists(path) ? path : throw new InvalidOperationException($"{path} is missing: build {project} ({configuration}) first.");
+    }
+}
