@@ -32,15 +32,7 @@ public sealed class ApiFixture : IAsyncLifetime
     }
 
     /// <summary>A client with no credential, or with the given bearer token.</summary>
-    public HttpClient CreateClient(string? token = null)
-    {
-        var client = Factory.CreateClient();
-        if (token is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new("Bearer", token);
-        }
-        return client;
-    }
+    public HttpClient CreateClient(string? token = null) => Factory.CreateClient(token);
 }
 
 /// <summary>Starts Rally.Api with the test cluster's client in place of its own Orleans hosting.</summary>
@@ -54,6 +46,17 @@ public sealed class RallyApiFactory : WebApplicationFactory<ApiOptions>
         _client = client;
         _settings = settings;
         UseKestrel(0);
+    }
+
+    /// <summary>A client with no credential, or with the given bearer token.</summary>
+    public HttpClient CreateClient(string? token)
+    {
+        var client = CreateClient();
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        }
+        return client;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -26,15 +26,7 @@ public sealed class ApiOnPostgresTests(PostgresServer postgres)
 
         public RallyApiFactory Api { get; }
 
-        public HttpClient Client(string? token = null)
-        {
-            var client = Api.CreateClient();
-            if (token is not null)
-            {
-                client.DefaultRequestHeaders.Authorization = new("Bearer", token);
-            }
-            return client;
-        }
+        public HttpClient Client(string? token = null) => Api.CreateClient(token);
 
         public static async Task<Life> StartAsync(string database)
         {
