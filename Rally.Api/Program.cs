@@ -1,5 +1,6 @@
 using Rally.Api.Authentication;
 using Rally.Api.Hosting;
+using Rally.Api.Ingestion;
 using Rally.Api.Participants;
 using Rally.Api.Partners;
 using Rally.Api.Platform;
@@ -25,4 +26,5 @@ app.MapPlatformEndpoints();
 app.MapParticipantEndpoints();
 app.MapPartnerEndpoints();
 app.MapStudyEndpoints();
+app.MapEventEndpoints();
 await app.RunAsync();

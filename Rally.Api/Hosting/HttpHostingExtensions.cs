@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Rally.Api.Ingestion;
 using Scalar.AspNetCore;
 
 namespace Rally.Api.Hosting;
@@ -10,6 +12,11 @@ public static class HttpHostingExtensions
     /// <summary>Strict JSON, request limits, validation and the OpenAPI document.</summary>
     public static WebApplicationBuilder AddRallyHttp(this WebApplicationBuilder builder)
     {
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<IngestionOptions>()
+            .Bind(builder.Configuration.GetSection(IngestionOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddOptions<ApiOptions>()
             .Bind(builder.Configuration.GetSection(ApiOptions.Section))
             .ValidateDataAnnotations()

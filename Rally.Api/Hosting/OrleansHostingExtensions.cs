@@ -26,6 +26,7 @@ public static class OrleansHostingExtensions
                     ?? throw new InvalidOperationException($"{ModeKey}=Client needs ConnectionStrings:{RallyDatabase.ConnectionStringName}.");
                 var cluster = configuration.GetSection(RallyClusterOptions.Section).Get<RallyClusterOptions>() ?? new RallyClusterOptions();
                 // Registered before the client, so it has run when the client starts (hosted services start in order).
+                builder.Services.AddRallyEventStore(configuration);
                 builder.Services.AddHostedService(services =>
                     new SchemaMigrationService(connectionString, services.GetRequiredService<ILogger<SchemaMigrationService>>()));
                 builder.UseOrleansClient(client =>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Rally.Grains.Notices;
 using Rally.Grains.Participants;
 using Rally.Grains.Participants.Demographics;
 using Rally.Grains.Studies;
@@ -20,17 +21,23 @@ public sealed record EnrollmentResponse(string StudyId, string ConsentVersion, b
         new(view.StudyId, view.ConsentVersion, view.ShareDemographics, view.EnrolledAt, view.NeedsReconsent);
 }
 
+public sealed record NoticeResponse(Guid Id, NoticeKind Kind, string StudyId, string Message, DateTimeOffset? EndsAt, DateTimeOffset At)
+{
+    public static NoticeResponse From(Notice n) => new(n.Id, n.Kind, n.StudyId, n.Message, n.EndsAt, n.At);
+}
+
 public sealed record MeResponse(
     Guid ParticipantId,
     ParticipantStatus Status,
     DateTimeOffset JoinedAt,
     string PlatformConsentVersion,
     bool HasProfile,
-    EnrollmentResponse[] Enrollments)
+    EnrollmentResponse[] Enrollments,
+    NoticeResponse[] Notices)
 {
     public static MeResponse From(ParticipantView view) =>
         new(view.ParticipantId, view.Status, view.JoinedAt, view.PlatformConsentVersion, view.HasProfile,
-            [.. view.Enrollments.Select(EnrollmentResponse.From)]);
+            [.. view.Enrollments.Select(EnrollmentResponse.From)], [.. view.Notices.OrderBy(n => n.At).Select(NoticeResponse.From)]);
 }
 
 /// <summary>The census-like survey; every answer is optional and limited to the published values.</summary>

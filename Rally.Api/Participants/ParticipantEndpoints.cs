@@ -23,6 +23,7 @@ public static class ParticipantEndpoints
         me.MapPost("/enrollments", EnrollAsync);
         me.MapDelete("/enrollments/{studyId}", LeaveStudyAsync);
         me.MapGet("/deletions/{deletionId:guid}", GetDeletionAsync);
+        me.MapPost("/notices/{noticeId:guid}/ack", AckNoticeAsync);
         return endpoints;
     }
 
@@ -82,6 +83,11 @@ public static class ParticipantEndpoints
 
     public static async Task<Ok<DeletionResponse>> GetDeletionAsync(Guid deletionId, ClaimsPrincipal user, IGrainFactory grains) =>
         TypedResults.Ok(DeletionResponse.From(await Participant(user, grains).GetDeletionAsync(deletionId)));
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> AckNoticeAsync(Guid noticeId, ClaimsPrincipal user, IGrainFactory grains) =>
+        await Participant(user, grains).AckNoticeAsync(noticeId)
+            ? TypedResults.NoContent()
+            : ProblemTypes.NotFound.Result($"No pending notice '{noticeId}'.");
 
     private static IParticipantGrain Participant(ClaimsPrincipal user, IGrainFactory grains) =>
         grains.GetGrain<IParticipantGrain>(user.GetSubjectId());

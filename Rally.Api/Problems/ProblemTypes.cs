@@ -6,6 +6,7 @@ namespace Rally.Api.Problems;
 public static class ProblemTypes
 {
     public static readonly ProblemType InvalidRequest = new("invalid-request", 400, "The request is not valid.");
+    public static readonly ProblemType InvalidEvent = new("invalid-event", 400, "An event of the batch is not acceptable.");
     public static readonly ProblemType Unauthorized = new("unauthorized", 401, "Authentication is required.");
     public static readonly ProblemType Forbidden = new("forbidden", 403, "Not allowed.");
     public static readonly ProblemType NotFound = new("not-found", 404, "Not found.");
@@ -16,6 +17,7 @@ public static class ProblemTypes
     public static readonly ProblemType StudyNotEnrolling = new("study-not-enrolling", 409, "The study is not enrolling.");
     public static readonly ProblemType ParticipantLeft = new("participant-left", 410, "The participant has left Rally.");
     public static readonly ProblemType BodyTooLarge = new("body-too-large", 413, "The request body is too large.");
+    public static readonly ProblemType BatchTooLarge = new("batch-too-large", 413, "The batch holds too many events.");
     public static readonly ProblemType UnsupportedMediaType = new("unsupported-media-type", 415, "Send JSON (application/json).");
     public static readonly ProblemType NotEligible = new("not-eligible", 422, "Not eligible to join Rally.");
     public static readonly ProblemType ConsentVersionMismatch = new("consent-version-mismatch", 422, "Consent to the current version is required.");

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Rally.Api.Authentication;
 using Rally.Api.Problems;
+using Rally.Grains.Deletions;
 using Rally.Grains.Partners;
 using Rally.Grains.Studies;
 
@@ -22,6 +23,7 @@ public static class StudyEndpoints
         lifecycle.MapPost("/launch", (string studyId, IGrainFactory grains) => MoveAsync(studyId, grains, s => s.LaunchAsync()));
         lifecycle.MapPost("/announce-end", AnnounceEndAsync);
         lifecycle.MapPost("/end", (string studyId, IGrainFactory grains) => MoveAsync(studyId, grains, s => s.EndAsync()));
+        lifecycle.MapGet("/deletions", LedgerAsync);
         lifecycle.MapPost("/complete-analysis", (string studyId, IGrainFactory grains) => MoveAsync(studyId, grains, s => s.CompleteAnalysisAsync()));
         return endpoints;
     }
@@ -96,6 +98,12 @@ public static class StudyEndpoints
 
     public static Task<Results<Ok<StudyResponse>, ProblemHttpResult>> AnnounceEndAsync(string studyId, AnnounceEndRequest request, IGrainFactory grains) =>
         MoveAsync(studyId, grains, s => s.AnnounceEndAsync(request.EndsAt));
+
+    /// <summary>The study's deletion ledger for operators: requests, outcomes, counts and times; no personal data.</summary>
+    public static async Task<Results<Ok<LedgerView>, ProblemHttpResult>> LedgerAsync(string studyId, IGrainFactory grains) =>
+        StudyRules.IsStudyId(studyId) && await grains.GetGrain<IStudyGrain>(studyId).GetAsync() is not null
+            ? TypedResults.Ok(await grains.GetGrain<IDeletionLedgerGrain>(studyId).ListAsync())
+            : NoSuchStudy(studyId);
 
     private static async Task<Results<Ok<StudyResponse>, ProblemHttpResult>> MoveAsync(string studyId, IGrainFactory grains, Func<IStudyGrain, Task<StudyView>> move) =>
         StudyRules.IsStudyId(studyId)

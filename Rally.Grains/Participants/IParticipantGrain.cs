@@ -1,3 +1,4 @@
+using Rally.Grains.Ingestion;
 using Rally.Grains.Studies;
 
 namespace Rally.Grains.Participants;
@@ -38,4 +39,15 @@ public interface IParticipantGrain : IGrainWithGuidKey
 
     [Alias("get-deletion")]
     Task<DeletionView> GetDeletionAsync(Guid deletionId);
+
+    /// <summary>
+    /// Whether this participant may upload to the study now (enrolled, with the study's current consent, and
+    /// the study enrolling), under which pseudonym and by which rules; refused otherwise.
+    /// </summary>
+    /// <summary>Acknowledges a notice; false when there was no such notice.</summary>
+    [Alias("ack-notice")]
+    Task<bool> AckNoticeAsync(Guid noticeId);
+
+    [Alias("get-upload-permit"), Orleans.Concurrency.ReadOnly]
+    Task<UploadPermit> GetUploadPermitAsync(string studyId);
 }

@@ -1,4 +1,7 @@
 using Microsoft.Extensions.Logging;
+using Rally.Grains.Deletions;
+using Rally.Grains.Ingestion;
+using Rally.Grains.Notices;
 using Rally.Grains.Platform;
 using Rally.Grains.Refusals;
 using Rally.Grains.Security;
@@ -11,6 +14,7 @@ namespace Rally.Grains.Participants;
 internal sealed partial class ParticipantGrain(
     [PersistentState("participant", StorageNames.Rally)] IPersistentState<ParticipantState> store,
     TimeProvider clock,
+    Pseudonyms pseudonyms,
     ILogger<ParticipantGrain> logger) : Grain, IParticipantGrain
 {
     private ParticipantState State => store.State;
@@ -73,7 +77,8 @@ internal sealed partial class ParticipantGrain(
             .OrderBy(e => e.Value.EnrolledAt)
             .Select(e => ToView(e.Key, e.Value, current.GetValueOrDefault(e.Key)))
             .ToArray();
-        return new ParticipantView(ParticipantId, State.Status, State.JoinedAt!.Value, State.PlatformConsentVersion!, enrollments, State.Profile is not null);
+        var notices = await Inbox.ListAsync();
+        return new ParticipantView(ParticipantId, State.Status, State.JoinedAt!.Value, State.PlatformConsentVersion!, enrollments, State.Profile is not null, notices);
     }
 
     public ValueTask<DemographicProfile?> GetProfileAsync()
@@ -143,6 +148,7 @@ internal sealed partial class ParticipantGrain(
         // request per study; the studies are told afterwards (and again on reactivation if that fails).
         store.State = new ParticipantState { Status = ParticipantStatus.Left, LeftAt = now, Deletions = requests };
         await store.WriteStateAsync();
+        await Inbox.CloseAsync();
 
         var receipts = await Task.WhenAll(requests.Select(r => ConfirmDeletionAsync(r.Key, r.Value, write: false)));
         await store.WriteStateAsync();
@@ -153,10 +159,38 @@ internal sealed partial class ParticipantGrain(
     {
         EnsureActive();
         var view = State.Deletions.TryGetValue(deletionId, out var record)
-            ? await GrainFactory.GetGrain<IStudyGrain>(record.StudyId).GetDeletionAsync(deletionId)
+            ? await GrainFactory.GetGrain<IDeletionLedgerGrain>(record.StudyId).GetAsync(deletionId)
             : null;
         return view ?? throw new RefusedException(RefusalKind.NotFound, $"No deletion request '{deletionId}' of yours is on record.");
     }
+
+    public async Task<UploadPermit> GetUploadPermitAsync(string studyId)
+    {
+        EnsureActive();
+        if (!State.Enrollments.TryGetValue(studyId, out var enrollment))
+        {
+            throw new RefusedException(RefusalKind.NotEnrolled, $"You are not enrolled in study '{studyId}'.");
+        }
+        var rules = await GrainFactory.GetGrain<IStudyGrain>(studyId).GetIngestionRulesAsync();
+        if (rules.State != StudyLifecycle.Enrolling)
+        {
+            throw new RefusedException(RefusalKind.StudyNotEnrolling, $"Study '{studyId}' no longer collects data.");
+        }
+        if (rules.ConsentVersion != enrollment.ConsentVersion)
+        {
+            throw new RefusedException(RefusalKind.ConsentVersionMismatch,
+                $"Study '{studyId}' published consent version '{rules.ConsentVersion}'; consent to it again before sending more data.");
+        }
+        return new UploadPermit(pseudonyms.For(ParticipantId, studyId), rules);
+    }
+
+    public async Task<bool> AckNoticeAsync(Guid noticeId)
+    {
+        EnsureActive();
+        return await Inbox.AckAsync(noticeId);
+    }
+
+    private INoticeInboxGrain Inbox => GrainFactory.GetGrain<INoticeInboxGrain>(ParticipantId);
 
     private async Task<DeletionReceipt> ConfirmDeletionAsync(Guid deletionId, DeletionRecord record, bool write = true)
     {

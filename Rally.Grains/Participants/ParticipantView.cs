@@ -1,3 +1,5 @@
+using Rally.Grains.Notices;
+
 namespace Rally.Grains.Participants;
 
 /// <summary>What a participant sees of itself.</summary>
@@ -8,4 +10,5 @@ public sealed record ParticipantView(
     [property: Id(2)] DateTimeOffset JoinedAt,
     [property: Id(3)] string PlatformConsentVersion,
     [property: Id(4)] EnrollmentView[] Enrollments,
-    [property: Id(5)] bool HasProfile);
+    [property: Id(5)] bool HasProfile,
+    [property: Id(6)] Notice[] Notices);

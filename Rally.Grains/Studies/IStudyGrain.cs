@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using Rally.Grains.Ingestion;
 
 namespace Rally.Grains.Studies;
 
@@ -37,6 +38,7 @@ public interface IStudyGrain : IGrainWithStringKey
     [Alias("leave")]
     Task<DeletionReceipt> LeaveAsync(Guid participantId, Guid deletionId);
 
-    [Alias("get-deletion"), ReadOnly]
-    Task<DeletionView?> GetDeletionAsync(Guid deletionId);
+    /// <summary>What uploads to this study must satisfy; refused when no study was drafted under this id.</summary>
+    [Alias("get-ingestion-rules"), ReadOnly]
+    Task<StudyIngestionRules> GetIngestionRulesAsync();
 }

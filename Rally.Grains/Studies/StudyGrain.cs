@@ -1,3 +1,5 @@
+using Rally.Grains.Deletions;
+using Rally.Grains.Ingestion;
 using Rally.Grains.Refusals;
 using Rally.Grains.Storage;
 
@@ -74,14 +76,13 @@ internal sealed class StudyGrain(
         // everyone else is locked until the analysis completes.
     });
 
-    public Task<StudyView> CompleteAnalysisAsync() => MoveAsync(StudyLifecycle.Ended, StudyLifecycle.AnalysisComplete, now =>
+    public async Task<StudyView> CompleteAnalysisAsync()
     {
-        State.AnalysisCompletedAt = now;
-        foreach (var (id, entry) in State.Ledger.Where(e => e.Value.Status == DeletionStatus.Locked).ToArray())
-        {
-            State.Ledger[id] = entry with { Status = DeletionStatus.Completed, CompletedAt = now };
-        }
-    });
+        var view = await MoveAsync(StudyLifecycle.Ended, StudyLifecycle.AnalysisComplete, now => State.AnalysisCompletedAt = now);
+        // The move is stored first; the ledger then drops the raw data, retrying until it is gone.
+        await Ledger.CompleteAnalysisAsync();
+        return view;
+    }
 
     public async Task EnrollAsync(Guid participantId, string consentVersion, bool privateBrowsingAcknowledged)
     {
@@ -111,27 +112,20 @@ internal sealed class StudyGrain(
 
     public async Task<DeletionReceipt> LeaveAsync(Guid participantId, Guid deletionId)
     {
-        if (!State.Ledger.TryGetValue(deletionId, out var entry))
+        // Collection stops at once: the participant no longer counts as enrolled.
+        if (State.Enrolled.Remove(participantId))
         {
-            var now = clock.GetUtcNow();
-            entry = State.Lifecycle switch
-            {
-                StudyLifecycle.Ended => new LedgerEntry(participantId, DataDeletion.Locked, DeletionStatus.Locked, now, null),
-                // Raw data of a study whose analysis completed is already gone.
-                StudyLifecycle.AnalysisComplete => new LedgerEntry(participantId, DataDeletion.Deleted, DeletionStatus.Completed, now, now),
-                _ => new LedgerEntry(participantId, DataDeletion.Deleted, DeletionStatus.Pending, now, null),
-            };
-            State.Ledger[deletionId] = entry;
-            State.Enrolled.Remove(participantId);
             await store.WriteStateAsync();
         }
-        return new DeletionReceipt(StudyId, deletionId, entry.DataDeletion);
+        return await Ledger.RequestAsync(deletionId, participantId, State.Lifecycle);
     }
 
-    public Task<DeletionView?> GetDeletionAsync(Guid deletionId) =>
-        Task.FromResult(State.Ledger.TryGetValue(deletionId, out var e)
-            ? new DeletionView(deletionId, StudyId, e.DataDeletion, e.Status, e.RequestedAt, e.CompletedAt)
-            : null);
+    public Task<StudyIngestionRules> GetIngestionRulesAsync()
+    {
+        var card = EnsureExists();
+        return Task.FromResult(new StudyIngestionRules(
+            State.Lifecycle, card.ConsentVersion, [.. card.DataCollected.Select(d => d.Type)], card.CollectsInPrivateBrowsing, card.EncryptionKey.Kid));
+    }
 
     private async Task<StudyView> MoveAsync(StudyLifecycle from, StudyLifecycle to, Action<DateTimeOffset> apply)
     {
@@ -153,6 +147,8 @@ internal sealed class StudyGrain(
         await GrainFactory.GetGrain<IStudyCatalogGrain>(IStudyCatalogGrain.Key).PublishAsync(view);
         return view;
     }
+
+    private IDeletionLedgerGrain Ledger => GrainFactory.GetGrain<IDeletionLedgerGrain>(StudyId);
 
     private StudyCard EnsureExists() =>
         State.Lifecycle == StudyLifecycle.None

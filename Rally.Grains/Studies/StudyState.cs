@@ -20,24 +20,9 @@ public sealed class StudyState
 
     /// <summary>Enrolled participants and the consent version each gave.</summary>
     [Id(8)] public Dictionary<Guid, string> Enrolled { get; set; } = [];
-
-    /// <summary>The deletion ledger: every request to delete a participant's data from this study.</summary>
-    [Id(9)] public Dictionary<Guid, LedgerEntry> Ledger { get; set; } = [];
 }
 
 [GenerateSerializer, Alias("rally.consent-record")]
 public sealed record ConsentRecord(
     [property: Id(0)] string Version,
     [property: Id(1)] DateTimeOffset PublishedAt);
-
-/// <summary>
-/// One deletion request. The participant id is what the study's store needs to find the data;
-/// the operator's view of the ledger leaves it out.
-/// </summary>
-[GenerateSerializer, Alias("rally.ledger-entry")]
-public sealed record LedgerEntry(
-    [property: Id(0)] Guid ParticipantId,
-    [property: Id(1)] DataDeletion DataDeletion,
-    [property: Id(2)] DeletionStatus Status,
-    [property: Id(3)] DateTimeOffset RequestedAt,
-    [property: Id(4)] DateTimeOffset? CompletedAt);

@@ -7,6 +7,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Serialization;
+using System.Security.Cryptography;
+using Rally.Grains.Ingestion;
 using Rally.Grains.Platform;
 using Rally.Grains.Storage;
 using Rally.Silo.Schema;
@@ -31,6 +33,20 @@ public static class RallySiloExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddOptions<PseudonymOptions>()
+            .Bind(configuration.GetSection(PseudonymOptions.Section))
+            .PostConfigure(o =>
+            {
+                // Only the embedded default, whose data dies with it, may make up its key.
+                if (string.IsNullOrEmpty(o.Key) && RallyDatabase.GetConnectionString(configuration) is null)
+                {
+                    o.Key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+                }
+            })
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        silo.Services.TryAddSingleton<Pseudonyms>();
+        silo.Services.AddRallyEventStore(configuration);
 
         // Plain JSON with stable, camelCase names: stored state survives renames of CLR types.
         silo.UseSystemTextJsonGrainStorageSerializer();

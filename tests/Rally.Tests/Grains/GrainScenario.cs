@@ -1,4 +1,5 @@
 using Orleans.Storage;
+using Rally.Grains.Deletions;
 using Rally.Grains.Participants;
 using Rally.Grains.Partners;
 using Rally.Grains.Studies;
@@ -31,6 +32,22 @@ internal static class GrainScenario
         await study.DraftAsync(Card(partnerId));
         await study.LaunchAsync();
         return study;
+    }
+
+    /// <summary>Waits (polling, with a deadline) until the ledger shows the request in this status; deletions run after the answer.</summary>
+    public static async Task<DeletionView> DeletionWhenAsync(IGrainFactory grains, string studyId, Guid deletionId, DeletionStatus status)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var view = await grains.GetGrain<IDeletionLedgerGrain>(studyId).GetAsync(deletionId);
+            if (view?.Status == status)
+            {
+                return view;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"deletion {deletionId} is {view?.Status}, not {status}");
+            await Task.Delay(20);
+        }
     }
 
     /// <summary>The participant's record exactly as the storage provider holds it, serialized as it would be written.</summary>

@@ -70,8 +70,7 @@ public sealed class ParticipantGrainTests(ClusterFixture fixture)
         Assert.DoesNotContain(study.GetPrimaryKeyString(), json, StringComparison.Ordinal);
         Assert.Equal(RefusalKind.ParticipantLeft, (await Assert.ThrowsAsync<RefusedException>(participant.GetAsync)).Kind);
 
-        var deletion = await study.GetDeletionAsync(receipt.DeletionId);
-        Assert.Equal(DeletionStatus.Pending, deletion!.Status);
+        await GrainScenario.DeletionWhenAsync(Grains, study.GetPrimaryKeyString(), receipt.DeletionId, DeletionStatus.Completed);
         Assert.Equal(0, (await study.GetAsync())!.Enrolled);
     }
 

@@ -1,3 +1,4 @@
+using Rally.Grains.Deletions;
 using Rally.Grains.Participants;
 using Rally.Grains.Refusals;
 using Rally.Grains.Studies;
@@ -37,13 +38,14 @@ public sealed class StudyGrainTests(ClusterFixture fixture)
         await study.EnrollAsync(participantId, "1", false);
 
         var first = await study.LeaveAsync(participantId, deletionId);
-        var firstView = await study.GetDeletionAsync(deletionId);
+        var done = await GrainScenario.DeletionWhenAsync(Grains, study.GetPrimaryKeyString(), deletionId, DeletionStatus.Completed);
         await study.EndAsync();
         var again = await study.LeaveAsync(participantId, deletionId);
 
         Assert.Equal(first, again);
         Assert.Equal(DataDeletion.Deleted, again.DataDeletion);
-        Assert.Equal(firstView, await study.GetDeletionAsync(deletionId));
+        Assert.Equal(done, await Grains.GetGrain<IDeletionLedgerGrain>(study.GetPrimaryKeyString()).GetAsync(deletionId));
+        Assert.Single((await Grains.GetGrain<IDeletionLedgerGrain>(study.GetPrimaryKeyString()).ListAsync()).Requests);
     }
 
     [Fact]
@@ -56,12 +58,14 @@ public sealed class StudyGrainTests(ClusterFixture fixture)
         var open = await study.LeaveAsync(early, Guid.NewGuid());
         await study.EndAsync();
         var locked = await study.LeaveAsync(late, Guid.NewGuid());
-        Assert.Equal(DeletionStatus.Locked, (await study.GetDeletionAsync(locked.DeletionId))!.Status);
+        var ledger = Grains.GetGrain<IDeletionLedgerGrain>(study.GetPrimaryKeyString());
+        Assert.Equal(DeletionStatus.Locked, (await ledger.GetAsync(locked.DeletionId))!.Status);
 
         await study.CompleteAnalysisAsync();
 
-        Assert.Equal(DeletionStatus.Completed, (await study.GetDeletionAsync(locked.DeletionId))!.Status);
-        Assert.NotNull((await study.GetDeletionAsync(locked.DeletionId))!.CompletedAt);
+        var completed = await GrainScenario.DeletionWhenAsync(Grains, study.GetPrimaryKeyString(), locked.DeletionId, DeletionStatus.Completed);
+        Assert.NotNull(completed.CompletedAt);
+        Assert.NotNull((await ledger.ListAsync()).DroppedAt);
         Assert.Equal(DataDeletion.Deleted, open.DataDeletion);
         Assert.Equal(DataDeletion.Locked, locked.DataDeletion);
     }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using Rally.Api.Hosting;
+using Rally.Grains.Ingestion;
 
 namespace Rally.Tests.Infrastructure;
 
@@ -14,14 +15,15 @@ public sealed class ApiFixture : IAsyncLifetime
 {
     public const string OperatorKey = "test-operator-key-0123456789abcdef";
 
-    public InProcessTestCluster Cluster { get; } = TestClusters.Build(2);
+    // One silo: in memory, the study event store lives in the silo's process space, and the API reads the same one.
+    public InProcessTestCluster Cluster { get; } = TestClusters.Build(1);
 
     public RallyApiFactory Factory { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         await Cluster.DeployAsync();
-        Factory = new RallyApiFactory(Cluster.Client, new Dictionary<string, string?> { ["Rally:OperatorKey"] = OperatorKey });
+        Factory = new RallyApiFactory(Cluster, new Dictionary<string, string?> { ["Rally:OperatorKey"] = OperatorKey });
         Factory.StartServer();
     }
 
@@ -35,15 +37,17 @@ public sealed class ApiFixture : IAsyncLifetime
     public HttpClient CreateClient(string? token = null) => Factory.CreateClient(token);
 }
 
-/// <summary>Starts Rally.Api with the test cluster's client in place of its own Orleans hosting.</summary>
+/// <summary>Starts Rally.Api with the test cluster's client (and its first silo's study event store) in place of its own hosting.</summary>
 public sealed class RallyApiFactory : WebApplicationFactory<ApiOptions>
 {
     private readonly IClusterClient _client;
+    private readonly IStudyEventStore _store;
     private readonly IDictionary<string, string?> _settings;
 
-    public RallyApiFactory(IClusterClient client, IDictionary<string, string?> settings)
+    public RallyApiFactory(InProcessTestCluster cluster, IDictionary<string, string?> settings)
     {
-        _client = client;
+        _client = cluster.Client;
+        _store = cluster.Silos[0].ServiceProvider.GetRequiredService<IStudyEventStore>();
         _settings = settings;
         UseKestrel(0);
     }
@@ -70,6 +74,7 @@ public sealed class RallyApiFactory : WebApplicationFactory<ApiOptions>
         {
             services.AddSingleton(_client);
             services.AddSingleton<IGrainFactory>(_client);
+            services.AddSingleton(_store);
         });
     }
 }

@@ -11,13 +11,17 @@ public sealed record TestParticipant(Guid Id, string Token, HttpClient Client);
 public sealed record TestPartner(Guid Id, Guid ResearcherId, string ResearcherKey, HttpClient Researcher);
 
 /// <summary>Drives the API as participants, researchers and operators do, each test with its own fresh data.</summary>
-public sealed class RallyApi(ApiFixture fixture)
+public sealed class RallyApi(RallyApiFactory factory)
 {
-    public HttpClient Anonymous { get; } = fixture.CreateClient();
+    public RallyApi(ApiFixture fixture) : this(fixture.Factory)
+    {
+    }
 
-    public HttpClient Operator { get; } = fixture.CreateClient(ApiFixture.OperatorKey);
+    public HttpClient Anonymous { get; } = factory.CreateClient(null);
 
-    public HttpClient WithToken(string token) => fixture.CreateClient(token);
+    public HttpClient Operator { get; } = factory.CreateClient(ApiFixture.OperatorKey);
+
+    public HttpClient WithToken(string token) => factory.CreateClient(token);
 
     public static object JoinBody(string consent = "1.0", bool us = true, bool age = true) =>
         new { platformConsentVersion = consent, residesInUnitedStates = us, ageAtLeast19 = age };
@@ -44,9 +48,9 @@ public sealed class RallyApi(ApiFixture fixture)
     }
 
     /// <summary>A valid study card; change it with <paramref name="edit"/> to test refusals.</summary>
-    public static JsonObject StudyCard(string consentVersion = "1", bool privateBrowsing = false, Action<JsonObject>? edit = null)
+    public static JsonObject StudyCard(string consentVersion = "1", bool privateBrowsing = false, Action<JsonObject>? edit = null, StudyKeyPair? key = null)
     {
-        var (x, y, kid) = StudyKeyMaker.NewPublicKey();
+        var (x, y, kid) = key is null ? StudyKeyMaker.NewPublicKey() : (key.X, key.Y, key.Kid);
         var card = new JsonObject
         {
             ["name"] = "Search habits",

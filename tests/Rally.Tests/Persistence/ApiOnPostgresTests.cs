@@ -31,7 +31,7 @@ public sealed class ApiOnPostgresTests(PostgresServer postgres)
         public static async Task<Life> StartAsync(string database)
         {
             var cluster = await RallyTestClusters.StartAsync(database, ServiceId);
-            var api = new RallyApiFactory(cluster.Client, new Dictionary<string, string?> { ["Rally:OperatorKey"] = ApiFixture.OperatorKey });
+            var api = new RallyApiFactory(cluster, new Dictionary<string, string?> { ["Rally:OperatorKey"] = ApiFixture.OperatorKey });
             api.StartServer();
             return new Life(cluster, api);
         }

@@ -1,3 +1,4 @@
+using Orleans.TestingHost;
 using System.Net;
 using Rally.Tests.Infrastructure;
 using Rally.Tests.Postgres;
@@ -8,9 +9,9 @@ namespace Rally.Tests.Persistence;
 [Collection(PostgresCollection.Name)]
 public sealed class ReadinessTests(PostgresServer postgres)
 {
-    private static async Task<HttpStatusCode> ReadinessWithDatabaseAsync(IClusterClient client, string connectionString)
+    private static async Task<HttpStatusCode> ReadinessWithDatabaseAsync(InProcessTestCluster cluster, string connectionString)
     {
-        await using var api = new RallyApiFactory(client, new Dictionary<string, string?>
+        await using var api = new RallyApiFactory(cluster, new Dictionary<string, string?>
         {
             ["Rally:OperatorKey"] = ApiFixture.OperatorKey,
             ["ConnectionStrings:Rally"] = connectionString,
@@ -28,7 +29,7 @@ public sealed class ReadinessTests(PostgresServer postgres)
         await using var cluster = await RallyTestClusters.StartAsync(database, "rally-readiness");
         var unreachable = $"Host=127.0.0.1;Port={FreePort.Next()};Username=postgres;Database=none;Timeout=2";
 
-        Assert.Equal(HttpStatusCode.OK, await ReadinessWithDatabaseAsync(cluster.Client, database));
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, await ReadinessWithDatabaseAsync(cluster.Client, unreachable));
+        Assert.Equal(HttpStatusCode.OK, await ReadinessWithDatabaseAsync(cluster, database));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, await ReadinessWithDatabaseAsync(cluster, unreachable));
     }
 }

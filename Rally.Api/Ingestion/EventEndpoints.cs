@@ -1,0 +1,189 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Rally.Api.Authentication;
+using Rally.Api.Problems;
+using Rally.Api.Studies;
+using Rally.Grains.Audit;
+using Rally.Grains.Ingestion;
+using Rally.Grains.Participants;
+using Rally.Grains.Studies;
+
+namespace Rally.Api.Ingestion;
+
+public static class EventEndpoints
+{
+    /// <summary>How far in the future a collection time may lie (clock skew of the participant's machine).</summary>
+    private static readonly TimeSpan AllowedClockSkew = TimeSpan.FromDays(1);
+
+    public static IEndpointRouteBuilder MapEventEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var study = endpoints.MapGroup("/v1/studies/{studyId}").WithTags("Study data");
+        study.MapPost("/events", UploadAsync).RequireAuthorization(RallyAuth.ParticipantPolicy);
+        study.MapGet("/events", ExportAsync).RequireAuthorization(RallyAuth.ResearcherPolicy).Produces(StatusCodes.Status200OK, contentType: "application/x-ndjson");
+        study.MapGet("/stats", StatsAsync).RequireAuthorization(RallyAuth.ResearcherOrOperatorPolicy);
+        study.MapGet("/audit", AuditAsync).RequireAuthorization(RallyAuth.OperatorPolicy);
+        return endpoints;
+    }
+
+    /// <summary>Accepts a batch only whole: every event is checked before anything is queued, and 202 means queued durably.</summary>
+    public static async Task<Results<Accepted<UploadResponse>, ProblemHttpResult>> UploadAsync(
+        string studyId, UploadRequest request, ClaimsPrincipal user, IClusterClient cluster, IStudyEventStore store,
+        IOptions<IngestionOptions> options, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var limits = options.Value;
+        if (request.Events.Length == 0)
+        {
+            return ProblemTypes.InvalidRequest.Result("events must hold at least one event.");
+        }
+        if (request.Events.Length > limits.MaxEventsPerBatch)
+        {
+            return ProblemTypes.BatchTooLarge.Result($"A batch holds at most {limits.MaxEventsPerBatch} events; this one holds {request.Events.Length}.");
+        }
+        if (!StudyRules.IsStudyId(studyId))
+        {
+            return ProblemTypes.NotFound.Result($"No study '{studyId}'.");
+        }
+
+        var permit = await cluster.GetGrain<IParticipantGrain>(user.GetSubjectId()).GetUploadPermitAsync(studyId);
+        var declared = permit.Rules.DeclaredTypes.ToHashSet(StringComparer.Ordinal);
+        var now = clock.GetUtcNow();
+        for (var i = 0; i < request.Events.Length; i++)
+        {
+            if (CheckEvent(request.Events[i], permit.Rules, declared, now, limits) is { } error)
+            {
+                return InvalidEvent(i, request.Events[i].Id, error);
+            }
+        }
+
+        var unique = request.Events.DistinctBy(e => e.Id).ToArray();
+        var held = await store.ExistingAsync(studyId, [.. unique.Select(e => e.Id)], cancellationToken);
+        var fresh = unique.Where(e => !held.Contains(e.Id))
+            .Select(e => new StudyEvent(e.Id, e.Type, e.CollectedAt, e.PrivateWindow, e.Payload))
+            .ToArray();
+        if (fresh.Length > 0)
+        {
+            // With PostgreSQL this completes once the batch is committed to the stream's queue table.
+            var participantId = user.GetSubjectId();
+            var shard = (int)((uint)participantId.GetHashCode() % (uint)limits.StreamsPerStudy);
+            await cluster.GetStreamProvider(RallyStreams.Provider)
+                .GetStream<EventBatch>(RallyStreams.ForStudy(studyId, shard))
+                .OnNextAsync(new EventBatch(studyId, permit.Participant, now, fresh));
+        }
+        return TypedResults.Accepted((string?)null, new UploadResponse(fresh.Length, request.Events.Length - fresh.Length));
+    }
+
+    public static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> ExportAsync(
+        string studyId, string? after, int? limit, ClaimsPrincipal user, IGrainFactory grains, IStudyEventStore store,
+        IAuthorizationService authorization, IOptions<IngestionOptions> options, TimeProvider clock)
+    {
+        if (await OwnStudyAsync(studyId, user, grains, authorization) is null)
+        {
+            return NoSuchStudy(studyId);
+        }
+        var from = EventCursor.Start;
+        if (after is not null)
+        {
+            if (!EventCursor.TryParse(after, out var parsed))
+            {
+                return ProblemTypes.InvalidRequest.Result("after must be a cursor from a previous export line.");
+            }
+            from = parsed.Value;
+        }
+        var max = options.Value.MaxExportLimit;
+        if (limit is < 1 || limit > max)
+        {
+            return ProblemTypes.InvalidRequest.Result($"limit must be between 1 and {max}.");
+        }
+
+        var researcherId = user.GetSubjectId();
+        return TypedResults.Stream(async body =>
+        {
+            long sent = 0;
+            var completed = false;
+            try
+            {
+                await using var writer = new Utf8JsonWriter(body);
+                await foreach (var e in store.ReadAsync(studyId, from, limit ?? max))
+                {
+                    JsonSerializer.Serialize(writer, new ExportedEvent(e.Id, e.Participant, e.Type, e.CollectedAt, e.ReceivedAt, e.Payload,
+                        e.Cursor.ToString()), ExportJsonContext.Default.ExportedEvent);
+                    writer.Flush();
+                    writer.Reset();
+                    body.WriteByte((byte)'\n');
+                    if (++sent % 500 == 0)
+                    {
+                        await body.FlushAsync();
+                    }
+                }
+                completed = true;
+            }
+            finally
+            {
+                // Every read of study data is on record, including one the reader broke off.
+                await grains.GetGrain<IStudyAuditGrain>(studyId).RecordExportAsync(new ExportRecord(researcherId, clock.GetUtcNow(), from.ToString(), sent, completed));
+            }
+        }, "application/x-ndjson");
+    }
+
+    public static async Task<Results<Ok<StatsResponse>, ProblemHttpResult>> StatsAsync(
+        string studyId, ClaimsPrincipal user, IGrainFactory grains, IStudyEventStore store, IAuthorizationService authorization, CancellationToken cancellationToken)
+    {
+        if (await OwnStudyAsync(studyId, user, grains, authorization) is not { } study)
+        {
+            return NoSuchStudy(studyId);
+        }
+        var stats = await store.GetStatsAsync(studyId, cancellationToken);
+        return TypedResults.Ok(new StatsResponse(
+            study.Enrolled,
+            stats.EventsByType,
+            stats.EventsByDay.OrderBy(d => d.Key).ToDictionary(d => d.Key.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), d => d.Value)));
+    }
+
+    public static async Task<Results<Ok<AuditEntryResponse[]>, ProblemHttpResult>> AuditAsync(string studyId, IGrainFactory grains)
+    {
+        if (!StudyRules.IsStudyId(studyId) || await grains.GetGrain<IStudyGrain>(studyId).GetAsync() is null)
+        {
+            return NoSuchStudy(studyId);
+        }
+        var records = await grains.GetGrain<IStudyAuditGrain>(studyId).ListAsync();
+        return TypedResults.Ok(records.Select(AuditEntryResponse.From).ToArray());
+    }
+
+    private static string? CheckEvent(EventBody e, StudyIngestionRules rules, HashSet<string> declared, DateTimeOffset now, IngestionOptions limits)
+    {
+        if (!declared.Contains(e.Type))
+        {
+            return $"type '{e.Type}' is not one the study declared it collects.";
+        }
+        if (e.PrivateWindow && !rules.CollectsInPrivateBrowsing)
+        {
+            return "the study does not collect data in private browsing windows.";
+        }
+        if (e.CollectedAt > now + AllowedClockSkew)
+        {
+            return "collectedAt lies in the future.";
+        }
+        return CompactJwe.Check(e.Payload, rules.KeyId, limits.MaxPayloadBytes);
+    }
+
+    private static ProblemHttpResult InvalidEvent(int index, Guid id, string error)
+    {
+        var problem = ProblemTypes.InvalidEvent.Create($"events[{index}] ({id}): {error} Nothing of the batch was stored.");
+        problem.Extensions["eventIndex"] = index;
+        problem.Extensions["eventId"] = id;
+        return TypedResults.Problem(problem);
+    }
+
+    /// <summary>The study when the caller may read its data (its partner's researchers; operators for stats), else null.</summary>
+    private static async Task<StudyView?> OwnStudyAsync(string studyId, ClaimsPrincipal user, IGrainFactory grains, IAuthorizationService authorization)
+    {
+        var study = StudyRules.IsStudyId(studyId) ? await grains.GetGrain<IStudyGrain>(studyId).GetAsync() : null;
+        return study is not null && (await authorization.AuthorizeAsync(user, study, RallyAuth.StudyOwnerPolicy)).Succeeded ? study : null;
+    }
+
+    private static ProblemHttpResult NoSuchStudy(string studyId) => ProblemTypes.NotFound.Result($"No study '{studyId}'.");
+}

@@ -1,0 +1,14 @@
+using Orleans.Concurrency;
+
+namespace Rally.Grains.Audit;
+
+/// <summary>The audit log of one study's data reads, keyed by study id; operators read it.</summary>
+[Alias("rally.study-audit-grain")]
+public interface IStudyAuditGrain : IGrainWithStringKey
+{
+    [Alias("record-export")]
+    Task RecordExportAsync(ExportRecord record);
+
+    [Alias("list"), ReadOnly]
+    Task<ExportRecord[]> ListAsync();
+}

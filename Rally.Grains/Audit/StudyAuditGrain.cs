@@ -1,0 +1,16 @@
+using Rally.Grains.Storage;
+
+namespace Rally.Grains.Audit;
+
+[GrainType("study-audit")]
+internal sealed class StudyAuditGrain(
+    [PersistentState("study-audit", StorageNames.Rally)] IPersistentState<StudyAuditState> store) : Grain, IStudyAuditGrain
+{
+    public async Task RecordExportAsync(ExportRecord record)
+    {
+        store.State.Exports.Add(record);
+        await store.WriteStateAsync();
+    }
+
+    public Task<ExportRecord[]> ListAsync() => Task.FromResult(store.State.Exports.ToArray());
+}

@@ -1,0 +1,133 @@
+using Microsoft.Extensions.Logging;
+using Rally.Grains.Ingestion;
+using Rally.Grains.Notices;
+using Rally.Grains.Storage;
+using Rally.Grains.Studies;
+
+namespace Rally.Grains.Deletions;
+
+[GrainType("deletion-ledger")]
+internal sealed partial class DeletionLedgerGrain(
+    [PersistentState("deletion-ledger", StorageNames.Rally)] IPersistentState<DeletionLedgerState> store,
+    IStudyEventStore events,
+    Pseudonyms pseudonyms,
+    TimeProvider clock,
+    ILogger<DeletionLedgerGrain> logger) : Grain, IDeletionLedgerGrain, IRemindable
+{
+    private const string RetryReminder = "deletions";
+    private static readonly TimeSpan RetryPeriod = TimeSpan.FromMinutes(1);
+    private IGrainTimer? _kick;
+
+    private DeletionLedgerState State => store.State;
+
+    private string StudyId => this.GetPrimaryKeyString();
+
+    public async Task<DeletionReceipt> RequestAsync(Guid deletionId, Guid participantId, StudyLifecycle lifecycle)
+    {
+        if (!State.Entries.TryGetValue(deletionId, out var entry))
+        {
+            var now = clock.GetUtcNow();
+            entry = lifecycle switch
+            {
+                StudyLifecycle.Ended => new LedgerEntry(participantId, DataDeletion.Locked, DeletionStatus.Locked, now, null),
+                // Raw data of a study whose analysis completed is already gone.
+                StudyLifecycle.AnalysisComplete => new LedgerEntry(null, DataDeletion.Deleted, DeletionStatus.Completed, now, now, 0),
+                _ => new LedgerEntry(participantId, DataDeletion.Deleted, DeletionStatus.Pending, now, null),
+            };
+            State.Entries[deletionId] = entry;
+            await store.WriteStateAsync();
+            if (entry.Status == DeletionStatus.Pending)
+            {
+                await ScheduleAsync();
+            }
+        }
+        return new DeletionReceipt(StudyId, deletionId, entry.DataDeletion);
+    }
+
+    public Task<DeletionView?> GetAsync(Guid deletionId) =>
+        Task.FromResult(State.Entries.TryGetValue(deletionId, out var e)
+            ? new DeletionView(deletionId, StudyId, e.DataDeletion, e.Status, e.RequestedAt, e.CompletedAt)
+            : null);
+
+    public async Task CompleteAnalysisAsync()
+    {
+        if (State.DropRequestedAt is null)
+        {
+            State.DropRequestedAt = clock.GetUtcNow();
+            await store.WriteStateAsync();
+        }
+        await ScheduleAsync();
+    }
+
+    public Task<LedgerView> ListAsync() => Task.FromResult(new LedgerView(
+        [.. State.Entries.OrderBy(e => e.Value.RequestedAt)
+            .Select(e => new LedgerEntryView(e.Key, e.Value.DataDeletion, e.Value.Status, e.Value.RequestedAt, e.Value.CompletedAt, e.Value.DeletedEvents))],
+        State.DropRequestedAt, State.DroppedAt));
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => ProcessAsync();
+
+    /// <summary>A reminder retries until the work is done (across restarts); a timer starts it at once.</summary>
+    private async Task ScheduleAsync()
+    {
+        await this.RegisterOrUpdateReminder(RetryReminder, RetryPeriod, RetryPeriod);
+        // One shot, now; its token is ignored, as a half-done deletion is simply finished by the next try.
+        _kick?.Dispose();
+        _kick = this.RegisterGrainTimer(_ => ProcessAsync(), new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+    }
+
+    private async Task ProcessAsync()
+    {
+        try
+        {
+            if (State.DropRequestedAt is not null && State.DroppedAt is null)
+            {
+                await events.DropStudyAsync(StudyId);
+                State.DroppedAt = clock.GetUtcNow();
+                await store.WriteStateAsync();
+                LogStudyDropped(logger, StudyId);
+            }
+            var due = State.Entries
+                .Where(e => e.Value.Status == DeletionStatus.Pending || (State.DroppedAt is not null && e.Value.Status == DeletionStatus.Locked))
+                .ToArray();
+            foreach (var (deletionId, entry) in due)
+            {
+                var deleted = State.DroppedAt is null
+                    ? await events.DeleteParticipantAsync(StudyId, pseudonyms.For(entry.ParticipantId!.Value, StudyId))
+                    : 0;
+                await NotifyAsync(deletionId, entry.ParticipantId!.Value);
+                State.Entries[deletionId] = entry with
+                {
+                    ParticipantId = null,
+                    Status = DeletionStatus.Completed,
+                    CompletedAt = clock.GetUtcNow(),
+                    DeletedEvents = entry.Status == DeletionStatus.Locked ? null : deleted,
+                };
+                await store.WriteStateAsync();
+                LogDeletionCompleted(logger, StudyId, deletionId, deleted);
+            }
+            if (await this.GetReminder(RetryReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+        }
+        catch (Exception ex)
+        {
+            // The reminder is still registered: the work is tried again in a minute, here or on another silo.
+            LogDeletionDeferred(logger, ex, StudyId);
+        }
+    }
+
+    /// <summary>The notice's id is the request's, so a retried notice is kept once.</summary>
+    private Task NotifyAsync(Guid deletionId, Guid participantId) =>
+        GrainFactory.GetGrain<INoticeInboxGrain>(participantId).AddAsync(new Notice(
+            deletionId, NoticeKind.DataDeleted, StudyId, $"The data study '{StudyId}' collected from you has been deleted.", null, clock.GetUtcNow()));
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Study {StudyId}: deletion {DeletionId} completed ({Deleted} events deleted)")]
+    private static partial void LogDeletionCompleted(ILogger logger, string studyId, Guid deletionId, long deleted);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "Study {StudyId}: all raw data dropped")]
+    private static partial void LogStudyDropped(ILogger logger, string studyId);
+
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "Study {StudyId}: deletions could not be completed now; retried by reminder")]
+    private static partial void LogDeletionDeferred(ILogger logger, Exception exception, string studyId);
+}

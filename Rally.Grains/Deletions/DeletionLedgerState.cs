@@ -1,0 +1,13 @@
+namespace Rally.Grains.Deletions;
+
+/// <summary>The stored ledger of one study (state name <c>deletion-ledger</c>).</summary>
+[GenerateSerializer, Alias("rally.deletion-ledger-state")]
+public sealed class DeletionLedgerState
+{
+    [Id(0)] public Dictionary<Guid, LedgerEntry> Entries { get; set; } = [];
+
+    /// <summary>The study's analysis completed: all its raw data is to be dropped.</summary>
+    [Id(1)] public DateTimeOffset? DropRequestedAt { get; set; }
+
+    [Id(2)] public DateTimeOffset? DroppedAt { get; set; }
+}

@@ -1,0 +1,26 @@
+using Orleans.Concurrency;
+using Rally.Grains.Studies;
+
+namespace Rally.Grains.Deletions;
+
+/// <summary>
+/// One study's deletion ledger, keyed by study id: it records each request before it is acknowledged and
+/// carries it out against the study's store, retried by a reminder until the store confirms.
+/// </summary>
+[Alias("rally.deletion-ledger-grain")]
+public interface IDeletionLedgerGrain : IGrainWithStringKey
+{
+    /// <summary>Records a participant's request (once, by its id); what happens depends on where the study is in its life.</summary>
+    [Alias("request")]
+    Task<DeletionReceipt> RequestAsync(Guid deletionId, Guid participantId, StudyLifecycle lifecycle);
+
+    [Alias("get"), ReadOnly]
+    Task<DeletionView?> GetAsync(Guid deletionId);
+
+    /// <summary>The study's analysis completed: drop all its raw data and complete every locked request.</summary>
+    [Alias("complete-analysis")]
+    Task CompleteAnalysisAsync();
+
+    [Alias("list"), ReadOnly]
+    Task<LedgerView> ListAsync();
+}

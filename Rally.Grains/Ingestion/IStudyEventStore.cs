@@ -1,0 +1,31 @@
+namespace Rally.Grains.Ingestion;
+
+/// <summary>
+/// Where each study's raw events live: in PostgreSQL its own partition, so that a whole study can be dropped
+/// at once; in memory in the embedded default. Writes are idempotent by (study, event id).
+/// </summary>
+public interface IStudyEventStore
+{
+    /// <summary>
+    /// Stores the batch's events that the study does not hold yet, unless the participant's data in the
+    /// study (or the study's raw data) was deleted; returns how many were stored.
+    /// </summary>
+    Task<int> AppendAsync(EventBatch batch, CancellationToken cancellationToken = default);
+
+    /// <summary>Which of these ids the study already holds.</summary>
+    Task<IReadOnlySet<Guid>> ExistingAsync(string studyId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default);
+
+    /// <summary>The study's events after <paramref name="after"/> in cursor order, read lazily (constant memory).</summary>
+    IAsyncEnumerable<StoredEvent> ReadAsync(string studyId, EventCursor after, int limit, CancellationToken cancellationToken = default);
+
+    Task<StudyEventStats> GetStatsAsync(string studyId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes every event the participant (by study pseudonym) sent the study, and keeps any that arrive
+    /// later from being stored. Idempotent; returns how many events it deleted now.
+    /// </summary>
+    Task<long> DeleteParticipantAsync(string studyId, string participant, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes all of the study's raw data at once, and keeps any that arrives later from being stored. Idempotent.</summary>
+    Task DropStudyAsync(string studyId, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,180 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+using Rally.Grains.Ingestion;
+
+namespace Rally.Silo.EventStore;
+
+/// <summary>Study events in PostgreSQL (<c>deploy/sql/0006_study_events.sql</c>): one LIST partition per study.</summary>
+public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource) : IStudyEventStore
+{
+    private readonly ConcurrentDictionary<string, Task> _partitions = new(StringComparer.Ordinal);
+
+    public async Task<int> AppendAsync(EventBatch batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        await EnsurePartitionAsync(batch.StudyId, cancellationToken);
+        var events = batch.Events;
+        // One implicit transaction: the shared locks are held until the insert commits (see 0007_deletions.sql).
+        await using var command = dataSource.CreateBatch();
+        command.BatchCommands.Add(Command(LockShared, ("study", batch.StudyId), ("participant", batch.Participant)));
+        var insert = Command("""
+            INSERT INTO rally_study_events (study_id, id, participant, type, collected_at, received_at, private_window, payload)
+            SELECT @study, e.id, @participant, e.type, e.collected_at, @received, e.private_window, e.payload
+            FROM unnest(@ids, @types, @collected, @private, @payloads) WITH ORDINALITY
+                 AS e(id, type, collected_at, private_window, payload, n)
+            WHERE NOT EXISTS (SELECT 1 FROM rally_deleted_participants d WHERE d.study_id = @study AND d.participant = @participant)
+              AND NOT EXISTS (SELECT 1 FROM rally_dropped_studies s WHERE s.study_id = @study)
+            ORDER BY e.n
+            ON CONFLICT (study_id, id) DO NOTHING
+            """, ("study", batch.StudyId), ("participant", batch.Participant), ("received", batch.ReceivedAt),
+            ("ids", events.Select(e => e.Id).ToArray()), ("types", events.Select(e => e.Type).ToArray()),
+            ("private", events.Select(e => e.PrivateWindow).ToArray()), ("payloads", events.Select(e => e.Payload).ToArray()));
+        insert.Parameters.Add(new NpgsqlParameter("collected", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = events.Select(e => e.CollectedAt.UtcDateTime).ToArray() });
+        command.BatchCommands.Add(insert);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return insert.RecordsAffected;
+    }
+
+    public async Task<long> DeleteParticipantAsync(string studyId, string participant, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateBatch();
+        command.BatchCommands.Add(Command(LockExclusive, ("study", studyId), ("participant", participant)));
+        command.BatchCommands.Add(Command(
+            "INSERT INTO rally_deleted_participants (study_id, participant) VALUES (@study, @participant) ON CONFLICT DO NOTHING",
+            ("study", studyId), ("participant", participant)));
+        var delete = Command("DELETE FROM rally_study_events WHERE study_id = @study AND participant = @participant",
+            ("study", studyId), ("participant", participant));
+        command.BatchCommands.Add(delete);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return delete.RecordsAffected;
+    }
+
+    public async Task DropStudyAsync(string studyId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateBatch();
+        command.BatchCommands.Add(Command("SELECT pg_advisory_xact_lock(hashtextextended(@study, 0))", ("study", studyId)));
+        command.BatchCommands.Add(Command("INSERT INTO rally_dropped_studies (study_id) VALUES (@study) ON CONFLICT DO NOTHING", ("study", studyId)));
+        // Dropping the partition frees the study's raw data at once, whatever its size.
+        command.BatchCommands.Add(new NpgsqlBatchCommand($"DROP TABLE IF EXISTS {PartitionName(studyId)}"));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        _partitions.TryRemove(studyId, out _);
+    }
+
+    /// <summary>Inserts of one participant's events share a lock that a deletion of its data takes alone; so does the whole study's drop.</summary>
+    private const string LockShared = """
+        SELECT pg_advisory_xact_lock_shared(hashtextextended(@study, 0)),
+               pg_advisory_xact_lock_shared(hashtextextended(@study || '/' || @participant, 0))
+        """;
+
+    private const string LockExclusive = """
+        SELECT pg_advisory_xact_lock_shared(hashtextextended(@study, 0)),
+               pg_advisory_xact_lock(hashtextextended(@study || '/' || @participant, 0))
+        """;
+
+    private static NpgsqlBatchCommand Command(string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+        return command;
+    }
+
+    public async Task<IReadOnlySet<Guid>> ExistingAsync(string studyId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        await using var command = dataSource.CreateCommand("SELECT id FROM rally_study_events WHERE study_id = @study AND id = ANY(@ids)");
+        command.Parameters.AddWithValue("study", studyId);
+        command.Parameters.AddWithValue("ids", ids.ToArray());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var existing = new HashSet<Guid>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            existing.Add(reader.GetGuid(0));
+        }
+        return existing;
+    }
+
+    public async IAsyncEnumerable<StoredEvent> ReadAsync(string studyId, EventCursor after, int limit, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // Only transactions older than every running one (see 0006_study_events.sql): a cursor never skips a late commit.
+        await using var command = dataSource.CreateCommand("""
+            SELECT id, participant, type, collected_at, received_at, private_window, payload, tx::text::bigint, seq
+            FROM rally_study_events
+            WHERE study_id = @study
+              AND (tx, seq) > (@tx::bigint::text::xid8, @seq)
+              AND tx < pg_snapshot_xmin(pg_current_snapshot())
+            ORDER BY tx, seq
+            LIMIT @limit
+            """);
+        command.Parameters.AddWithValue("study", studyId);
+        command.Parameters.AddWithValue("tx", after.Transaction);
+        command.Parameters.AddWithValue("seq", after.Sequence);
+        command.Parameters.AddWithValue("limit", limit);
+        // Rows are read off the wire one by one: an export of millions of events runs in constant memory.
+        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return new StoredEvent(
+                reader.GetGuid(0), reader.GetString(1), reader.GetString(2),
+                reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<DateTimeOffset>(4),
+                reader.GetBoolean(5), reader.GetString(6), new EventCursor(reader.GetInt64(7), reader.GetInt64(8)));
+        }
+    }
+
+    public async Task<StudyEventStats> GetStatsAsync(string studyId, CancellationToken cancellationToken = default)
+    {
+        var byType = new Dictionary<string, long>(StringComparer.Ordinal);
+        var byDay = new Dictionary<DateOnly, long>();
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT type, count(*) FROM rally_study_events WHERE study_id = $1 GROUP BY type") { Parameters = { new() { Value = studyId } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT (collected_at AT TIME ZONE 'UTC')::date, count(*) FROM rally_study_events WHERE study_id = $1 GROUP BY 1") { Parameters = { new() { Value = studyId } } });
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            byType[reader.GetString(0)] = reader.GetInt64(1);
+        }
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            byDay[reader.GetFieldValue<DateOnly>(0)] = reader.GetInt64(1);
+        }
+        return new StudyEventStats(byType, byDay);
+    }
+
+    /// <summary>The study's partition, created once (idempotently: another silo may race us to it).</summary>
+    private Task EnsurePartitionAsync(string studyId, CancellationToken cancellationToken)
+    {
+        var task = _partitions.GetOrAdd(studyId, id => CreatePartitionAsync(id, cancellationToken));
+        if (task.IsFaulted || task.IsCanceled)
+        {
+            _partitions.TryRemove(new KeyValuePair<string, Task>(studyId, task));
+        }
+        return task;
+    }
+
+    private async Task CreatePartitionAsync(string studyId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"CREATE TABLE IF NOT EXISTS {PartitionName(studyId)} PARTITION OF rally_study_events FOR VALUES IN ({Literal(studyId)})");
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateTable or PostgresErrorCodes.UniqueViolation)
+        {
+            // Created concurrently by another process: exactly what we wanted.
+        }
+    }
+
+    /// <summary>A fixed-length name (study ids may be longer than PostgreSQL's identifiers allow).</summary>
+    public static string PartitionName(string studyId) =>
+        "rally_events_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(studyId)), 0, 12);
+
+    private static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+}

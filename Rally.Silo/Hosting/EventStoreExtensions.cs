@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+using Rally.Grains.Ingestion;
+using Rally.Silo.EventStore;
+
+namespace Rally.Silo.Hosting;
+
+public static class EventStoreExtensions
+{
+    /// <summary>The studies' event store: PostgreSQL when a connection string is set, this process's memory otherwise.</summary>
+    public static IServiceCollection AddRallyEventStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (RallyDatabase.GetConnectionString(configuration) is { } connectionString)
+        {
+            services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+            services.TryAddSingleton<IStudyEventStore, PostgresStudyEventStore>();
+        }
+        else
+        {
+            services.TryAddSingleton<IStudyEventStore, MemoryStudyEventStore>();
+        }
+        return services;
+    }
+}

@@ -1,0 +1,190 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Rally.Tests.Infrastructure;
+
+namespace Rally.Tests.Ingestion;
+
+[Collection(ApiCollection.Name)]
+public sealed class UploadTests(ApiFixture fixture)
+{
+    private readonly RallyApi _api = new(fixture);
+
+    [Fact]
+    public async Task A_browser_encrypted_batch_is_accepted_and_exported_byte_for_byte()
+    {
+        using var study = await IngestionScenario.StartAsync(_api);
+        var events = new[] { study.Event(), study.Event("search"), study.Event() };
+
+        var accepted = await (await study.UploadAsync(events)).ShouldBeAsync(HttpStatusCode.Accepted);
+
+        Assert.Equal(3, (int?)accepted["accepted"]);
+        Assert.Equal(0, (int?)accepted["duplicates"]);
+        var lines = await study.ExportWhenStoredAsync(3);
+        Assert.Equal(3, lines.Length);
+        foreach (var sent in events)
+        {
+            var line = Assert.Single(lines, l => (string?)l["id"] == (string?)sent["id"]);
+            Assert.Equal((string?)sent["payload"], (string?)line["payload"]);
+            Assert.Equal((string?)sent["type"], (string?)line["type"]);
+            Assert.StartsWith("{\"url\":\"https://example.test/", study.Key.Decrypt((string)line["payload"]!), StringComparison.Ordinal);
+            Assert.NotNull(line["receivedAt"]);
+            Assert.False(string.IsNullOrEmpty((string?)line["cursor"]));
+        }
+        var pseudonym = Assert.Single(lines.Select(l => (string?)l["participant"]).Distinct());
+        Assert.DoesNotContain(study.Participant.Id.ToString("N"), pseudonym!, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(study.Participant.Id.ToString(), lines.Select(l => l.ToJsonString()).Aggregate(string.Concat), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task An_event_sent_again_is_stored_once()
+    {
+        using var study = await IngestionScenario.StartAsync(_api);
+        var first = study.Event();
+        var second = study.Event();
+        await (await study.UploadAsync(first, second, first)).ShouldBeAsync(HttpStatusCode.Accepted);
+        await study.ExportWhenStoredAsync(2);
+
+        var again = await (await study.UploadAsync(first, second, study.Event())).ShouldBeAsync(HttpStatusCode.Accepted);
+
+        Assert.Equal(1, (int?)again["accepted"]);
+        Assert.Equal(2, (int?)again["duplicates"]);
+        var lines = await study.ExportWhenStoredAsync(3);
+        Assert.Equal(3, lines.Length);
+        Assert.Equal(3, lines.Select(l => (string?)l["id"]).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Pseudonyms_differ_between_participants_and_between_studies()
+    {
+        using var study = await IngestionScenario.StartAsync(_api);
+        using var other = await IngestionScenario.StartAsync(_api);
+        var second = await _api.JoinAsync();
+        await (await RallyApi.EnrollAsync(second, study.StudyId)).ShouldBeAsync(HttpStatusCode.Created);
+        // The first study's participant also joins the other study.
+        await (await RallyApi.EnrollAsync(study.Participant, other.StudyId)).ShouldBeAsync(HttpStatusCode.Created);
+
+        await (await study.UploadAsync(study.Event())).ShouldBeAsync(HttpStatusCode.Accepted);
+        await (await study.UploadAsync(second.Client, study.Event())).ShouldBeAsync(HttpStatusCode.Accepted);
+        await (await other.UploadAsync(study.Participant.Client, other.Event())).ShouldBeAsync(HttpStatusCode.Accepted);
+
+        var inStudy = (await study.ExportWhenStoredAsync(2)).Select(l => (string)l["participant"]!).Distinct().ToArray();
+        var inOther = (await other.ExportWhenStoredAsync(1)).Select(l => (string)l["participant"]!).Single();
+        Assert.Equal(2, inStudy.Length);
+        Assert.DoesNotContain(inOther, inStudy);
+    }
+
+    public static TheoryData<string, string> BadEvents => new()
+    {
+        { "undeclared type", """{"type":"keystrokes"}""" },
+        { "private window", """{"privateWindow":true}""" },
+        { "plain text payload", """{"payload":"hello"}""" },
+        { "four parts", """{"payload":"eyJhbGciOiJFQ0RILUVTIn0..AAAAAAAAAAAAAAAA.AAAA"}""" },
+        { "not base64url", """{"payload":"eyJ+.a.b.c.d"}""" },
+        { "future", """{"collectedAt":"2999-01-01T00:00:00Z"}""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadEvents))]
+    public async Task A_batch_with_one_bad_event_is_refused_whole_and_names_the_event(string what, string patch)
+    {
+        using var study = await IngestionScenario.StartAsync(_api);
+        var bad = study.Event();
+        foreach (var (key, value) in JsonNode.Parse(patch)!.AsObject().ToArray())
+        {
+            bad[key] = value?.DeepClone();
+        }
+
+        var problem = await (await study.UploadAsync(study.Event(), bad, study.Event())).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid-event");
+
+        Assert.Equal(1, (int?)problem["eventIndex"]);
+        Assert.Equal((string?)bad["id"], (string?)problem["eventId"]);
+        Assert.False(string.IsNullOrEmpty(what));
+        await AssertNothingStoredAsync(study);
+    }
+
+    [Fact]
+    public async Task Payloads_not_encrypted_for_this_study_are_refused()
+    {
+        using var study = await IngestionScenario.StartAsync(_api);
+        using var otherKey = new StudyKeyPair();
+        var good = study.Event();
+        var parts = ((string)good["payload"]!).Split('.');
+
+        string Header(string json) => StudyKeyMaker.Base64Url(System.Text.Encoding.UTF8.GetBytes(json));
+        var epk = $$"""{"kty":"EC","crv":"P-256","x":"{{study.Key.X}}","y":"{{study.Key.Y}}"}""";
+        var payloads = new Dictionary<string, string>
+        {
+            ["another study's key"] = otherKey.Encrypt("{}"),
+            ["a wrong kid"] = study.Key.Encrypt("{}", kid: "not-the-key"),
+            ["RSA key wrapping"] = string.Join('.', Header($$"""{"alg":"RSA-OAEP","enc":"A256GCM","kid":"{{study.Key.Kid}}"}"""), "AAAA", parts[2], parts[3], parts[4]),
+            ["another content cipher"] = string.Join('.', Header($$"""{"alg":"ECDH-ES","enc":"A128CBC-HS256","kid":"{{study.Key.Kid}}","epk":{{epk}}}"""), "", parts[2], parts[3], parts[4]),
+            ["an encrypted key"] = string.Join('.', parts[0], "AAAA", parts[2], parts[3], parts[4]),
+            ["no epk"] = string.Join('.', Header($$"""{"alg":"ECDH-ES","enc":"A256GCM","kid":"{{study.Key.Kid}}"}"""), "", parts[2], parts[3], parts[4]),
+            ["a short iv"] = string.Join('.', parts[0], "", "AAAA", parts[3], parts[4]),
+            ["an oversized payload"] = string.Join('.', parts[0], "", parts[2], new string('A', 40_000), parts[4]),
+        };
+
+        foreach (var (what, payload) in payloads)
+        {
+            var problem = await (await study.UploadAsync(study.Event(payload: payload))).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid-event");
+            Assert.True(0 == (int?)problem["eventIndex"], what);
+        }
+        await AssertNothingStoredAsync(study);
+    }
+
+    [Fact]
+    public async Task A_study_collecting_in_private_windows_accepts_private_events()
+    {
+        using var study = await IngestionScenario.StartAsync(_api, privateBrowsing: true);
+
+        await (await study.UploadAsync(study.Event(privateWindow: true))).ShouldBeAsync(HttpStatusCode.Accepted);
+
+        Assert.Single(await study.ExportWhenStoredAsync(1));
+    }
+
+    [Fact]
+    public async Task Uploads_are_refused_unless_enrolled_with_the_current_consent_in_an_enrolling_study()
+    {
+        using var study = await IngestionScenario.StartAsync(_api);
+        var stranger = await _api.JoinAsync();
+
+        await (await study.UploadAsync(stranger.Client, study.Event())).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-enrolled");
+        await (await study.UploadAsync(study.Partner.Researcher, study.Event())).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        await (await study.UploadAsync(_api.Anonymous, study.Event())).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+
+        await (await study.Partner.Researcher.PutAsJsonAsync($"/v1/studies/{study.StudyId}/consent", new { consentVersion = "2" })).ShouldBeAsync(HttpStatusCode.OK);
+        await (await study.UploadAsync(study.Event())).ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "consent-version-mismatch");
+        await (await RallyApi.EnrollAsync(study.Participant, study.StudyId, consentVersion: "2")).ShouldBeAsync(HttpStatusCode.OK);
+        await (await study.UploadAsync(study.Event())).ShouldBeAsync(HttpStatusCode.Accepted);
+        await study.ExportWhenStoredAsync(1);
+
+        await _api.MoveAsync(study.StudyId, "end");
+        await (await study.UploadAsync(study.Event())).ShouldBeProblemAsync(HttpStatusCode.Conflict, "study-not-enrolling");
+
+        Assert.Single(await study.ExportAsync());
+    }
+
+    [Fact]
+    public async Task Malformed_and_oversized_batches_are_refused()
+    {
+        using var study = await IngestionScenario.StartAsync(_api);
+        var path = $"/v1/studies/{study.StudyId}/events";
+
+        await (await study.Participant.Client.PostJsonTextAsync(path, "{\"events\":[{\"id\":\"nope\"}]}")).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid-request");
+        await (await study.Participant.Client.PostJsonTextAsync(path, "{\"events\":")).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid-request");
+        await (await study.Participant.Client.PostJsonTextAsync(path, "{\"events\":[]}")).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid-request");
+        var tooMany = Enumerable.Range(0, 201).Select(_ => study.Event(payload: "a.b.c.d.e")).ToArray();
+        await (await study.UploadAsync(tooMany)).ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge, "batch-too-large");
+        await AssertNothingStoredAsync(study);
+    }
+
+    /// <summary>Refused batches are never queued: after one good upload is stored, it is all the study holds.</summary>
+    private static async Task AssertNothingStoredAsync(IngestionScenario study)
+    {
+        var marker = study.Event();
+        await (await study.UploadAsync(marker)).ShouldBeAsync(HttpStatusCode.Accepted);
+        var lines = await study.ExportWhenStoredAsync(1);
+        Assert.Equal((string?)marker["id"], (string?)Assert.Single(lines)["id"]);
+    }
+}
