@@ -36,6 +36,7 @@ public static class OrleansHostingExtensions
                         o.ClusterId = cluster.ClusterId;
                         o.ServiceId = cluster.ServiceId;
                     });
+                    client.AddRallyStreams(configuration);
                     client.UseAdoNetClustering(o =>
                     {
                         o.Invariant = RallyDatabase.Invariant;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
@@ -18,6 +19,8 @@ public static class EventEndpoints
 {
     /// <summary>How far in the future a collection time may lie (clock skew of the participant's machine).</summary>
     private static readonly TimeSpan AllowedClockSkew = TimeSpan.FromDays(1);
+
+    private const int FlushBytes = 32 * 1024;
 
     public static IEndpointRouteBuilder MapEventEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -106,19 +109,24 @@ public static class EventEndpoints
             var completed = false;
             try
             {
-                await using var writer = new Utf8JsonWriter(body);
+                // Lines are serialized into a buffer and written out asynchronously, 32 KiB at a time.
+                var buffer = new ArrayBufferWriter<byte>(FlushBytes * 2);
+                await using var writer = new Utf8JsonWriter(buffer);
                 await foreach (var e in store.ReadAsync(studyId, from, limit ?? max))
                 {
                     JsonSerializer.Serialize(writer, new ExportedEvent(e.Id, e.Participant, e.Type, e.CollectedAt, e.ReceivedAt, e.Payload,
                         e.Cursor.ToString()), ExportJsonContext.Default.ExportedEvent);
                     writer.Flush();
                     writer.Reset();
-                    body.WriteByte((byte)'\n');
-                    if (++sent % 500 == 0)
+                    buffer.Write("\n"u8);
+                    sent++;
+                    if (buffer.WrittenCount >= FlushBytes)
                     {
-                        await body.FlushAsync();
+                        await body.WriteAsync(buffer.WrittenMemory);
+                        buffer.ResetWrittenCount();
                     }
                 }
+                await body.WriteAsync(buffer.WrittenMemory);
                 completed = true;
             }
             finally

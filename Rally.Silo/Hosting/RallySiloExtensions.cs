@@ -47,6 +47,7 @@ public static class RallySiloExtensions
             .ValidateOnStart();
         silo.Services.TryAddSingleton<Pseudonyms>();
         silo.Services.AddRallyEventStore(configuration);
+        silo.AddRallyStreams(configuration);
 
         // Plain JSON with stable, camelCase names: stored state survives renames of CLR types.
         silo.UseSystemTextJsonGrainStorageSerializer();

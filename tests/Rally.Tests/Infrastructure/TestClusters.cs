@@ -12,6 +12,7 @@ public static class TestClusters
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         var builder = new InProcessTestClusterBuilder(silos);
         builder.ConfigureSilo((_, silo) => silo.AddRallyServices(configuration));
+        builder.ConfigureClient(client => client.AddRallyStreams(configuration));
         configure?.Invoke(builder);
         return builder.Build();
     }

@@ -14,12 +14,14 @@ internal static class RallyTestClusters
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
                 [$"ConnectionStrings:{RallyDatabase.ConnectionStringName}"] = connectionString,
+                ["Rally:Pseudonyms:Key"] = Infrastructure.TestSecrets.PseudonymKey,
             })
             .Build();
         var builder = new InProcessTestClusterBuilder(1);
         builder.Options.ServiceId = serviceId;
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSilo((_, silo) => silo.AddRallyServices(configuration));
+        builder.ConfigureClient(client => client.AddRallyStreams(configuration));
         var cluster = builder.Build();
         try
         {

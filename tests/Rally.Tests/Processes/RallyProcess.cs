@@ -41,6 +41,7 @@ internal sealed class RallyProcess : IAsyncDisposable
         Start("Rally.Silo", [], new Dictionary<string, string>
         {
             ["ConnectionStrings__Rally"] = connectionString,
+            ["Rally__Pseudonyms__Key"] = TestSecrets.PseudonymKey,
             ["Rally__Cluster__SiloPort"] = Port(),
             ["Rally__Cluster__GatewayPort"] = Port(),
         });
