@@ -92,7 +92,7 @@ internal sealed partial class DeletionLedgerGrain(
             foreach (var (deletionId, entry) in due)
             {
                 var deleted = State.DroppedAt is null
-                    ? await events.DeleteParticipantAsync(StudyId, pseudonyms.For(entry.ParticipantId!.Value, StudyId))
+                    ? await events.DeleteParticipantAsync(StudyId, pseudonyms.For(entry.ParticipantId!.Value, StudyId), entry.RequestedAt)
                     : 0;
                 await NotifyAsync(deletionId, entry.ParticipantId!.Value);
                 State.Entries[deletionId] = entry with

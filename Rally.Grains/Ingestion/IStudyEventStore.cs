@@ -21,10 +21,11 @@ public interface IStudyEventStore
     Task<StudyEventStats> GetStatsAsync(string studyId, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Deletes every event the participant (by study pseudonym) sent the study, and keeps any that arrive
-    /// later from being stored. Idempotent; returns how many events it deleted now.
+    /// Deletes every event the participant (by study pseudonym) sent the study up to <paramref name="requestedAt"/>,
+    /// and keeps any received until then that arrive later from being stored. Idempotent; returns how many
+    /// events it deleted now.
     /// </summary>
-    Task<long> DeleteParticipantAsync(string studyId, string participant, CancellationToken cancellationToken = default);
+    Task<long> DeleteParticipantAsync(string studyId, string participant, DateTimeOffset requestedAt, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes all of the study's raw data at once, and keeps any that arrives later from being stored. Idempotent.</summary>
     Task DropStudyAsync(string studyId, CancellationToken cancellationToken = default);

@@ -8,7 +8,7 @@ public sealed class MemoryStudyEventStore : IStudyEventStore
     private readonly Lock _lock = new();
     private readonly Dictionary<string, SortedList<long, StoredEvent>> _studies = [];
     private readonly Dictionary<(string, Guid), long> _ids = [];
-    private readonly HashSet<(string Study, string Participant)> _deletedParticipants = [];
+    private readonly Dictionary<(string Study, string Participant), DateTimeOffset> _deletedBefore = [];
     private readonly HashSet<string> _droppedStudies = [];
     private long _cursor;
 
@@ -18,7 +18,8 @@ public sealed class MemoryStudyEventStore : IStudyEventStore
         var added = 0;
         lock (_lock)
         {
-            if (_droppedStudies.Contains(batch.StudyId) || _deletedParticipants.Contains((batch.StudyId, batch.Participant)))
+            if (_droppedStudies.Contains(batch.StudyId)
+                || (_deletedBefore.TryGetValue((batch.StudyId, batch.Participant), out var before) && batch.ReceivedAt <= before))
             {
                 return Task.FromResult(0);
             }
@@ -88,16 +89,17 @@ public sealed class MemoryStudyEventStore : IStudyEventStore
         }
     }
 
-    public Task<long> DeleteParticipantAsync(string studyId, string participant, CancellationToken cancellationToken = default)
+    public Task<long> DeleteParticipantAsync(string studyId, string participant, DateTimeOffset requestedAt, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
-            _deletedParticipants.Add((studyId, participant));
+            var key = (studyId, participant);
+            _deletedBefore[key] = _deletedBefore.TryGetValue(key, out var before) && before > requestedAt ? before : requestedAt;
             if (!_studies.TryGetValue(studyId, out var events))
             {
                 return Task.FromResult(0L);
             }
-            var doomed = events.Values.Where(e => e.Participant == participant).ToArray();
+            var doomed = events.Values.Where(e => e.Participant == participant && e.ReceivedAt <= requestedAt).ToArray();
             foreach (var e in doomed)
             {
                 events.Remove(e.Cursor.Sequence);

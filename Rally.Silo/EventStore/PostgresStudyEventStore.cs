@@ -26,7 +26,8 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource) : IStud
             SELECT @study, e.id, @participant, e.type, e.collected_at, @received, e.private_window, e.payload
             FROM unnest(@ids, @types, @collected, @private, @payloads) WITH ORDINALITY
                  AS e(id, type, collected_at, private_window, payload, n)
-            WHERE NOT EXISTS (SELECT 1 FROM rally_deleted_participants d WHERE d.study_id = @study AND d.participant = @participant)
+            WHERE NOT EXISTS (SELECT 1 FROM rally_deleted_participants d
+                              WHERE d.study_id = @study AND d.participant = @participant AND d.deleted_before >= @received)
               AND NOT EXISTS (SELECT 1 FROM rally_dropped_studies s WHERE s.study_id = @study)
             ORDER BY e.n
             ON CONFLICT (study_id, id) DO NOTHING
@@ -39,15 +40,16 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource) : IStud
         return insert.RecordsAffected;
     }
 
-    public async Task<long> DeleteParticipantAsync(string studyId, string participant, CancellationToken cancellationToken = default)
+    public async Task<long> DeleteParticipantAsync(string studyId, string participant, DateTimeOffset requestedAt, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateBatch();
         command.BatchCommands.Add(Command(LockExclusive, ("study", studyId), ("participant", participant)));
-        command.BatchCommands.Add(Command(
-            "INSERT INTO rally_deleted_participants (study_id, participant) VALUES (@study, @participant) ON CONFLICT DO NOTHING",
-            ("study", studyId), ("participant", participant)));
-        var delete = Command("DELETE FROM rally_study_events WHERE study_id = @study AND participant = @participant",
-            ("study", studyId), ("participant", participant));
+        command.BatchCommands.Add(Command("""
+            INSERT INTO rally_deleted_participants (study_id, participant, deleted_before) VALUES (@study, @participant, @before)
+            ON CONFLICT (study_id, participant) DO UPDATE SET deleted_before = GREATEST(rally_deleted_participants.deleted_before, excluded.deleted_before)
+            """, ("study", studyId), ("participant", participant), ("before", requestedAt)));
+        var delete = Command("DELETE FROM rally_study_events WHERE study_id = @study AND participant = @participant AND received_at <= @before",
+            ("study", studyId), ("participant", participant), ("before", requestedAt));
         command.BatchCommands.Add(delete);
         await command.ExecuteNonQueryAsync(cancellationToken);
         return delete.RecordsAffected;

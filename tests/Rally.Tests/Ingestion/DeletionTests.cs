@@ -50,6 +50,23 @@ public sealed class DeletionTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_participant_who_enrolls_again_after_leaving_keeps_what_it_sends_from_then_on()
+    {
+        using var study = await IngestionScenario.StartAsync(_api);
+        await (await study.UploadAsync(study.Event(), study.Event())).ShouldBeAsync(HttpStatusCode.Accepted);
+        await study.ExportWhenStoredAsync(2);
+        var left = await (await study.Participant.Client.DeleteAsync($"/v1/me/enrollments/{study.StudyId}")).ShouldBeAsync(HttpStatusCode.OK);
+        await DeletionWhenCompletedAsync(study.Participant.Client, (string)left["deletionId"]!);
+        Assert.Empty(await study.ExportAsync());
+
+        await (await RallyApi.EnrollAsync(study.Participant, study.StudyId)).ShouldBeAsync(HttpStatusCode.Created);
+        var fresh = study.Event();
+        await (await study.UploadAsync(fresh)).ShouldBeAsync(HttpStatusCode.Accepted);
+
+        Assert.Equal((string?)fresh["id"], (string?)Assert.Single(await study.ExportWhenStoredAsync(1))["id"]);
+    }
+
+    [Fact]
     public async Task Data_of_an_ended_study_stays_locked_until_its_analysis_completes_then_all_raw_data_goes()
     {
         using var study = await IngestionScenario.StartAsync(_api);

@@ -24,9 +24,9 @@ public sealed class StudyEventStoreTests(PostgresServer postgres)
         return new PostgresStudyEventStore(NpgsqlDataSource.Create(database));
     }
 
-    private static EventBatch Batch(string studyId, string participant, int count, DateTimeOffset? collectedAt = null) =>
-        new(studyId, participant, DateTimeOffset.UtcNow,
-            [.. Enumerable.Range(0, count).Select(i => new StudyEvent(Guid.NewGuid(), i % 2 == 0 ? "a" : "b", collectedAt ?? DateTimeOffset.UtcNow, false, $"p.{i}..x.y"))]);
+    private static EventBatch Batch(string studyId, string participant, int count, DateTimeOffset? receivedAt = null) =>
+        new(studyId, participant, receivedAt ?? DateTimeOffset.UtcNow,
+            [.. Enumerable.Range(0, count).Select(i => new StudyEvent(Guid.NewGuid(), i % 2 == 0 ? "a" : "b", DateTimeOffset.UtcNow, false, $"p.{i}..x.y"))]);
 
     private static async Task<List<StoredEvent>> ReadAllAsync(IStudyEventStore store, string studyId)
     {
@@ -76,13 +76,20 @@ public sealed class StudyEventStoreTests(PostgresServer postgres)
         await store.AppendAsync(Batch("study-del", "stayer", 3));
         await store.AppendAsync(Batch("other-study", "leaver", 2));
 
-        Assert.Equal(4, await store.DeleteParticipantAsync("study-del", "leaver"));
-        Assert.Equal(0, await store.DeleteParticipantAsync("study-del", "leaver"));
-        Assert.Equal(0, await store.AppendAsync(Batch("study-del", "leaver", 2)));
+        var requestedAt = DateTimeOffset.UtcNow;
+        Assert.Equal(4, await store.DeleteParticipantAsync("study-del", "leaver", requestedAt));
+        Assert.Equal(0, await store.DeleteParticipantAsync("study-del", "leaver", requestedAt));
+        // In flight when the request was made, stored only now: kept out.
+        Assert.Equal(0, await store.AppendAsync(Batch("study-del", "leaver", 2, requestedAt.AddMilliseconds(-1))));
 
         Assert.All(await ReadAllAsync(store, "study-del"), e => Assert.Equal("stayer", e.Participant));
         Assert.Equal(3, (await ReadAllAsync(store, "study-del")).Count);
         Assert.Equal(2, (await ReadAllAsync(store, "other-study")).Count);
+
+        // Enrolled again later: what it sends from then on is kept, and a retried old request does not touch it.
+        Assert.Equal(2, await store.AppendAsync(Batch("study-del", "leaver", 2, requestedAt.AddSeconds(1))));
+        Assert.Equal(0, await store.DeleteParticipantAsync("study-del", "leaver", requestedAt));
+        Assert.Equal(5, (await ReadAllAsync(store, "study-del")).Count);
     }
 
     [Theory]
