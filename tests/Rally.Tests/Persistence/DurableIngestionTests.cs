@@ -16,7 +16,11 @@ public sealed class DurableIngestionTests(PostgresServer postgres)
     public async Task Events_acknowledged_before_a_silo_dies_are_all_stored_exactly_once()
     {
         var database = await postgres.CreateDatabaseAsync();
-        await using var cluster = TestClusters.Build(2, new Dictionary<string, string?> { ["ConnectionStrings:Rally"] = database }, b =>
+        await using var cluster = TestClusters.Build(2, new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Rally"] = database,
+            ["Rally:Pseudonyms:Key"] = TestSecrets.PseudonymKey,
+        }, b =>
         {
             b.Options.ServiceId = "rally-durable-ingestion";
         });

@@ -6,7 +6,7 @@ namespace Rally.Tests.Postgres;
 [Collection(PostgresCollection.Name)]
 public sealed class SchemaTests(PostgresServer server)
 {
-    /// <summary>Every key the clustering, grain storage and reminder providers load (and fail without).</summary>
+    /// <summary>Every key the clustering, grain storage, reminder and stream providers load (and fail without).</summary>
     private static readonly string[] RequiredQueryKeys =
     [
         "InsertMembershipVersionKey", "MembershipReadAllKey", "MembershipReadRowKey", "InsertMembershipKey",
@@ -15,6 +15,8 @@ public sealed class SchemaTests(PostgresServer server)
         "WriteToStorageKey", "ReadFromStorageKey", "ClearStorageKey", "DeleteStorageKey",
         "ReadReminderRowsKey", "ReadReminderRowKey", "ReadRangeRows1Key", "ReadRangeRows2Key",
         "UpsertReminderRowKey", "DeleteReminderRowKey", "DeleteReminderRowsKey",
+        "QueueStreamMessageKey", "GetStreamMessagesKey", "ConfirmStreamMessagesKey", "FailStreamMessageKey",
+        "EvictStreamMessagesKey", "EvictStreamDeadLettersKey",
     ];
 
     private static IReadOnlyList<string> AllVersions => [.. EmbeddedMigrations.Load().Select(m => m.Label)];
