@@ -28,7 +28,7 @@ public sealed class LeavingTests(ApiFixture fixture)
         Assert.NotNull(deletion["requestedAt"]);
         await (await participant.Client.DeleteAsync($"/v1/me/enrollments/{studyId}")).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-enrolled");
 
-        var completed = await DeletionWhenAsync(participant, deletionId, "completed");
+        var completed = await RallyApi.DeletionWhenAsync(participant.Client, deletionId, "completed");
         Assert.NotNull(completed["completedAt"]);
         var notice = Assert.Single((await (await participant.Client.GetAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.OK))["notices"]!.AsArray())!;
         Assert.Equal("data-deleted", (string?)notice["kind"]);
@@ -36,22 +36,6 @@ public sealed class LeavingTests(ApiFixture fixture)
         Assert.Equal(HttpStatusCode.NoContent, (await participant.Client.PostAsync($"/v1/me/notices/{(string)notice["id"]!}/ack", null)).StatusCode);
         Assert.Empty((await (await participant.Client.GetAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.OK))["notices"]!.AsArray());
         await (await participant.Client.PostAsync($"/v1/me/notices/{(string)notice["id"]!}/ack", null)).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
-    }
-
-    /// <summary>Deletions are carried out after the answer: waits (polling, with a deadline) for the status.</summary>
-    private static async Task<JsonObject> DeletionWhenAsync(TestParticipant participant, string deletionId, string status)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var deletion = await (await participant.Client.GetAsync($"/v1/me/deletions/{deletionId}")).ShouldBeAsync(HttpStatusCode.OK);
-            if ((string?)deletion["status"] == status)
-            {
-                return deletion;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"deletion {deletionId} stayed {(string?)deletion["status"]}");
-            await Task.Delay(20);
-        }
     }
 
     [Fact]
@@ -69,7 +53,7 @@ public sealed class LeavingTests(ApiFixture fixture)
 
         await _api.MoveAsync(studyId, "complete-analysis");
 
-        var completed = await DeletionWhenAsync(participant, (string)left["deletionId"]!, "completed");
+        var completed = await RallyApi.DeletionWhenAsync(participant.Client, (string)left["deletionId"]!, "completed");
         Assert.NotNull(completed["completedAt"]);
         var ledger = await (await _api.Operator.GetAsync($"/v1/studies/{studyId}/deletions")).ShouldBeAsync(HttpStatusCode.OK);
         Assert.NotNull(ledger["droppedAt"]);

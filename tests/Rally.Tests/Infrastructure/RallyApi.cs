@@ -105,4 +105,20 @@ public sealed class RallyApi(RallyApiFactory factory)
         }
         return await participant.Client.PostAsJsonAsync("/v1/me/enrollments", body);
     }
+
+    /// <summary>Deletions are carried out after the answer: waits (polling, with a deadline) until the request has this status.</summary>
+    public static async Task<JsonObject> DeletionWhenAsync(HttpClient participant, string deletionId, string status)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var deletion = await (await participant.GetAsync($"/v1/me/deletions/{deletionId}")).ShouldBeAsync(HttpStatusCode.OK);
+            if ((string?)deletion["status"] == status)
+            {
+                return deletion;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"deletion {deletionId} stayed {(string?)deletion["status"]}");
+            await Task.Delay(20);
+        }
+    }
 }

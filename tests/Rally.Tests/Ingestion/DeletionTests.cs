@@ -11,21 +11,6 @@ public sealed class DeletionTests(ApiFixture fixture)
 {
     private readonly RallyApi _api = new(fixture);
 
-    private static async Task<JsonObject> DeletionWhenCompletedAsync(HttpClient participant, string deletionId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var deletion = await (await participant.GetAsync($"/v1/me/deletions/{deletionId}")).ShouldBeAsync(HttpStatusCode.OK);
-            if ((string?)deletion["status"] == "completed")
-            {
-                return deletion;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"deletion {deletionId} stayed {(string?)deletion["status"]}");
-            await Task.Delay(20);
-        }
-    }
-
     [Fact]
     public async Task Leaving_an_open_study_deletes_every_event_it_holds_from_that_participant_and_no_other()
     {
@@ -39,7 +24,7 @@ public sealed class DeletionTests(ApiFixture fixture)
 
         var left = await (await study.Participant.Client.DeleteAsync($"/v1/me/enrollments/{study.StudyId}")).ShouldBeAsync(HttpStatusCode.OK);
         Assert.Equal("deleted", (string?)left["dataDeletion"]);
-        await DeletionWhenCompletedAsync(study.Participant.Client, (string)left["deletionId"]!);
+        await RallyApi.DeletionWhenAsync(study.Participant.Client, (string)left["deletionId"]!, "completed");
 
         var after = await study.ExportAsync();
         Assert.Equal(2, after.Length);
@@ -56,7 +41,7 @@ public sealed class DeletionTests(ApiFixture fixture)
         await (await study.UploadAsync(study.Event(), study.Event())).ShouldBeAsync(HttpStatusCode.Accepted);
         await study.ExportWhenStoredAsync(2);
         var left = await (await study.Participant.Client.DeleteAsync($"/v1/me/enrollments/{study.StudyId}")).ShouldBeAsync(HttpStatusCode.OK);
-        await DeletionWhenCompletedAsync(study.Participant.Client, (string)left["deletionId"]!);
+        await RallyApi.DeletionWhenAsync(study.Participant.Client, (string)left["deletionId"]!, "completed");
         Assert.Empty(await study.ExportAsync());
 
         await (await RallyApi.EnrollAsync(study.Participant, study.StudyId)).ShouldBeAsync(HttpStatusCode.Created);
@@ -82,7 +67,7 @@ public sealed class DeletionTests(ApiFixture fixture)
         Assert.Equal(3, (await study.ExportAsync()).Length);
 
         await _api.MoveAsync(study.StudyId, "complete-analysis");
-        await DeletionWhenCompletedAsync(study.Participant.Client, (string)left["deletionId"]!);
+        await RallyApi.DeletionWhenAsync(study.Participant.Client, (string)left["deletionId"]!, "completed");
 
         Assert.Empty(await study.ExportAsync());
         var stats = await (await study.Partner.Researcher.GetAsync($"/v1/studies/{study.StudyId}/stats")).ShouldBeAsync(HttpStatusCode.OK);
