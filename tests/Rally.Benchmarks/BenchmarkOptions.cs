@@ -1,0 +1,98 @@
+using System.Globalization;
+
+namespace Rally.Benchmarks;
+
+/// <summary>The knobs of the ingest benchmark; the defaults make a run of one to three minutes on 2 cores.</summary>
+internal sealed record BenchmarkOptions
+{
+    public const string Usage = """
+        Usage: dotnet run -c Release --project tests/Rally.Benchmarks -- ingest [options]
+
+          --events N         events uploaded end to end (default 200000)
+          --clients C        concurrent HTTP clients, one participant each (default 32)
+          --batch B          events per upload (default 50; the API takes at most 200)
+          --silos S          Rally.Silo processes (default 2)
+          --sink-writers W   concurrent writers in the sink-statement and small-COPY comparisons (default 4,
+                             the API's default StreamsPerStudy)
+          --set Key=Value    extra configuration for every Rally process (repeatable), e.g.
+                             --set Rally:Ingestion:StreamsPerStudy=8
+          --npgsql "K=V;…"   Npgsql connection-string options for the Rally processes only, e.g.
+                             "Max Auto Prepare=64" (the benchmark's own connections are unaffected)
+          --drain-timeout S  seconds to wait after the last 202 for every event to be committed (default 300)
+        """;
+
+    public int Events { get; init; } = 200_000;
+
+    public int Clients { get; init; } = 32;
+
+    public int Batch { get; init; } = 50;
+
+    public int Silos { get; init; } = 2;
+
+    public int SinkWriters { get; init; } = 4;
+
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(300);
+
+    public IReadOnlyList<KeyValuePair<string, string>> Settings { get; init; } = [];
+
+    public string RallyConnectionOptions { get; init; } = "";
+
+    public int Batches => (Events + Batch - 1) / Batch;
+
+    public static bool TryParse(ReadOnlySpan<string> args, out BenchmarkOptions options, out string error)
+    {
+        options = new BenchmarkOptions();
+        var settings = new List<KeyValuePair<string, string>>();
+        error = "";
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            if (i + 1 >= args.Length)
+            {
+                error = $"{name} needs a value.";
+                return false;
+            }
+            var value = args[++i];
+            if (name == "--npgsql")
+            {
+                options = options with { RallyConnectionOptions = value };
+                continue;
+            }
+            if (name == "--set")
+            {
+                var equals = value.IndexOf('=', StringComparison.Ordinal);
+                if (equals <= 0)
+                {
+                    error = "--set takes Key=Value.";
+                    return false;
+                }
+                settings.Add(new(value[..equals], value[(equals + 1)..]));
+                continue;
+            }
+            if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) || number < 1)
+            {
+                error = $"{name} takes a positive whole number, not '{value}'.";
+                return false;
+            }
+            switch (name)
+            {
+                case "--events": options = options with { Events = number }; break;
+                case "--clients": options = options with { Clients = number }; break;
+                case "--batch": options = options with { Batch = number }; break;
+                case "--silos": options = options with { Silos = number }; break;
+                case "--sink-writers": options = options with { SinkWriters = number }; break;
+                case "--drain-timeout": options = options with { DrainTimeout = TimeSpan.FromSeconds(number) }; break;
+                default:
+                    error = $"Unknown option {name}.";
+                    return false;
+            }
+        }
+        options = options with { Settings = settings };
+        if (options.Batch > 200 || options.Clients > 1000 || options.Silos > 4 || options.SinkWriters > 64 || options.Events > 10_000_000)
+        {
+            error = "Out of range: at most 200 events a batch, 1000 clients, 4 silos, 64 sink writers and 10M events.";
+            return false;
+        }
+        return true;
+    }
+}

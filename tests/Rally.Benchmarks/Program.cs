@@ -1,0 +1,19 @@
+using Rally.Benchmarks;
+using Rally.Benchmarks.Ingest;
+
+if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+{
+    Console.WriteLine(BenchmarkOptions.Usage);
+    return 0;
+}
+if (args[0] != "ingest")
+{
+    Console.Error.WriteLine($"Unknown benchmark '{args[0]}'.\n{BenchmarkOptions.Usage}");
+    return 2;
+}
+if (!BenchmarkOptions.TryParse(args.AsSpan(1), out var options, out var error))
+{
+    Console.Error.WriteLine($"{error}\n{BenchmarkOptions.Usage}");
+    return 2;
+}
+return await IngestBenchmark.RunAsync(options);
