@@ -1,19 +1,14 @@
-using System.Globalization;
 using Npgsql;
-using Rally.Tests.Infrastructure;
 using Rally.Tests.Postgres;
 
 namespace Rally.Benchmarks.Infrastructure;
 
 /// <summary>
-/// A throwaway PostgreSQL server that is durable as in production — fsync, synchronous_commit and
-/// full_page_writes on — unlike the tests' <c>PostgresServer</c>, which turns durability off for speed and
-/// cannot be told otherwise. It listens on a free loopback port and is stopped and deleted on dispose.
+/// A throwaway PostgreSQL server (the tests' <see cref="PostgresCluster"/>) that is durable as in production —
+/// fsync, synchronous_commit and full_page_writes on — where the tests' server turns durability off for speed.
 /// </summary>
 internal sealed class DurablePostgres : IAsyncDisposable
 {
-    private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(120);
-
     /// <summary>
     /// Settings a production server would have for sustained ingest; fsync and synchronous_commit are the
     /// defaults, stated so that nobody wonders. The default max_wal_size (1 GB) checkpoints every few seconds
@@ -34,52 +29,19 @@ internal sealed class DurablePostgres : IAsyncDisposable
         new("track_io_timing", "on"),
     ];
 
-    private readonly string _folder;
+    private readonly PostgresCluster _cluster;
 
-    private DurablePostgres(string folder, int port)
-    {
-        _folder = folder;
-        Port = port;
-    }
+    private DurablePostgres(PostgresCluster cluster) => _cluster = cluster;
 
-    public int Port { get; }
-
-    public string DataFolder => Path.Combine(_folder, "data");
+    public int Port => _cluster.Port;
 
     /// <summary>The postmaster's process id (every backend is its child).</summary>
-    public int PostmasterPid =>
-        int.Parse(File.ReadLines(Path.Combine(DataFolder, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+    public int PostmasterPid => _cluster.PostmasterPid;
 
     public string AdminConnectionString => ConnectionString("postgres");
 
-    public static async Task<DurablePostgres> StartAsync()
-    {
-        var folder = Directory.CreateTempSubdirectory("rally-bench-pg-").FullName;
-        var server = new DurablePostgres(folder, FreePort.Next());
-        try
-        {
-            if (Environment.IsPrivilegedProcess)
-            {
-                await ProcessRunner.RunAsync("chown", ["postgres:postgres", folder], CommandTimeout);
-            }
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
-            await RunAsPostgresAsync(PostgresBinaries.Find("initdb"),
-                ["-D", server.DataFolder, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]);
-            var options = $"-p {server.Port} -c listen_addresses=127.0.0.1 -k {folder} "
-                + string.Join(' ', Settings.Select(s => $"-c {s.Key}={s.Value}"));
-            await RunAsPostgresAsync(PostgresBinaries.Find("pg_ctl"),
-                ["-D", server.DataFolder, "-l", Path.Combine(folder, "server.log"), "-o", options, "-w", "-t", "60", "start"]);
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
-    }
+    public static async Task<DurablePostgres> StartAsync() =>
+        new(await PostgresCluster.StartAsync("rally-bench-pg-", Settings, durable: true, stopMode: "immediate"));
 
     /// <summary>A new database with pg_stat_statements installed.</summary>
     /// <returns>Its connection string.</returns>
@@ -109,28 +71,13 @@ internal sealed class DurablePostgres : IAsyncDisposable
         return (string)(await command.ExecuteScalarAsync())!;
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => _cluster.DisposeAsync();
+
+    private string ConnectionString(string database)
     {
-        NpgsqlConnection.ClearAllPools();
-        if (File.Exists(Path.Combine(DataFolder, "postmaster.pid")))
-        {
-            await RunAsPostgresAsync(PostgresBinaries.Find("pg_ctl"), ["-D", DataFolder, "-m", "immediate", "-w", "stop"]);
-        }
-        Directory.Delete(_folder, recursive: true);
+        var builder = _cluster.ConnectionString(database);
+        builder.MaxPoolSize = 200;
+        builder.CommandTimeout = 300;
+        return builder.ConnectionString;
     }
-
-    private string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
-    {
-        Host = "127.0.0.1",
-        Port = Port,
-        Username = "postgres",
-        Database = database,
-        MaxPoolSize = 200,
-        CommandTimeout = 300,
-    }.ConnectionString;
-
-    private static Task RunAsPostgresAsync(string program, IEnumerable<string> arguments) =>
-        Environment.IsPrivilegedProcess
-            ? ProcessRunner.RunAsync("runuser", ["-u", "postgres", "--", program, .. arguments], CommandTimeout)
-            : ProcessRunner.RunAsync(program, arguments, CommandTimeout);
 }
