@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Text.Json;
 
 namespace Rally.Api.Ingestion;
@@ -12,39 +13,67 @@ public static class CompactJwe
     /// <summary>Null when acceptable; otherwise what is wrong, without echoing the payload.</summary>
     public static string? Check(string payload, string keyId, int maxLength)
     {
+        ArgumentNullException.ThrowIfNull(payload);
         if (payload.Length > maxLength)
         {
             return $"payload is {payload.Length} characters; the limit is {maxLength}.";
         }
-        var parts = payload.Split('.');
-        if (parts.Length != 5)
+        // One pass over the characters, no allocation: this runs for every event of every upload.
+        Span<Range> parts = stackalloc Range[5];
+        var count = 0;
+        var start = 0;
+        var base64Url = true;
+        for (var i = 0; i <= payload.Length; i++)
         {
-            return "payload must be a JWE in compact form (five base64url parts separated by '.').";
+            if (i == payload.Length || payload[i] == '.')
+            {
+                if (count == parts.Length)
+                {
+                    return FiveParts;
+                }
+                parts[count++] = start..i;
+                start = i + 1;
+            }
+            else if (!IsBase64UrlChar(payload[i]))
+            {
+                base64Url = false;
+            }
         }
-        if (parts.Any(p => !IsBase64Url(p)))
+        if (count != parts.Length)
+        {
+            return FiveParts;
+        }
+        var text = payload.AsSpan();
+        foreach (var part in parts)
+        {
+            base64Url &= text[part].Length % 4 != 1;
+        }
+        if (!base64Url)
         {
             return "payload parts must be base64url without padding.";
         }
-        if (parts[1].Length != 0)
+        if (text[parts[1]].Length != 0)
         {
             return "payload must use ECDH-ES direct key agreement: its encrypted key part must be empty.";
         }
-        if (Base64UrlLength(parts[2]) != 12 || Base64UrlLength(parts[4]) != 16)
+        if (Base64UrlLength(text[parts[2]]) != 12 || Base64UrlLength(text[parts[4]]) != 16)
         {
             return "payload must be A256GCM: a 96-bit IV and a 128-bit authentication tag.";
         }
-        if (parts[3].Length == 0)
+        if (text[parts[3]].Length == 0)
         {
             return "payload has no ciphertext.";
         }
-        return CheckHeader(parts[0], keyId);
+        return CheckHeader(text[parts[0]], keyId);
     }
 
-    private static string? CheckHeader(string encoded, string keyId)
+    private const string FiveParts = "payload must be a JWE in compact form (five base64url parts separated by '.').";
+
+    private static string? CheckHeader(ReadOnlySpan<char> encoded, string keyId)
     {
         try
         {
-            using var header = JsonDocument.Parse(Convert.FromBase64String(ToBase64(encoded)));
+            using var header = JsonDocument.Parse(Base64Url.DecodeFromChars(encoded));
             var root = header.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
@@ -74,14 +103,8 @@ public static class CompactJwe
     private static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    private static bool IsBase64Url(string part) =>
-        part.All(c => c is (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_') && part.Length % 4 != 1;
+    private static bool IsBase64UrlChar(char c) =>
+        c is (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_';
 
-    private static int Base64UrlLength(string part) => part.Length * 3 / 4;
-
-    private static string ToBase64(string part)
-    {
-        var base64 = part.Replace('-', '+').Replace('_', '/');
-        return base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '=');
-    }
+    private static int Base64UrlLength(ReadOnlySpan<char> part) => part.Length * 3 / 4;
 }

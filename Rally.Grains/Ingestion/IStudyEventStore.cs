@@ -7,10 +7,11 @@ namespace Rally.Grains.Ingestion;
 public interface IStudyEventStore
 {
     /// <summary>
-    /// Stores the batch's events that the study does not hold yet, unless the participant's data in the
-    /// study (or the study's raw data) was deleted; returns how many were stored.
+    /// Stores, in one transaction, the batches' events that their study does not hold yet, unless the
+    /// participant's data in the study (or the study's raw data) was deleted; returns how many were stored.
+    /// Batches may be of different studies and participants.
     /// </summary>
-    Task<int> AppendAsync(EventBatch batch, CancellationToken cancellationToken = default);
+    Task<int> AppendAsync(IReadOnlyList<EventBatch> batches, CancellationToken cancellationToken = default);
 
     /// <summary>Which of these ids the study already holds.</summary>
     Task<IReadOnlySet<Guid>> ExistingAsync(string studyId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default);

@@ -12,32 +12,42 @@ public sealed class MemoryStudyEventStore : IStudyEventStore
     private readonly HashSet<string> _droppedStudies = [];
     private long _cursor;
 
-    public Task<int> AppendAsync(EventBatch batch, CancellationToken cancellationToken = default)
+    public Task<int> AppendAsync(IReadOnlyList<EventBatch> batches, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(batches);
         var added = 0;
         lock (_lock)
         {
-            if (_droppedStudies.Contains(batch.StudyId)
-                || (_deletedBefore.TryGetValue((batch.StudyId, batch.Participant), out var before) && batch.ReceivedAt <= before))
+            foreach (var batch in batches)
             {
-                return Task.FromResult(0);
-            }
-            if (!_studies.TryGetValue(batch.StudyId, out var events))
-            {
-                _studies[batch.StudyId] = events = [];
-            }
-            foreach (var e in batch.Events)
-            {
-                if (_ids.TryAdd((batch.StudyId, e.Id), _cursor + 1))
-                {
-                    var cursor = ++_cursor;
-                    events.Add(cursor, new StoredEvent(e.Id, batch.Participant, e.Type, e.CollectedAt, batch.ReceivedAt, e.PrivateWindow, e.Payload, new EventCursor(0, cursor)));
-                    added++;
-                }
+                added += Append(batch);
             }
         }
         return Task.FromResult(added);
+    }
+
+    private int Append(EventBatch batch)
+    {
+        if (_droppedStudies.Contains(batch.StudyId)
+            || (_deletedBefore.TryGetValue((batch.StudyId, batch.Participant), out var before) && batch.ReceivedAt <= before))
+        {
+            return 0;
+        }
+        if (!_studies.TryGetValue(batch.StudyId, out var events))
+        {
+            _studies[batch.StudyId] = events = [];
+        }
+        var added = 0;
+        foreach (var e in batch.Events)
+        {
+            if (_ids.TryAdd((batch.StudyId, e.Id), _cursor + 1))
+            {
+                var cursor = ++_cursor;
+                events.Add(cursor, new StoredEvent(e.Id, batch.Participant, e.Type, e.CollectedAt, batch.ReceivedAt, e.PrivateWindow, e.Payload, new EventCursor(0, cursor)));
+                added++;
+            }
+        }
+        return added;
     }
 
     public Task<IReadOnlySet<Guid>> ExistingAsync(string studyId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)

@@ -5,13 +5,15 @@ using Orleans.Streams.Core;
 namespace Rally.Grains.Ingestion;
 
 /// <summary>
-/// Writes a study's uploaded batches into the study's own store. Each stream item is written before its
-/// delivery completes, so the stream redelivers anything not yet stored; the store ignores event ids it
-/// already holds, so redelivery never duplicates.
+/// Writes one study stream's uploaded batches into the study's own store. The pulling agent hands over
+/// several queued batches at once (<c>Rally:Streams:DeliveryBatchSize</c>); the silo's
+/// <see cref="StudyEventWriter"/> stores them with other sinks' batches in one transaction, and the delivery
+/// completes only after that commits, so the stream redelivers anything not yet stored. The store ignores
+/// event ids it already holds, so redelivery never duplicates.
 /// </summary>
 [ImplicitStreamSubscription(RallyStreams.StudyEventsNamespace), GrainType("study-sink")]
-internal sealed partial class StudySinkGrain(IStudyEventStore store, ILogger<StudySinkGrain> logger)
-    : Grain, IStudySinkGrain, IStreamSubscriptionObserver, IAsyncObserver<EventBatch>
+internal sealed partial class StudySinkGrain(StudyEventWriter writer, ILogger<StudySinkGrain> logger)
+    : Grain, IStudySinkGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<EventBatch>
 {
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory)
     {
@@ -19,11 +21,15 @@ internal sealed partial class StudySinkGrain(IStudyEventStore store, ILogger<Stu
         await handleFactory.Create<EventBatch>().ResumeAsync(this);
     }
 
-    public async Task OnNextAsync(EventBatch item, StreamSequenceToken? token = null)
+    public Task OnNextAsync(IList<SequentialItem<EventBatch>> items)
     {
-        ArgumentNullException.ThrowIfNull(item);
-        var added = await store.AppendAsync(item);
-        LogStored(logger, item.StudyId, added, item.Events.Length - added);
+        ArgumentNullException.ThrowIfNull(items);
+        var batches = new EventBatch[items.Count];
+        for (var i = 0; i < batches.Length; i++)
+        {
+            batches[i] = items[i].Item;
+        }
+        return writer.WriteAsync(batches);
     }
 
     public Task OnCompletedAsync() => Task.CompletedTask;
@@ -34,9 +40,6 @@ internal sealed partial class StudySinkGrain(IStudyEventStore store, ILogger<Stu
         return Task.CompletedTask;
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "Study {StudyId}: stored {Added} events, {Duplicates} already held")]
-    private static partial void LogStored(ILogger logger, string studyId, int added, int duplicates);
-
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Study {StudyId}: the event stream reported an error")]
-    private static partial void LogStreamError(ILogger logger, Exception exception, string studyId);
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Study stream {StreamKey}: the event stream reported an error")]
+    private static partial void LogStreamError(ILogger logger, Exception exception, string streamKey);
 }

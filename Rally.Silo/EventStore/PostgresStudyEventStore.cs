@@ -13,28 +13,78 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource) : IStud
 {
     private readonly ConcurrentDictionary<string, Task> _partitions = new(StringComparer.Ordinal);
 
-    public async Task<int> AppendAsync(EventBatch batch, CancellationToken cancellationToken = default)
+    public async Task<int> AppendAsync(IReadOnlyList<EventBatch> batches, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(batch);
-        await EnsurePartitionAsync(batch.StudyId, cancellationToken);
-        var events = batch.Events;
+        ArgumentNullException.ThrowIfNull(batches);
+        var rows = 0;
+        var locks = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var batch in batches)
+        {
+            await EnsurePartitionAsync(batch.StudyId, cancellationToken);
+            rows += batch.Events.Length;
+            locks.Add(batch.StudyId);
+            locks.Add(batch.StudyId + "/" + batch.Participant);
+        }
+        if (rows == 0)
+        {
+            return 0;
+        }
+
+        // Column arrays for unnest: one round trip and one statement for every row of every batch.
+        var studies = new string[rows];
+        var participants = new string[rows];
+        var received = new DateTime[rows];
+        var ids = new Guid[rows];
+        var types = new string[rows];
+        var collected = new DateTime[rows];
+        var privateWindows = new bool[rows];
+        var payloads = new string[rows];
+        var row = 0;
+        foreach (var batch in batches)
+        {
+            foreach (var e in batch.Events)
+            {
+                studies[row] = batch.StudyId;
+                participants[row] = batch.Participant;
+                received[row] = batch.ReceivedAt.UtcDateTime;
+                ids[row] = e.Id;
+                types[row] = e.Type;
+                collected[row] = e.CollectedAt.UtcDateTime;
+                privateWindows[row] = e.PrivateWindow;
+                payloads[row] = e.Payload;
+                row++;
+            }
+        }
+
         // One implicit transaction: the shared locks are held until the insert commits (see 0007_deletions.sql).
         await using var command = dataSource.CreateBatch();
-        command.BatchCommands.Add(Command(LockShared, ("study", batch.StudyId), ("participant", batch.Participant)));
-        var insert = Command("""
+        command.BatchCommands.Add(new NpgsqlBatchCommand(
+            "SELECT count(pg_advisory_xact_lock_shared(hashtextextended(k, 0))) FROM unnest($1) AS k")
+        { Parameters = { new NpgsqlParameter<string[]> { TypedValue = [.. locks] } } });
+        var insert = new NpgsqlBatchCommand("""
             INSERT INTO rally_study_events (study_id, id, participant, type, collected_at, received_at, private_window, payload)
-            SELECT @study, e.id, @participant, e.type, e.collected_at, @received, e.private_window, e.payload
-            FROM unnest(@ids, @types, @collected, @private, @payloads) WITH ORDINALITY
-                 AS e(id, type, collected_at, private_window, payload, n)
+            SELECT e.study_id, e.id, e.participant, e.type, e.collected_at, e.received_at, e.private_window, e.payload
+            FROM unnest($1, $2, $3, $4, $5, $6, $7, $8) WITH ORDINALITY
+                 AS e(study_id, participant, received_at, id, type, collected_at, private_window, payload, n)
             WHERE NOT EXISTS (SELECT 1 FROM rally_deleted_participants d
-                              WHERE d.study_id = @study AND d.participant = @participant AND d.deleted_before >= @received)
-              AND NOT EXISTS (SELECT 1 FROM rally_dropped_studies s WHERE s.study_id = @study)
+                              WHERE d.study_id = e.study_id AND d.participant = e.participant AND d.deleted_before >= e.received_at)
+              AND NOT EXISTS (SELECT 1 FROM rally_dropped_studies s WHERE s.study_id = e.study_id)
             ORDER BY e.n
             ON CONFLICT (study_id, id) DO NOTHING
-            """, ("study", batch.StudyId), ("participant", batch.Participant), ("received", batch.ReceivedAt),
-            ("ids", events.Select(e => e.Id).ToArray()), ("types", events.Select(e => e.Type).ToArray()),
-            ("private", events.Select(e => e.PrivateWindow).ToArray()), ("payloads", events.Select(e => e.Payload).ToArray()));
-        insert.Parameters.Add(new NpgsqlParameter("collected", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = events.Select(e => e.CollectedAt.UtcDateTime).ToArray() });
+            """)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<string[]> { TypedValue = studies },
+                new NpgsqlParameter<string[]> { TypedValue = participants },
+                new NpgsqlParameter<DateTime[]> { TypedValue = received, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz },
+                new NpgsqlParameter<Guid[]> { TypedValue = ids },
+                new NpgsqlParameter<string[]> { TypedValue = types },
+                new NpgsqlParameter<DateTime[]> { TypedValue = collected, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz },
+                new NpgsqlParameter<bool[]> { TypedValue = privateWindows },
+                new NpgsqlParameter<string[]> { TypedValue = payloads },
+            },
+        };
         command.BatchCommands.Add(insert);
         await command.ExecuteNonQueryAsync(cancellationToken);
         return insert.RecordsAffected;
@@ -66,12 +116,10 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource) : IStud
         _partitions.TryRemove(studyId, out _);
     }
 
-    /// <summary>Inserts of one participant's events share a lock that a deletion of its data takes alone; so does the whole study's drop.</summary>
-    private const string LockShared = """
-        SELECT pg_advisory_xact_lock_shared(hashtextextended(@study, 0)),
-               pg_advisory_xact_lock_shared(hashtextextended(@study || '/' || @participant, 0))
-        """;
-
+    /// <summary>
+    /// Appends take the study's and each participant's lock shared (keys <c>study</c> and <c>study/participant</c>);
+    /// a deletion of one participant's data takes its key alone, and the whole study's drop the study's.
+    /// </summary>
     private const string LockExclusive = """
         SELECT pg_advisory_xact_lock_shared(hashtextextended(@study, 0)),
                pg_advisory_xact_lock(hashtextextended(@study || '/' || @participant, 0))

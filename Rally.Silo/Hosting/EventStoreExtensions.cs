@@ -23,4 +23,17 @@ public static class EventStoreExtensions
         }
         return services;
     }
+
+    /// <summary>The silo's study sinks: the event store and the group commit in front of it (<see cref="StudySinkOptions"/>).</summary>
+    public static IServiceCollection AddRallySinks(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddRallyEventStore(configuration);
+        services.AddMetrics();
+        services.AddOptions<StudySinkOptions>()
+            .Bind(configuration.GetSection(StudySinkOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton<StudyEventWriter>();
+        return services;
+    }
 }

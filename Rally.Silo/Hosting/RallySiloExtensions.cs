@@ -46,7 +46,7 @@ public static class RallySiloExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         silo.Services.TryAddSingleton<Pseudonyms>();
-        silo.Services.AddRallyEventStore(configuration);
+        silo.Services.AddRallySinks(configuration);
         silo.AddRallyStreams(configuration);
 
         // Plain JSON with stable, camelCase names: stored state survives renames of CLR types.

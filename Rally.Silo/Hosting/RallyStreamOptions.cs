@@ -53,4 +53,18 @@ public sealed class RallyStreamOptions
     /// <summary>How often each silo counts the dead letters (a warning when new ones appeared; the <c>rally.stream.dead_letters</c> gauge). Default 30 seconds.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
     public TimeSpan DeadLetterCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Queued batches of one stream a sink receives in one delivery (and so may store in one transaction). Default 16.
+    /// </summary>
+    [Range(1, 1024)]
+    public int DeliveryBatchSize { get; set; } = 16;
+
+    /// <summary>
+    /// How long a silo keeps retrying a delivery its sink fails (for example while the database is down) before it
+    /// gives up on it. Default 1 day, as <see cref="ExpiryTimeout"/>: Orleans' own default of one minute would let
+    /// an outage longer than that drop acknowledged uploads.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan MaxDeliveryTime { get; set; } = TimeSpan.FromDays(1);
 }

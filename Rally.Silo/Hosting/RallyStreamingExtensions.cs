@@ -31,13 +31,18 @@ public static class RallyStreamingExtensions
         silo.Services.AddRallyStreamOptions(configuration);
         if (RallyDatabase.GetConnectionString(configuration) is not { } connectionString)
         {
-            silo.AddMemoryStreams(RallyStreams.Provider, streams => streams.UseRallyQueues());
+            silo.AddMemoryStreams(RallyStreams.Provider, streams =>
+            {
+                streams.UseRallyQueues();
+                streams.UseRallyDelivery();
+            });
             return silo;
         }
 
         silo.AddAdoNetStreams(RallyStreams.Provider, (SiloAdoNetStreamConfigurator streams) =>
         {
             streams.UseRallyQueues();
+            streams.UseRallyDelivery();
             streams.ConfigureAdoNet(o => o.UsePostgres(connectionString));
             streams.Configure<SimpleQueueCacheOptions>(o => o.Configure<IOptions<RallyStreamOptions>>(
                 (cache, rally) => cache.CacheSize = rally.Value.CacheSize));
@@ -82,12 +87,21 @@ public static class RallyStreamingExtensions
             (queues, rally) => queues.TotalQueueCount = rally.Value.Queues));
     }
 
+    /// <summary>Several queued batches per delivery to a sink, and deliveries retried through an outage (<see cref="RallyStreamOptions.MaxDeliveryTime"/>).</summary>
+    private static void UseRallyDelivery(this ISiloPersistentStreamConfigurator streams) =>
+        streams.ConfigurePullingAgent(o => o.Configure<IOptions<RallyStreamOptions>>((agent, rally) =>
+        {
+            agent.BatchContainerBatchSize = rally.Value.DeliveryBatchSize;
+            agent.MaxEventDeliveryTime = rally.Value.MaxDeliveryTime;
+        }));
+
     /// <summary>Rally's database and <see cref="RallyStreamOptions"/>, translated to the provider's options (timeouts become whole seconds in the queries).</summary>
     private static void UsePostgres(this OptionsBuilder<AdoNetStreamOptions> options, string connectionString) =>
         options.Configure<IOptions<RallyStreamOptions>>((o, rally) =>
         {
             o.Invariant = RallyDatabase.Invariant;
-            o.ConnectionString = connectionString;
+            // The provider opens a pooled connection per query and sets no session state: skip the reset on return.
+            o.ConnectionString = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
             o.MaxAttempts = rally.Value.MaxAttempts;
             o.VisibilityTimeout = rally.Value.VisibilityTimeout;
             o.ExpiryTimeout = rally.Value.ExpiryTimeout;

@@ -109,4 +109,30 @@ public sealed class StudyEventStoreTests(PostgresServer postgres)
         Assert.Empty((await store.GetStatsAsync("study-drop")).EventsByType);
         Assert.Equal(2, (await ReadAllAsync(store, "study-keep")).Count);
     }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task One_write_of_batches_of_several_studies_and_participants_keeps_each_rule_per_batch(string kind)
+    {
+        var store = await CreateAsync(kind);
+        var requestedAt = DateTimeOffset.UtcNow;
+        await store.DeleteParticipantAsync("study-mix", "leaver", requestedAt);
+        await store.DropStudyAsync("study-mix-dropped");
+        var repeated = Batch("study-mix", "p1", 3);
+
+        var added = await store.AppendAsync([
+            repeated,
+            Batch("study-mix", "leaver", 2, requestedAt.AddMilliseconds(-1)),  // sent before leaving: kept out
+            Batch("study-mix", "leaver", 1, requestedAt.AddSeconds(1)),        // enrolled again since: kept
+            Batch("study-mix-other", "p1", 4),
+            Batch("study-mix-dropped", "p1", 2),
+            repeated with { ReceivedAt = repeated.ReceivedAt.AddSeconds(1) },  // a redelivery in the same write
+        ]);
+
+        Assert.Equal(3 + 1 + 4, added);
+        Assert.Equal(repeated.Events.Select(e => e.Id), (await ReadAllAsync(store, "study-mix")).Where(e => e.Participant == "p1").Select(e => e.Id));
+        Assert.Single(await ReadAllAsync(store, "study-mix"), e => e.Participant == "leaver");
+        Assert.Equal(4, (await ReadAllAsync(store, "study-mix-other")).Count);
+        Assert.Empty(await ReadAllAsync(store, "study-mix-dropped"));
+    }
 }
