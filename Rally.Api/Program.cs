@@ -1,6 +1,7 @@
 using Rally.Api.Authentication;
 using Rally.Api.Hosting;
 using Rally.Api.Ingestion;
+using Rally.Api.Operations;
 using Rally.Api.Participants;
 using Rally.Api.Partners;
 using Rally.Api.Platform;
@@ -12,9 +13,11 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddRallyOrleans();
 builder.AddRallyHttp();
 builder.AddRallyAuthentication();
+builder.AddRallyDashboard();
 builder.Services.AddRallyProblems();
 builder.Services.AddRallyHealthChecks(builder.Configuration);
 builder.Services.AddHostedService<StartupBanner>();
+builder.Services.AddRallyTelemetry(builder.Configuration, "rally-api");
 
 var app = builder.Build();
 app.UseRallyProblems();
@@ -27,4 +30,5 @@ app.MapParticipantEndpoints();
 app.MapPartnerEndpoints();
 app.MapStudyEndpoints();
 app.MapEventEndpoints();
+app.MapRallyDashboard();
 await app.RunAsync();

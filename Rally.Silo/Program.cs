@@ -9,6 +9,7 @@ if (RallyDatabase.GetConnectionString(builder.Configuration) is null)
 
 builder.UseOrleans(silo => silo.AddRallySilo(builder.Configuration));
 builder.Services.AddRallyHealthChecks(builder.Configuration);
+builder.Services.AddRallyTelemetry(builder.Configuration, "rally-silo");
 
 var app = builder.Build();
 app.MapRallyHealthChecks();

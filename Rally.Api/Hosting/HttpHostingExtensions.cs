@@ -13,6 +13,8 @@ public static class HttpHostingExtensions
     public static WebApplicationBuilder AddRallyHttp(this WebApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddMetrics();
+        builder.Services.TryAddSingleton<IngestionMetrics>();
         builder.Services.AddOptions<IngestionOptions>()
             .Bind(builder.Configuration.GetSection(IngestionOptions.Section))
             .ValidateDataAnnotations()

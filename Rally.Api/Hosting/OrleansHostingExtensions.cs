@@ -1,3 +1,4 @@
+using Orleans.Dashboard;
 using Orleans.Configuration;
 using Rally.Silo.Hosting;
 
@@ -37,6 +38,11 @@ public static class OrleansHostingExtensions
                         o.ServiceId = cluster.ServiceId;
                     });
                     client.AddRallyStreams(configuration);
+                    client.AddDashboard();
+                    if (configuration.IsTelemetryEnabled())
+                    {
+                        client.AddActivityPropagation();
+                    }
                     client.UseAdoNetClustering(o =>
                     {
                         o.Invariant = RallyDatabase.Invariant;

@@ -25,7 +25,8 @@ public static class EventEndpoints
     public static IEndpointRouteBuilder MapEventEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var study = endpoints.MapGroup("/v1/studies/{studyId}").WithTags("Study data");
-        study.MapPost("/events", UploadAsync).RequireAuthorization(RallyAuth.ParticipantPolicy);
+        study.MapPost("/events", UploadAsync).RequireAuthorization(RallyAuth.ParticipantPolicy)
+            .WithMetadata(new IngestionMetrics.UploadRoute()).AddEndpointFilter<IngestionMetrics.Filter>();
         study.MapGet("/events", ExportAsync).RequireAuthorization(RallyAuth.ResearcherPolicy).Produces(StatusCodes.Status200OK, contentType: "application/x-ndjson");
         study.MapGet("/stats", StatsAsync).RequireAuthorization(RallyAuth.ResearcherOrOperatorPolicy);
         study.MapGet("/audit", AuditAsync).RequireAuthorization(RallyAuth.OperatorPolicy);

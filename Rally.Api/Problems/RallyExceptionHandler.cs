@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Orleans.Runtime;
+using Rally.Api.Ingestion;
 using Rally.Grains.Refusals;
 
 namespace Rally.Api.Problems;
@@ -19,6 +20,7 @@ internal sealed partial class RallyExceptionHandler(IProblemDetailsService probl
             RefusedException refused => (ProblemTypes.For(refused.Kind), refused.Message),
             BadHttpRequestException bad => Describe(bad),
             SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or GatewayTooBusyException or TimeoutException
+                or System.Data.Common.DbException
                 => (ProblemTypes.Unavailable, "The service is briefly unavailable (a cluster member is changing); retry shortly."),
             _ => default,
         };
@@ -26,6 +28,11 @@ internal sealed partial class RallyExceptionHandler(IProblemDetailsService probl
         {
             LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
             return false;
+        }
+        // The middleware has cleared the endpoint by now; its feature keeps the one that failed.
+        if (httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.Metadata.GetMetadata<IngestionMetrics.UploadRoute>() is not null)
+        {
+            httpContext.RequestServices.GetRequiredService<IngestionMetrics>().Refused(type.Slug);
         }
         if (type == ProblemTypes.Unavailable)
         {

@@ -1,3 +1,4 @@
+using Orleans.Dashboard;
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 using System.Text.Json;
@@ -18,8 +19,17 @@ namespace Rally.Silo.Hosting;
 public static class RallySiloExtensions
 {
     /// <summary>A complete Rally silo: its services and storage (<see cref="AddRallyServices"/>) and its clustering (<see cref="UseRallyClustering"/>).</summary>
-    public static ISiloBuilder AddRallySilo(this ISiloBuilder silo, IConfiguration configuration) =>
+    public static ISiloBuilder AddRallySilo(this ISiloBuilder silo, IConfiguration configuration)
+    {
         silo.AddRallyServices(configuration).UseRallyClustering(configuration);
+        // The Orleans dashboard's silo side; API fronts serve its pages to operators (/dashboard/).
+        silo.AddDashboard();
+        if (configuration.IsTelemetryEnabled())
+        {
+            silo.AddActivityPropagation();
+        }
+        return silo;
+    }
 
     /// <summary>
     /// Everything Rally's grains need except clustering: options, clock, grain storage and reminders —
@@ -98,6 +108,29 @@ public static class RallySiloExtensions
             o.Invariant = RallyDatabase.Invariant;
             o.ConnectionString = connectionString;
         });
+        silo.Services.AddOptions<ClusterMembershipOptions>()
+            .Configure(TuneFailureDetection)
+            .Bind(configuration.GetSection(MembershipSection));
         return silo;
+    }
+
+    /// <summary>Where any <see cref="ClusterMembershipOptions"/> property can be overridden (e.g. <c>Rally__Membership__ProbeTimeout=00:00:05</c>).</summary>
+    public const string MembershipSection = "Rally:Membership";
+
+    /// <summary>
+    /// Rally's defaults: a dead silo is declared in ≈2–3 s rather than ≈5 s, a hung one in ≈11 s rather than ≈64 s
+    /// (measured here with 2 silos on PostgreSQL membership). One vote suffices, so a two-silo cluster can evict
+    /// a dead peer; a silo wrongly declared dead stops and restarts, and nothing acknowledged is lost with it
+    /// (queued uploads, stored state and reminders all live in PostgreSQL).
+    /// </summary>
+    private static void TuneFailureDetection(ClusterMembershipOptions o)
+    {
+        o.ProbeTimeout = TimeSpan.FromSeconds(2);
+        o.MinProbeTimeout = TimeSpan.FromSeconds(1);
+        o.MaxProbeTimeout = TimeSpan.FromSeconds(4);
+        o.NumMissedProbesLimit = 2;
+        o.NumVotesForDeathDeclaration = 1;
+        o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
+        o.TableRefreshTimeout = TimeSpan.FromSeconds(5);
     }
 }

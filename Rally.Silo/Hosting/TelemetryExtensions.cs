@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Rally.Silo.Hosting;
+
+/// <summary>OpenTelemetry metrics and traces of ASP.NET Core, Orleans, Npgsql and Rally's own meters, exported over OTLP when configured.</summary>
+public static class TelemetryExtensions
+{
+    /// <summary>Every meter Rally itself defines starts with this (<c>Rally.Ingestion</c>, <c>Rally.Sinks</c>, <c>Rally.Streams</c>, …).</summary>
+    public const string RallyMeters = "Rally.*";
+
+    /// <summary>True when <see cref="TelemetryOptions.OtlpEndpoint"/> is set.</summary>
+    public static bool IsTelemetryEnabled(this IConfiguration configuration) =>
+        configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>()?.OtlpEndpoint is not null;
+
+    public static IServiceCollection AddRallyTelemetry(this IServiceCollection services, IConfiguration configuration, string serviceName)
+    {
+        var options = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        if (options.OtlpEndpoint is null)
+        {
+            return services;
+        }
+
+        void Exporter(OtlpExporterOptions otlp, string signal)
+        {
+            otlp.Protocol = options.OtlpProtocol == OtlpProtocol.Grpc ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
+            otlp.Endpoint = options.OtlpProtocol == OtlpProtocol.Grpc
+                ? options.OtlpEndpoint
+                : new Uri(options.OtlpEndpoint, signal);
+        }
+
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(serviceName, serviceInstanceId: Environment.MachineName + "/" + Environment.ProcessId))
+            .WithMetrics(metrics => metrics
+                .AddMeter(RallyMeters, "Microsoft.Orleans", "Npgsql")
+                .AddAspNetCoreInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddOtlpExporter((otlp, reader) =>
+                {
+                    Exporter(otlp, "v1/metrics");
+                    reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)options.MetricExportInterval.TotalMilliseconds;
+                }))
+            .WithTracing(tracing => tracing
+                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(options.TraceSampleRatio)))
+                .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+                .AddAspNetCoreInstrumentation(o => o.RecordException = false)
+                .AddNpgsql()
+                .AddOtlpExporter(otlp => Exporter(otlp, "v1/traces")));
+        return services;
+    }
+}
