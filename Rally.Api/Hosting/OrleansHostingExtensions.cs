@@ -8,6 +8,9 @@ public static class OrleansHostingExtensions
 {
     public const string ModeKey = "Rally:Orleans:Mode";
 
+    /// <summary>How long an API front waits for a grain's answer (Client mode). Default 10 seconds.</summary>
+    public const string ResponseTimeoutKey = "Rally:Orleans:ResponseTimeout";
+
     /// <summary>The mode configured, or the default: a client when a connection string is set, embedded otherwise.</summary>
     public static OrleansMode GetOrleansMode(this IConfiguration configuration) =>
         configuration.GetValue<OrleansMode?>(ModeKey)
@@ -37,6 +40,11 @@ public static class OrleansHostingExtensions
                         o.ClusterId = cluster.ClusterId;
                         o.ServiceId = cluster.ServiceId;
                     });
+                    // A call in flight to a silo that dies is never answered: fail it after this long (default 10 s,
+                    // Orleans' own is 30 s) so the caller gets a 503 and retries soon. Rally's grain calls take milliseconds.
+                    client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout =
+                        configuration.GetValue<TimeSpan?>(ResponseTimeoutKey) ?? TimeSpan.FromSeconds(10));
+                    client.AddOutgoingGrainCallFilter<TransientRetryFilter>();
                     client.AddRallyStreams(configuration);
                     client.AddDashboard();
                     if (configuration.IsTelemetryEnabled())

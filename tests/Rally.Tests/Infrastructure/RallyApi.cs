@@ -11,17 +11,34 @@ public sealed record TestParticipant(Guid Id, string Token, HttpClient Client);
 public sealed record TestPartner(Guid Id, Guid ResearcherId, string ResearcherKey, HttpClient Researcher);
 
 /// <summary>Drives the API as participants, researchers and operators do, each test with its own fresh data.</summary>
-public sealed class RallyApi(RallyApiFactory factory)
+public sealed class RallyApi(Func<string?, HttpClient> clients)
 {
+    public RallyApi(RallyApiFactory factory) : this(factory.CreateClient)
+    {
+    }
+
     public RallyApi(ApiFixture fixture) : this(fixture.Factory)
     {
     }
 
-    public HttpClient Anonymous { get; } = factory.CreateClient(null);
+    /// <summary>Clients of a front at <paramref name="address"/> (a real process), the operator's with <see cref="ApiFixture.OperatorKey"/>.</summary>
+    public RallyApi(Uri address) : this(token =>
+    {
+        var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        }
+        return client;
+    })
+    {
+    }
 
-    public HttpClient Operator { get; } = factory.CreateClient(ApiFixture.OperatorKey);
+    public HttpClient Anonymous { get; } = clients(null);
 
-    public HttpClient WithToken(string token) => factory.CreateClient(token);
+    public HttpClient Operator { get; } = clients(ApiFixture.OperatorKey);
+
+    public HttpClient WithToken(string token) => clients(token);
 
     public static object JoinBody(string consent = "1.0", bool us = true, bool age = true) =>
         new { platformConsentVersion = consent, residesInUnitedStates = us, ageAtLeast19 = age };

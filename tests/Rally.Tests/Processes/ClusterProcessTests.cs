@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Npgsql;
 using Rally.Tests.Infrastructure;
 using Rally.Tests.Postgres;
 
@@ -25,7 +24,7 @@ public sealed class ClusterProcessTests(PostgresServer server)
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         RallyProcess[] all = [api, first, second];
 
-        await Eventually.HoldsAsync(async () => await ActiveSilosAsync(database) == 2, "both silos Active in the membership table", all);
+        await Eventually.HoldsAsync(async () => await ClusterMembership.ActiveSilosAsync(database) == 2, "both silos Active in the membership table", all);
         foreach (var process in all)
         {
             await Eventually.HoldsAsync(() => process.IsReadyAsync(http), $"/health/ready on port {process.HttpPort} to answer 200", all);
@@ -37,19 +36,7 @@ public sealed class ClusterProcessTests(PostgresServer server)
         var me = await (await http.SendAsync(participant)).ShouldBeAsync(HttpStatusCode.OK);
         Assert.Equal((string?)joined["participantId"], (string?)me["participantId"]);
         Assert.Equal(1L, await TestDatabase.ScalarAsync<long>(database, "SELECT count(*) FROM rally_grain_state WHERE grain_type = 'participant'"));
-        Assert.Equal(2, await ActiveSilosAsync(database));
+        Assert.Equal(2, await ClusterMembership.ActiveSilosAsync(database));
         Assert.Contains("Client mode", api.Output, StringComparison.Ordinal);
-    }
-
-    private static async Task<long> ActiveSilosAsync(string database)
-    {
-        try
-        {
-            return await TestDatabase.ScalarAsync<long>(database, "SELECT count(*) FROM rally_membership WHERE status = 3");
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
-        {
-            return 0; // not migrated yet
-        }
     }
 }

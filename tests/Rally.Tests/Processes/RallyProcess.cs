@@ -37,14 +37,41 @@ internal sealed class RallyProcess : IAsyncDisposable
     }
 
     /// <summary>A silo of the cluster kept in <paramref name="connectionString"/>'s database.</summary>
-    public static RallyProcess StartSilo(string connectionString) =>
-        Start("Rally.Silo", [], new Dictionary<string, string>
+    public static RallyProcess StartSilo(string connectionString, IDictionary<string, string>? settings = null)
+    {
+        var environment = new Dictionary<string, string>
         {
             ["ConnectionStrings__Rally"] = connectionString,
             ["Rally__Pseudonyms__Key"] = TestSecrets.PseudonymKey,
             ["Rally__Cluster__SiloPort"] = Port(),
             ["Rally__Cluster__GatewayPort"] = Port(),
-        });
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+        return Start("Rally.Silo", [], environment);
+    }
+
+    public int Id => _process.Id;
+
+    /// <summary><c>kill -9</c>: the process dies at once, without leaving the cluster.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM, as an orchestrator stops a container: the host shuts down gracefully (a silo leaves the cluster).</summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+        using var deadline = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(deadline.Token);
+    }
 
     /// <summary>An API front: with a connection string, a client of the silos; without, the embedded default.</summary>
     public static RallyProcess StartApi(IDictionary<string, string> environment) => Start("Rally.Api", ["--urls"], environment);
