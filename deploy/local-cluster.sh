@@ -102,11 +102,14 @@ terminate() {
 }
 
 # A loopback port nothing listens on, never one handed out before in this run (recorded in $PORTS).
+# Below the kernel's ephemeral range, so that no outgoing connection takes it before the process binds.
 free_port() {
-    local port taken
+    local port taken low=32768
     taken=" $(if [[ -f "$PORTS" ]]; then tr '\n' ' ' < "$PORTS"; fi) "
+    read -r low _ 2>/dev/null < /proc/sys/net/ipv4/ip_local_port_range || true
+    ((low > 11000)) || low=32768
     while true; do
-        port=$((20000 + RANDOM % 30000))
+        port=$((10000 + RANDOM % (low - 10000)))
         [[ "$taken" == *" $port "* ]] && continue
         # Something answers there: taken.
         if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
