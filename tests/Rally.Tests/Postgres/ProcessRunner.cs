@@ -5,7 +5,7 @@ namespace Rally.Tests.Postgres;
 /// <summary>Runs a command to completion and fails with everything it printed when it fails.</summary>
 internal static class ProcessRunner
 {
-    public static async Task RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout)
+    public static async Task RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -16,6 +16,10 @@ internal static class ProcessRunner
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");

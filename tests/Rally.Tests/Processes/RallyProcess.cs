@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
 using System.Text;
 using Rally.Tests.Infrastructure;
 
@@ -79,7 +78,7 @@ internal sealed class RallyProcess : IAsyncDisposable
     private static RallyProcess Start(string project, string[] urlsArgument, IDictionary<string, string> environment)
     {
         var httpPort = FreePort.Next();
-        var assembly = AssemblyPath(project);
+        var assembly = RallyRepository.AssemblyPath(project);
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = Path.GetDirectoryName(assembly),
@@ -99,11 +98,7 @@ internal sealed class RallyProcess : IAsyncDisposable
         {
             start.Environment["ASPNETCORE_URLS"] = url;
         }
-        // Nothing of the test host's own configuration leaks into the child.
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("ConnectionStrings__", StringComparison.Ordinal) || k.StartsWith("Rally__", StringComparison.Ordinal)).ToArray())
-        {
-            start.Environment.Remove(key);
-        }
+        RallyRepository.RemoveRallySettings(start);
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
@@ -162,22 +157,5 @@ internal sealed class RallyProcess : IAsyncDisposable
         {
             _output.AppendLine(line);
         }
-    }
-
-    /// <summary><c>&lt;project&gt;/bin/&lt;this build's configuration&gt;/net10.0/&lt;project&gt;.dll</c> under the folder holding Rally.sln.</summary>
-    private static string AssemblyPath(string project)
-    {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Rally.sln")))
-        {
-            root = root.Parent;
-        }
-        if (root is null)
-        {
-            throw new InvalidOperationException($"No Rally.sln above {AppContext.BaseDirectory}.");
-        }
-        var configuration = typeof(RallyProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var path = Path.Combine(root.FullName, project, "bin", configuration, "net10.0", $"{project}.dll");
-        return File.Exists(path) ? path : throw new InvalidOperationException($"{path} is missing: build {project} ({configuration}) first.");
     }
 }
