@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Orleans.Runtime;
 
 namespace Rally.Api.Hosting;
@@ -6,7 +7,8 @@ namespace Rally.Api.Hosting;
 /// Resends a grain call that the cluster turned away without running it: a silo shutting down or just declared
 /// dead rejects the calls addressed to it, and the next attempt reaches the grain on another silo. A graceful
 /// restart of silos is thereby invisible to callers; only when the retries run out does the caller get a 503.
-/// Every Rally grain operation is safe to repeat (callers resend after a 503 anyway).
+/// A call whose answer never came (lost with a silo that stopped or died) is sent once more as well. Every Rally
+/// grain operation is safe to repeat (callers resend after a 503 anyway).
 /// </summary>
 internal sealed partial class TransientRetryFilter(ILogger<TransientRetryFilter> logger) : IOutgoingGrainCallFilter
 {
@@ -15,28 +17,33 @@ internal sealed partial class TransientRetryFilter(ILogger<TransientRetryFilter>
     public async Task Invoke(IOutgoingGrainCallContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        var timeouts = 0;
         for (var attempt = 0; ; attempt++)
         {
             Exception? failure;
+            ExceptionDispatchInfo? thrown = null;
             try
             {
                 await context.Invoke();
                 failure = context.Response?.Exception;
             }
-            catch (Exception e) when (IsRejection(e) && attempt < Backoff.Length)
+            catch (Exception e) when (IsRejection(e))
             {
                 failure = e;
+                thrown = ExceptionDispatchInfo.Capture(e);
             }
-            if (failure is null || !IsRejection(failure) || attempt >= Backoff.Length)
+            if (failure is null || !IsRejection(failure) || attempt >= Backoff.Length
+                || (failure is TimeoutException && ++timeouts > 1))
             {
+                thrown?.Throw();
                 return;
             }
-            LogRetry(logger, context.MethodName, failure is SiloUnavailableException ? "silo unavailable" : "rejected", attempt + 1);
+            LogRetry(logger, context.MethodName, failure switch { SiloUnavailableException => "silo unavailable", TimeoutException => "no answer", _ => "rejected" }, attempt + 1);
             await Task.Delay(Backoff[attempt]);
         }
     }
 
-    private static bool IsRejection(Exception e) => e is SiloUnavailableException or OrleansMessageRejectionException;
+    private static bool IsRejection(Exception e) => e is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException;
 
     [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "{Method} was turned away ({Reason}); attempt {Attempt} again")]
     private static partial void LogRetry(ILogger logger, string method, string reason, int attempt);

@@ -143,14 +143,15 @@ public sealed class FailoverTests(PostgresServer server, ITestOutputHelper outpu
         return response.IsSuccessStatusCode ? (string?)(await response.Content.ReadFromJsonAsync<JsonObject>())!["status"] : null;
     }
 
-    /// <summary>The process's error entries with the lines that follow them (the exception), at most 8 KB.</summary>
+    /// <summary>The process's error entries and 503 answers, with the lines that follow them (the exception), at most 8 KB.</summary>
     private static string Errors(string text)
     {
         var lines = text.Split('\n');
         var kept = new System.Text.StringBuilder();
         for (var i = 0; i < lines.Length && kept.Length < 8192; i++)
         {
-            if (lines[i].StartsWith("fail:", StringComparison.Ordinal) || lines[i].StartsWith("crit:", StringComparison.Ordinal))
+            if (lines[i].StartsWith("fail:", StringComparison.Ordinal) || lines[i].StartsWith("crit:", StringComparison.Ordinal)
+                || lines[i].Contains("RallyExceptionHandler", StringComparison.Ordinal))
             {
                 kept.AppendJoin('\n', lines.Skip(i).Take(6)).Append('\n');
             }
