@@ -1,0 +1,13 @@
+namespace Rally.Grains.Notices;
+
+/// <summary>
+/// An API front, reached by grains as an Orleans observer: it sends each delivery's notice to the connections it
+/// holds of those participants and ignores the others. Fronts call no grain from here, so a push never waits on a grain.
+/// </summary>
+[Alias("rally.notice-front")]
+public interface INoticeFront : IGrainObserver
+{
+    /// <summary>Short timeout: a front that died must not hold up the fan-out; its participants reconnect elsewhere and replay.</summary>
+    [Alias("deliver"), ResponseTimeout("00:00:05")]
+    Task DeliverAsync(NoticeDelivery delivery);
+}
