@@ -5,7 +5,7 @@ namespace Rally.Api.Notices;
 
 /// <summary>
 /// Keeps this front in the cluster's <see cref="INoticeFrontRegistryGrain"/>: registers its observer reference at
-/// start, refreshes it every <see cref="NoticeOptions.RefreshInterval"/>, and unregisters on a graceful stop. When
+/// start (the client holds the observer weakly; <see cref="NoticeFront"/> is a singleton, so it lives as long as the front), refreshes it every <see cref="NoticeOptions.RefreshInterval"/>, and unregisters on a graceful stop. When
 /// the registry did not know the front any more (it was reactivated, or dropped the front after a failed push),
 /// pending notices are replayed to every connection held here, so nothing pushed meanwhile is missed.
 /// </summary>
@@ -60,7 +60,6 @@ public sealed partial class NoticeFrontRegistration(
             // The registry drops the front when its time to live ends.
             LogRegistrationFailed(logger, exception, _frontId);
         }
-        grains.DeleteObjectReference<INoticeFront>(_reference);
     }
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Notice front {FrontId} could not register with the cluster; retrying")]
