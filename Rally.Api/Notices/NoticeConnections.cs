@@ -1,11 +1,23 @@
+using Microsoft.Extensions.Options;
+using Rally.Grains.Notices;
+
 namespace Rally.Api.Notices;
 
-/// <summary>The hub connections this front holds, by participant, so a delivery finds its connections without scanning all.</summary>
-public sealed class NoticeConnections
+/// <summary>
+/// The hub connections this front holds, by participant, and the deliveries whose notice may not be in every inbox
+/// yet (pushes go out while the inboxes are written: see <c>NoticeFanOutGrain</c>), kept until the fan-out says the
+/// notice is kept, or for <see cref="NoticeOptions.RecentRetention"/> at most. One lock covers both, so a delivery and
+/// a new connection of its participant always meet: either the delivery finds the connection, or the connection
+/// finds the delivery.
+/// </summary>
+public sealed class NoticeConnections(TimeProvider clock, IOptions<NoticeOptions> options)
 {
     private readonly Dictionary<Guid, HashSet<string>> _byParticipant = [];
+    private readonly List<(DateTimeOffset At, Notice Notice, HashSet<Guid> ParticipantIds)> _recent = [];
+    private readonly TimeSpan _retention = options.Value.RecentRetention;
 
-    public void Add(Guid participantId, string connectionId)
+    /// <summary>Records a connection; returns the recent deliveries that were meant for its participant.</summary>
+    public Notice[] Connect(Guid participantId, string connectionId)
     {
         lock (_byParticipant)
         {
@@ -14,10 +26,12 @@ public sealed class NoticeConnections
                 _byParticipant[participantId] = connections = [];
             }
             connections.Add(connectionId);
+            Expire();
+            return [.. _recent.Where(r => r.ParticipantIds.Contains(participantId)).Select(r => r.Notice)];
         }
     }
 
-    public void Remove(Guid participantId, string connectionId)
+    public void Disconnect(Guid participantId, string connectionId)
     {
         lock (_byParticipant)
         {
@@ -28,21 +42,24 @@ public sealed class NoticeConnections
         }
     }
 
-    /// <summary>The connections held here of any of these participants.</summary>
-    public List<string> Of(IEnumerable<Guid> participantIds)
+    /// <summary>Keeps the delivery for connections still to come; returns the connections held now of its participants.</summary>
+    public List<string> Deliver(NoticeDelivery delivery)
     {
-        var found = new List<string>();
+        ArgumentNullException.ThrowIfNull(delivery);
+        var targets = new List<string>();
         lock (_byParticipant)
         {
-            foreach (var id in participantIds)
+            Expire();
+            _recent.Add((clock.GetUtcNow(), delivery.Notice, [.. delivery.ParticipantIds]));
+            foreach (var id in delivery.ParticipantIds)
             {
                 if (_byParticipant.TryGetValue(id, out var connections))
                 {
-                    found.AddRange(connections);
+                    targets.AddRange(connections);
                 }
             }
         }
-        return found;
+        return targets;
     }
 
     /// <summary>Every participant with a connection here, and its connections.</summary>
@@ -52,5 +69,20 @@ public sealed class NoticeConnections
         {
             return [.. _byParticipant.Select(p => new KeyValuePair<Guid, string[]>(p.Key, [.. p.Value]))];
         }
+    }
+
+    /// <summary>The notice is in every inbox now: new connections read it there.</summary>
+    public void Kept(Guid noticeId)
+    {
+        lock (_byParticipant)
+        {
+            _recent.RemoveAll(r => r.Notice.Id == noticeId);
+        }
+    }
+
+    private void Expire()
+    {
+        var cutoff = clock.GetUtcNow() - _retention;
+        _recent.RemoveAll(r => r.At < cutoff);
     }
 }

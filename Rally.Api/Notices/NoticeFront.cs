@@ -12,11 +12,17 @@ public sealed class NoticeFront(IHubContext<NoticeHub> hub, NoticeConnections co
     public async Task DeliverAsync(NoticeDelivery delivery)
     {
         ArgumentNullException.ThrowIfNull(delivery);
-        var targets = connections.Of(delivery.ParticipantIds);
+        var targets = connections.Deliver(delivery);
         if (targets.Count > 0)
         {
             await hub.Clients.Clients(targets).SendAsync(NoticeRoutes.NoticeMessage, NoticeMessage.From(delivery.Notice));
         }
+    }
+
+    public Task KeptAsync(Guid noticeId)
+    {
+        connections.Kept(noticeId);
+        return Task.CompletedTask;
     }
 
     /// <summary>Sends every connected participant its pending notices again (after the registry lost this front).</summary>

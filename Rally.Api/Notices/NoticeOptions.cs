@@ -17,4 +17,11 @@ public sealed class NoticeOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:02", "01:00:00")]
     public TimeSpan TimeToLive { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long the front keeps each delivery for participants who connect just after it (a notice is pushed while
+    /// the inboxes are still being written). Must exceed the time the fan-out takes to write a study's inboxes. Default 2 min.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
+    public TimeSpan RecentRetention { get; set; } = TimeSpan.FromMinutes(2);
 }

@@ -10,4 +10,8 @@ public interface INoticeFront : IGrainObserver
     /// <summary>Short timeout: a front that died must not hold up the fan-out; its participants reconnect elsewhere and replay.</summary>
     [Alias("deliver"), ResponseTimeout("00:00:05")]
     Task DeliverAsync(NoticeDelivery delivery);
+
+    /// <summary>Every inbox now keeps the notice: the front stops offering it to new connections from its own memory.</summary>
+    [Alias("kept"), ResponseTimeout("00:00:05")]
+    Task KeptAsync(Guid noticeId);
 }
