@@ -4,46 +4,48 @@ using Orleans.Concurrency;
 namespace Rally.Grains.Notices;
 
 /// <summary>
-/// Pushes first and writes inboxes meanwhile, so participants hear a notice as fast as a plain broadcast, yet none
-/// connecting at that moment misses it:
+/// Pushes first and writes the inboxes after, so participants hear a notice about as fast as from a plain broadcast
+/// (the writes would otherwise compete with the pushes for the same cores), yet none connecting meanwhile misses it:
 /// <list type="number">
-/// <item>the fronts registered now get one message per chunk of <see cref="ChunkSize"/> participants at once;</item>
-/// <item>the inboxes are written in parallel (<see cref="Lanes"/> chunks at a time, each chunk's calls together);</item>
+/// <item>the fronts registered now get one message each per <see cref="PushSize"/> participants;</item>
+/// <item>the inboxes are written in parallel (<see cref="Lanes"/> chunks of <see cref="WriteSize"/> at a time);</item>
 /// <item>fronts that registered while the inboxes were written get the messages too;</item>
 /// <item>every front is told that the notice is kept, so it stops offering it from memory.</item>
 /// </list>
 /// A connection reads its inbox after its front registered: if it read before the write, its front registered
-/// before step 3 and so got the message, and each front keeps recent messages for connections made just after one
-/// arrived (<c>NoticeConnections</c> in the API). The call completes once every inbox has the notice.
+/// before step 3 and so got the message, and each front offers the messages it got to the connections made before
+/// step 4 (<c>NoticeConnections</c> in the API). The call completes once every inbox has the notice.
 /// </summary>
 [StatelessWorker, GrainType("notice-fan-out")]
 internal sealed partial class NoticeFanOutGrain(ILogger<NoticeFanOutGrain> logger) : Grain, INoticeFanOutGrain
 {
-    public const int ChunkSize = 500;
+    public const int PushSize = 5000;
+    public const int WriteSize = 500;
     public const int Lanes = 4;
 
     public async Task DeliverAsync(Notice notice, Guid[] participantIds)
     {
         ArgumentNullException.ThrowIfNull(notice);
         ArgumentNullException.ThrowIfNull(participantIds);
-        var deliveries = participantIds.Distinct().Chunk(ChunkSize).Select(chunk => new NoticeDelivery(notice, chunk)).ToArray();
+        var ids = participantIds.Distinct().ToArray();
+        var deliveries = ids.Chunk(PushSize).Select(chunk => new NoticeDelivery(notice, chunk)).ToArray();
         var registry = GrainFactory.GetGrain<INoticeFrontRegistryGrain>(INoticeFrontRegistryGrain.Key);
 
         var fronts = await registry.ListAsync();
-        var pushes = Push(fronts, deliveries).ToList();
+        await Task.WhenAll(Push(fronts, deliveries));
 
-        await Task.WhenAll(Enumerable.Range(0, Math.Min(Lanes, deliveries.Length)).Select(async lane =>
+        var writes = ids.Chunk(WriteSize).ToArray();
+        await Task.WhenAll(Enumerable.Range(0, Math.Min(Lanes, writes.Length)).Select(async lane =>
         {
-            for (var i = lane; i < deliveries.Length; i += Lanes)
+            for (var i = lane; i < writes.Length; i += Lanes)
             {
-                await Task.WhenAll(deliveries[i].ParticipantIds.Select(id => GrainFactory.GetGrain<INoticeInboxGrain>(id).AddAsync(notice)));
+                await Task.WhenAll(writes[i].Select(id => GrainFactory.GetGrain<INoticeInboxGrain>(id).AddAsync(notice)));
             }
         }));
 
         var pushed = fronts.Select(f => f.FrontId).ToHashSet();
         var now = await registry.ListAsync();
-        pushes.AddRange(Push(now.Where(f => !pushed.Contains(f.FrontId)), deliveries));
-        await Task.WhenAll(pushes);
+        await Task.WhenAll(Push(now.Where(f => !pushed.Contains(f.FrontId)), deliveries));
         await Task.WhenAll(now.Select(front => TellAsync(front, notice.Id, f => f.KeptAsync(notice.Id))));
     }
 
