@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.SignalR.Client;
+using Orleans.Runtime;
 using Rally.Grains.Notices;
 using Rally.Tests.Infrastructure;
 
@@ -203,6 +204,27 @@ public sealed class NoticeHubTests(NoticesFixture fixture)
         study = await (await _api.Anonymous.GetAsync($"/v1/studies/{studyId}")).ShouldBeAsync(HttpStatusCode.OK);
         Assert.Equal("ended", (string?)study["state"]);
         Assert.Equal(endsAt, study["endedAt"]!.GetValue<DateTimeOffset>());
+    }
+
+    [Fact]
+    public async Task A_far_announced_end_is_carried_out_by_the_studys_reminder()
+    {
+        var (studyId, participant) = await EnrolledAsync();
+        await using var listener = await NoticeListener.ConnectAsync(fixture.FrontA, participant.Token);
+        // Beyond the timer's horizon: only the reminder is set.
+        var endsAt = fixture.Clock.GetUtcNow().AddHours(3);
+        await _api.MoveAsync(studyId, "announce-end", new { endsAt });
+        var study = fixture.Cluster.Client.GetGrain<IRemindable>(GrainId.Create("study", studyId));
+
+        await study.ReceiveReminder("scheduled-end", default);
+        Assert.Equal("enrolling", (string?)(await (await _api.Anonymous.GetAsync($"/v1/studies/{studyId}")).ShouldBeAsync(HttpStatusCode.OK))["state"]);
+
+        // Advancing the clock arms no timer: the study ends when its reminder comes.
+        fixture.Clock.Advance(TimeSpan.FromHours(3));
+        await study.ReceiveReminder("scheduled-end", default);
+
+        await listener.WaitForAsync("study-ended", studyId);
+        Assert.Equal("ended", (string?)(await (await _api.Anonymous.GetAsync($"/v1/studies/{studyId}")).ShouldBeAsync(HttpStatusCode.OK))["state"]);
     }
 
     [Fact]
