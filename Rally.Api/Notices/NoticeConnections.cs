@@ -12,12 +12,12 @@ namespace Rally.Api.Notices;
 /// </summary>
 public sealed class NoticeConnections(TimeProvider clock, IOptions<NoticeOptions> options)
 {
-    private readonly Dictionary<Guid, HashSet<string>> _byParticipant = [];
+    private readonly Dictionary<Guid, Dictionary<string, Action>> _byParticipant = [];
     private readonly List<(DateTimeOffset At, Notice Notice, HashSet<Guid> ParticipantIds)> _recent = [];
     private readonly TimeSpan _retention = options.Value.RecentRetention;
 
-    /// <summary>Records a connection; returns the recent deliveries that were meant for its participant.</summary>
-    public Notice[] Connect(Guid participantId, string connectionId)
+    /// <summary>Records a connection (and how to close it); returns the recent deliveries that were meant for its participant.</summary>
+    public Notice[] Connect(Guid participantId, string connectionId, Action abort)
     {
         lock (_byParticipant)
         {
@@ -25,7 +25,7 @@ public sealed class NoticeConnections(TimeProvider clock, IOptions<NoticeOptions
             {
                 _byParticipant[participantId] = connections = [];
             }
-            connections.Add(connectionId);
+            connections[connectionId] = abort;
             Expire();
             return [.. _recent.Where(r => r.ParticipantIds.Contains(participantId)).Select(r => r.Notice)];
         }
@@ -55,7 +55,7 @@ public sealed class NoticeConnections(TimeProvider clock, IOptions<NoticeOptions
             {
                 if (_byParticipant.TryGetValue(id, out var connections))
                 {
-                    targets.AddRange(connections);
+                    targets.AddRange(connections.Keys);
                 }
             }
         }
@@ -67,7 +67,21 @@ public sealed class NoticeConnections(TimeProvider clock, IOptions<NoticeOptions
     {
         lock (_byParticipant)
         {
-            return [.. _byParticipant.Select(p => new KeyValuePair<Guid, string[]>(p.Key, [.. p.Value]))];
+            return [.. _byParticipant.Select(p => new KeyValuePair<Guid, string[]>(p.Key, [.. p.Value.Keys]))];
+        }
+    }
+
+    /// <summary>Closes every connection of the participant held here.</summary>
+    public void Abort(Guid participantId)
+    {
+        Action[] aborts;
+        lock (_byParticipant)
+        {
+            aborts = _byParticipant.TryGetValue(participantId, out var connections) ? [.. connections.Values] : [];
+        }
+        foreach (var abort in aborts)
+        {
+            abort();
         }
     }
 

@@ -25,6 +25,12 @@ public sealed class NoticeFront(IHubContext<NoticeHub> hub, NoticeConnections co
         return Task.CompletedTask;
     }
 
+    public Task DisconnectAsync(Guid participantId)
+    {
+        connections.Abort(participantId);
+        return Task.CompletedTask;
+    }
+
     /// <summary>Sends every connected participant its pending notices again (after the registry lost this front).</summary>
     public async Task ReplayAsync(IGrainFactory grains, CancellationToken cancellationToken)
     {

@@ -17,7 +17,7 @@ public sealed class NoticeHub(NoticeConnections connections, NoticeFrontRegistra
     public override async Task OnConnectedAsync()
     {
         var participantId = Context.User!.GetSubjectId();
-        var recent = connections.Connect(participantId, Context.ConnectionId);
+        var recent = connections.Connect(participantId, Context.ConnectionId, Context.Abort);
         // Until this front is in the registry, pushes would pass it by: read the inbox only once it is.
         await registration.Registered.WaitAsync(Context.ConnectionAborted);
         var pending = await grains.GetGrain<INoticeInboxGrain>(participantId).ListAsync();

@@ -13,4 +13,8 @@ public interface INoticeFanOutGrain : IGrainWithIntegerKey
     /// <summary>Completes once every inbox has kept the notice (idempotent by notice id); pushes are best effort.</summary>
     [Alias("deliver")]
     Task DeliverAsync(Notice notice, Guid[] participantIds);
+
+    /// <summary>Closes the participant's hub connections on every front (it left Rally; its token no longer works).</summary>
+    [Alias("disconnect")]
+    Task DisconnectAsync(Guid participantId);
 }

@@ -14,4 +14,8 @@ public interface INoticeFront : IGrainObserver
     /// <summary>Every inbox now keeps the notice: the front stops offering it to new connections from its own memory.</summary>
     [Alias("kept"), ResponseTimeout("00:00:05")]
     Task KeptAsync(Guid noticeId);
+
+    /// <summary>The participant left Rally: its connections held here are closed.</summary>
+    [Alias("disconnect"), ResponseTimeout("00:00:05")]
+    Task DisconnectAsync(Guid participantId);
 }

@@ -46,17 +46,23 @@ internal sealed partial class NoticeFanOutGrain(ILogger<NoticeFanOutGrain> logge
         var pushed = fronts.Select(f => f.FrontId).ToHashSet();
         var now = await registry.ListAsync();
         await Task.WhenAll(Push(now.Where(f => !pushed.Contains(f.FrontId)), deliveries));
-        await Task.WhenAll(now.Select(front => TellAsync(front, notice.Id, f => f.KeptAsync(notice.Id))));
+        await Task.WhenAll(now.Select(front => TellAsync(front, "kept", f => f.KeptAsync(notice.Id))));
+    }
+
+    public async Task DisconnectAsync(Guid participantId)
+    {
+        var fronts = await GrainFactory.GetGrain<INoticeFrontRegistryGrain>(INoticeFrontRegistryGrain.Key).ListAsync();
+        await Task.WhenAll(fronts.Select(front => TellAsync(front, "disconnect", f => f.DisconnectAsync(participantId))));
     }
 
     private IEnumerable<Task> Push(IEnumerable<NoticeFrontEntry> fronts, NoticeDelivery[] deliveries) =>
-        fronts.SelectMany(front => deliveries.Select(delivery => TellAsync(front, delivery.Notice.Id, f => f.DeliverAsync(delivery))));
+        fronts.SelectMany(front => deliveries.Select(delivery => TellAsync(front, "deliver", f => f.DeliverAsync(delivery))));
 
     /// <summary>
     /// A failed push loses nothing (the notice is in the inbox and replayed at the next connection); the front is
     /// dropped from the registry, registers again at its next refresh if it is still alive, and then replays.
     /// </summary>
-    private async Task TellAsync(NoticeFrontEntry entry, Guid noticeId, Func<INoticeFront, Task> call)
+    private async Task TellAsync(NoticeFrontEntry entry, string what, Func<INoticeFront, Task> call)
     {
         try
         {
@@ -64,11 +70,11 @@ internal sealed partial class NoticeFanOutGrain(ILogger<NoticeFanOutGrain> logge
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            LogPushFailed(logger, exception, entry.FrontId, noticeId);
+            LogFrontFailed(logger, exception, entry.FrontId, what);
             await GrainFactory.GetGrain<INoticeFrontRegistryGrain>(INoticeFrontRegistryGrain.Key).UnregisterAsync(entry.FrontId);
         }
     }
 
-    [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "Front {FrontId} did not take notice {NoticeId}; dropped from the registry until it refreshes")]
-    private static partial void LogPushFailed(ILogger logger, Exception exception, Guid frontId, Guid noticeId);
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "Front {FrontId} failed a {Call} call; dropped from the registry until it refreshes")]
+    private static partial void LogFrontFailed(ILogger logger, Exception exception, Guid frontId, string call);
 }

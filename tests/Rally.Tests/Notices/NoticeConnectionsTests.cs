@@ -18,9 +18,9 @@ public sealed class NoticeConnectionsTests
     public void A_delivery_finds_the_connections_of_its_participants_only()
     {
         var (mine, other) = (Guid.NewGuid(), Guid.NewGuid());
-        _connections.Connect(mine, "c1");
-        _connections.Connect(mine, "c2");
-        _connections.Connect(other, "c3");
+        _connections.Connect(mine, "c1", Nothing);
+        _connections.Connect(mine, "c2", Nothing);
+        _connections.Connect(other, "c3", Nothing);
 
         Assert.Equal(["c1", "c2"], _connections.Deliver(new NoticeDelivery(NewNotice(), [mine])).Order());
         _connections.Disconnect(mine, "c1");
@@ -34,11 +34,11 @@ public sealed class NoticeConnectionsTests
         var notice = NewNotice();
         Assert.Empty(_connections.Deliver(new NoticeDelivery(notice, [participant, Guid.NewGuid()])));
 
-        Assert.Equal([notice], _connections.Connect(participant, "early"));
-        Assert.Empty(_connections.Connect(Guid.NewGuid(), "someone-else"));
+        Assert.Equal([notice], _connections.Connect(participant, "early", Nothing));
+        Assert.Empty(_connections.Connect(Guid.NewGuid(), "someone-else", Nothing));
 
         _connections.Kept(notice.Id);
-        Assert.Empty(_connections.Connect(participant, "later"));
+        Assert.Empty(_connections.Connect(participant, "later", Nothing));
     }
 
     [Fact]
@@ -49,7 +49,25 @@ public sealed class NoticeConnectionsTests
 
         _clock.Advance(TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1));
 
-        Assert.Empty(_connections.Connect(participant, "late"));
+        Assert.Empty(_connections.Connect(participant, "late", Nothing));
+    }
+
+    [Fact]
+    public void Aborting_a_participant_closes_its_connections_only()
+    {
+        var (leaver, other) = (Guid.NewGuid(), Guid.NewGuid());
+        var closed = new List<string>();
+        _connections.Connect(leaver, "c1", () => closed.Add("c1"));
+        _connections.Connect(leaver, "c2", () => closed.Add("c2"));
+        _connections.Connect(other, "c3", () => closed.Add("c3"));
+
+        _connections.Abort(leaver);
+
+        Assert.Equal(["c1", "c2"], closed.Order());
+    }
+
+    private static void Nothing()
+    {
     }
 
     private static Notice NewNotice() =>

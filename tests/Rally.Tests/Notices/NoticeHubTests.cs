@@ -257,6 +257,24 @@ public sealed class NoticeHubTests(NoticesFixture fixture)
         Assert.Empty(await inbox.ListAsync());
     }
 
+    [Fact]
+    public async Task Leaving_Rally_closes_the_participants_live_connections()
+    {
+        var participant = await _api.JoinAsync();
+        await using var listener = await NoticeListener.ConnectAsync(fixture.FrontB, participant.Token);
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        listener.Connection.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+
+        Assert.True((await participant.Client.DeleteAsync("/v1/me")).IsSuccessStatusCode);
+
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(HubConnectionState.Disconnected, listener.Connection.State);
+    }
+
     private async Task RefusedAsync(string? token, HttpStatusCode status)
     {
         await using var listener = NoticeListener.For(fixture.FrontA, token, Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets | Microsoft.AspNetCore.Http.Connections.HttpTransportType.LongPolling);
