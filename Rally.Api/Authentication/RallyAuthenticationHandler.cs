@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Rally.Api.Notices;
 using Rally.Api.Problems;
 using Rally.Grains.Participants;
 using Rally.Grains.Partners;
@@ -64,12 +65,18 @@ public sealed class RallyAuthenticationHandler(
         await WriteProblemAsync(ProblemTypes.Forbidden, "Your credential does not allow this.");
     }
 
+    /// <summary>The bearer header; on the notices hub only, also the <c>access_token</c> query (WebSockets from browsers cannot set headers).</summary>
     private string? ReadToken()
     {
         string? header = Request.Headers.Authorization;
-        return header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > 7
-            ? header[7..].Trim()
-            : null;
+        if (header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > 7)
+        {
+            return header[7..].Trim();
+        }
+        return Request.Path.StartsWithSegments(NoticeRoutes.Hub, StringComparison.OrdinalIgnoreCase)
+            && Request.Query[NoticeRoutes.AccessTokenQuery].ToString() is { Length: > 0 } query
+                ? query
+                : null;
     }
 
     private static AuthenticateResult Success(string role, Guid? subject, Guid? partnerId)

@@ -152,6 +152,7 @@ internal sealed partial class ParticipantGrain(
 
         var receipts = await Task.WhenAll(requests.Select(r => ConfirmDeletionAsync(r.Key, r.Value, write: false)));
         await store.WriteStateAsync();
+        await CloseNoticeConnectionsAsync();
         return new LeaveRallyResult(now, receipts);
     }
 
@@ -192,6 +193,20 @@ internal sealed partial class ParticipantGrain(
 
     private INoticeInboxGrain Inbox => GrainFactory.GetGrain<INoticeInboxGrain>(ParticipantId);
 
+    /// <summary>Live connections were opened with the token that no longer works: they are closed too (the fan-out calls no participant).</summary>
+    private async Task CloseNoticeConnectionsAsync()
+    {
+        try
+        {
+            await GrainFactory.GetGrain<INoticeFanOutGrain>(INoticeFanOutGrain.Key).DisconnectAsync(ParticipantId);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Nothing more reaches them: the inbox is closed and the participant is in no study.
+            LogDisconnectFailed(logger, ex);
+        }
+    }
+
     private async Task<DeletionReceipt> ConfirmDeletionAsync(Guid deletionId, DeletionRecord record, bool write = true)
     {
         var receipt = await GrainFactory.GetGrain<IStudyGrain>(record.StudyId).LeaveAsync(ParticipantId, deletionId);
@@ -224,6 +239,9 @@ internal sealed partial class ParticipantGrain(
     private static EnrollmentView ToView(string studyId, EnrollmentRecord record, string? currentConsentVersion) =>
         new(studyId, record.ConsentVersion, record.ShareDemographics, record.EnrolledAt,
             NeedsReconsent: currentConsentVersion is not null && currentConsentVersion != record.ConsentVersion);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Closing the live connections of a participant who left failed")]
+    private static partial void LogDisconnectFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Resending deletion request {DeletionId} failed; it is retried on the next activation")]
     private static partial void LogDeletionResendFailed(ILogger logger, Exception exception, Guid deletionId);

@@ -27,6 +27,10 @@ public interface IStudyGrain : IGrainWithStringKey
     [Alias("end")]
     Task<StudyView> EndAsync();
 
+    /// <summary>Ends the study if its announced end has come; its own timer and reminder call it, and it is harmless otherwise.</summary>
+    [Alias("end-if-due")]
+    Task EndIfDueAsync();
+
     [Alias("complete-analysis")]
     Task<StudyView> CompleteAnalysisAsync();
 

@@ -1,14 +1,18 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Rally.Grains.Deletions;
 using Rally.Grains.Ingestion;
+using Rally.Grains.Notices;
 using Rally.Grains.Refusals;
 using Rally.Grains.Storage;
 
 namespace Rally.Grains.Studies;
 
 [GrainType("study")]
-internal sealed class StudyGrain(
+internal sealed partial class StudyGrain(
     [PersistentState("study", StorageNames.Rally)] IPersistentState<StudyState> store,
-    TimeProvider clock) : Grain, IStudyGrain
+    [FromKeyedServices(StudyClock.Key)] TimeProvider clock,
+    ILogger<StudyGrain> logger) : Grain, IStudyGrain, IRemindable
 {
     private StudyState State => store.State;
 
@@ -48,8 +52,9 @@ internal sealed class StudyGrain(
             ConsentVersion = update.ConsentVersion,
             DataCollected = update.DataCollected ?? card.DataCollected,
         };
-        State.ConsentHistory.Add(new ConsentRecord(update.ConsentVersion, clock.GetUtcNow()));
-        return await SaveAndPublishAsync();
+        var now = clock.GetUtcNow();
+        State.ConsentHistory.Add(new ConsentRecord(update.ConsentVersion, now));
+        return await SaveAndPublishAsync(StudyNotices.ConsentChanged(StudyId, State.Card, State.EndsAt, now));
     }
 
     public Task<StudyView> LaunchAsync() => MoveAsync(StudyLifecycle.Draft, StudyLifecycle.Enrolling, now => State.LaunchedAt = now);
@@ -61,20 +66,28 @@ internal sealed class StudyGrain(
         {
             throw new RefusedException(RefusalKind.InvalidTransition, $"Only an enrolling study can announce its end; study '{StudyId}' is {Describe(State.Lifecycle)}.");
         }
-        if (endsAt <= clock.GetUtcNow())
+        var now = clock.GetUtcNow();
+        if (endsAt <= now)
         {
             throw new RefusedException(RefusalKind.InvalidRequest, "endsAt must be in the future.");
         }
         State.EndsAt = endsAt;
-        return await SaveAndPublishAsync();
+        // Scheduled before the notice goes out: once participants are told, the end must happen.
+        await ScheduleEndAsync(endsAt);
+        return await SaveAndPublishAsync(StudyNotices.Ending(StudyId, State.Card!, endsAt, now));
     }
 
-    public Task<StudyView> EndAsync() => MoveAsync(StudyLifecycle.Enrolling, StudyLifecycle.Ended, now =>
+    public async Task<StudyView> EndAsync()
     {
-        State.EndedAt = now;
-        // Requests of participants who left while the study was open keep their course; the data of
-        // everyone else is locked until the analysis completes.
-    });
+        var view = await MoveAsync(StudyLifecycle.Enrolling, StudyLifecycle.Ended, now =>
+        {
+            State.EndedAt = now;
+            // Requests of participants who left while the study was open keep their course; the data of
+            // everyone else is locked until the analysis completes.
+        }, now => StudyNotices.Ended(StudyId, State.Card!, State.EndsAt, now));
+        await CancelScheduledEndAsync();
+        return view;
+    }
 
     public async Task<StudyView> CompleteAnalysisAsync()
     {
@@ -127,7 +140,7 @@ internal sealed class StudyGrain(
             State.Lifecycle, card.ConsentVersion, [.. card.DataCollected.Select(d => d.Type)], card.CollectsInPrivateBrowsing, card.EncryptionKey.Kid));
     }
 
-    private async Task<StudyView> MoveAsync(StudyLifecycle from, StudyLifecycle to, Action<DateTimeOffset> apply)
+    private async Task<StudyView> MoveAsync(StudyLifecycle from, StudyLifecycle to, Action<DateTimeOffset> apply, Func<DateTimeOffset, Notice>? notice = null)
     {
         EnsureExists();
         if (State.Lifecycle != from)
@@ -136,15 +149,22 @@ internal sealed class StudyGrain(
                 $"Study '{StudyId}' is {Describe(State.Lifecycle)}; only a study that is {Describe(from)} can become {Describe(to)}.");
         }
         State.Lifecycle = to;
-        apply(clock.GetUtcNow());
-        return await SaveAndPublishAsync();
+        var now = clock.GetUtcNow();
+        apply(now);
+        return await SaveAndPublishAsync(notice?.Invoke(now));
     }
 
-    private async Task<StudyView> SaveAndPublishAsync()
+    /// <summary>Stores the change (and the notice it causes, in the outbox, in the same write), publishes the card, then delivers the notice.</summary>
+    private async Task<StudyView> SaveAndPublishAsync(Notice? notice = null)
     {
+        if (notice is not null && State.Enrolled.Count > 0)
+        {
+            State.Outbox.Add(notice);
+        }
         await store.WriteStateAsync();
         var view = ToView();
         await GrainFactory.GetGrain<IStudyCatalogGrain>(IStudyCatalogGrain.Key).PublishAsync(view);
+        await DeliverOutboxAsync();
         return view;
     }
 

@@ -1,3 +1,5 @@
+using Rally.Grains.Notices;
+
 namespace Rally.Grains.Studies;
 
 /// <summary>
@@ -20,6 +22,12 @@ public sealed class StudyState
 
     /// <summary>Enrolled participants and the consent version each gave.</summary>
     [Id(8)] public Dictionary<Guid, string> Enrolled { get; set; } = [];
+
+    /// <summary>
+    /// Notices stored with the change that caused them and removed once every enrolled participant's inbox has
+    /// them; a reminder retries what is left (older records read as an empty outbox).
+    /// </summary>
+    [Id(9)] public List<Notice> Outbox { get; set; } = [];
 }
 
 [GenerateSerializer, Alias("rally.consent-record")]

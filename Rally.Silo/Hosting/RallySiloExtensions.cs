@@ -12,6 +12,7 @@ using System.Security.Cryptography;
 using Rally.Grains.Ingestion;
 using Rally.Grains.Platform;
 using Rally.Grains.Storage;
+using Rally.Grains.Studies;
 using Rally.Silo.Schema;
 
 namespace Rally.Silo.Hosting;
@@ -43,6 +44,7 @@ public static class RallySiloExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.TryAddKeyedSingleton<TimeProvider>(StudyClock.Key, (services, _) => services.GetRequiredService<TimeProvider>());
         silo.Services.AddOptions<PseudonymOptions>()
             .Bind(configuration.GetSection(PseudonymOptions.Section))
             .PostConfigure(o =>

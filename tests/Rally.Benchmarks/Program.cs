@@ -1,10 +1,21 @@
 using Rally.Benchmarks;
+using Rally.Benchmarks.Fanout;
 using Rally.Benchmarks.Ingest;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
 {
     Console.WriteLine(BenchmarkOptions.Usage);
+    Console.WriteLine(FanoutOptions.Usage);
     return 0;
+}
+if (args[0] == "fanout")
+{
+    if (!FanoutOptions.TryParse(args.AsSpan(1), out var fanout, out var fanoutError))
+    {
+        Console.Error.WriteLine($"{fanoutError}\n{FanoutOptions.Usage}");
+        return 2;
+    }
+    return await FanoutBenchmark.RunAsync(fanout);
 }
 if (args[0] != "ingest")
 {

@@ -1,0 +1,21 @@
+namespace Rally.Grains.Notices;
+
+/// <summary>
+/// An API front, reached by grains as an Orleans observer: it sends each delivery's notice to the connections it
+/// holds of those participants and ignores the others. Fronts call no grain from here, so a push never waits on a grain.
+/// </summary>
+[Alias("rally.notice-front")]
+public interface INoticeFront : IGrainObserver
+{
+    /// <summary>Short timeout: a front that died must not hold up the fan-out; its participants reconnect elsewhere and replay.</summary>
+    [Alias("deliver"), ResponseTimeout("00:00:05")]
+    Task DeliverAsync(NoticeDelivery delivery);
+
+    /// <summary>Every inbox now keeps the notice: the front stops offering it to new connections from its own memory.</summary>
+    [Alias("kept"), ResponseTimeout("00:00:05")]
+    Task KeptAsync(Guid noticeId);
+
+    /// <summary>The participant left Rally: its connections held here are closed.</summary>
+    [Alias("disconnect"), ResponseTimeout("00:00:05")]
+    Task DisconnectAsync(Guid participantId);
+}

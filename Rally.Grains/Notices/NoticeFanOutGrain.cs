@@ -1,0 +1,80 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+
+namespace Rally.Grains.Notices;
+
+/// <summary>
+/// Pushes first and writes the inboxes after, so participants hear a notice about as fast as from a plain broadcast
+/// (the writes would otherwise compete with the pushes for the same cores), yet none connecting meanwhile misses it:
+/// <list type="number">
+/// <item>the fronts registered now get one message each per <see cref="PushSize"/> participants;</item>
+/// <item>the inboxes are written in parallel (<see cref="Lanes"/> chunks of <see cref="WriteSize"/> at a time);</item>
+/// <item>fronts that registered while the inboxes were written get the messages too;</item>
+/// <item>every front is told that the notice is kept, so it stops offering it from memory.</item>
+/// </list>
+/// A connection reads its inbox after its front registered: if it read before the write, its front registered
+/// before step 3 and so got the message, and each front offers the messages it got to the connections made before
+/// step 4 (<c>NoticeConnections</c> in the API). The call completes once every inbox has the notice.
+/// </summary>
+[StatelessWorker, GrainType("notice-fan-out")]
+internal sealed partial class NoticeFanOutGrain(ILogger<NoticeFanOutGrain> logger) : Grain, INoticeFanOutGrain
+{
+    public const int PushSize = 5000;
+    public const int WriteSize = 500;
+    public const int Lanes = 4;
+
+    public async Task DeliverAsync(Notice notice, Guid[] participantIds)
+    {
+        ArgumentNullException.ThrowIfNull(notice);
+        ArgumentNullException.ThrowIfNull(participantIds);
+        var ids = participantIds.Distinct().ToArray();
+        var deliveries = ids.Chunk(PushSize).Select(chunk => new NoticeDelivery(notice, chunk)).ToArray();
+        var registry = GrainFactory.GetGrain<INoticeFrontRegistryGrain>(INoticeFrontRegistryGrain.Key);
+
+        var fronts = await registry.ListAsync();
+        await Task.WhenAll(Push(fronts, deliveries));
+
+        var writes = ids.Chunk(WriteSize).ToArray();
+        await Task.WhenAll(Enumerable.Range(0, Math.Min(Lanes, writes.Length)).Select(async lane =>
+        {
+            for (var i = lane; i < writes.Length; i += Lanes)
+            {
+                await Task.WhenAll(writes[i].Select(id => GrainFactory.GetGrain<INoticeInboxGrain>(id).AddAsync(notice)));
+            }
+        }));
+
+        var pushed = fronts.Select(f => f.FrontId).ToHashSet();
+        var now = await registry.ListAsync();
+        await Task.WhenAll(Push(now.Where(f => !pushed.Contains(f.FrontId)), deliveries));
+        await Task.WhenAll(now.Select(front => TellAsync(front, "kept", f => f.KeptAsync(notice.Id))));
+    }
+
+    public async Task DisconnectAsync(Guid participantId)
+    {
+        var fronts = await GrainFactory.GetGrain<INoticeFrontRegistryGrain>(INoticeFrontRegistryGrain.Key).ListAsync();
+        await Task.WhenAll(fronts.Select(front => TellAsync(front, "disconnect", f => f.DisconnectAsync(participantId))));
+    }
+
+    private IEnumerable<Task> Push(IEnumerable<NoticeFrontEntry> fronts, NoticeDelivery[] deliveries) =>
+        fronts.SelectMany(front => deliveries.Select(delivery => TellAsync(front, "deliver", f => f.DeliverAsync(delivery))));
+
+    /// <summary>
+    /// A failed push loses nothing (the notice is in the inbox and replayed at the next connection); the front is
+    /// dropped from the registry, registers again at its next refresh if it is still alive, and then replays.
+    /// </summary>
+    private async Task TellAsync(NoticeFrontEntry entry, string what, Func<INoticeFront, Task> call)
+    {
+        try
+        {
+            await call(entry.Front);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogFrontFailed(logger, exception, entry.FrontId, what);
+            await GrainFactory.GetGrain<INoticeFrontRegistryGrain>(INoticeFrontRegistryGrain.Key).UnregisterAsync(entry.FrontId);
+        }
+    }
+
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "Front {FrontId} failed a {Call} call; dropped from the registry until it refreshes")]
+    private static partial void LogFrontFailed(ILogger logger, Exception exception, Guid frontId, string call);
+}

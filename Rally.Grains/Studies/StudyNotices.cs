@@ -1,0 +1,27 @@
+using System.Globalization;
+using Rally.Grains.Notices;
+
+namespace Rally.Grains.Studies;
+
+/// <summary>What a study tells its participants, in the words they read.</summary>
+internal static class StudyNotices
+{
+    public static Notice Ending(string studyId, StudyCard card, DateTimeOffset endsAt, DateTimeOffset now) => new(
+        Guid.NewGuid(), NoticeKind.StudyEnding, studyId,
+        $"Study '{card.Name}' ends at {Format(endsAt)}. If you leave it before then, the data it collected from you is deleted; " +
+        "after it ends, that data stays locked until the researchers complete their analysis, and is then deleted.",
+        endsAt, now);
+
+    public static Notice Ended(string studyId, StudyCard card, DateTimeOffset? endsAt, DateTimeOffset now) => new(
+        Guid.NewGuid(), NoticeKind.StudyEnded, studyId,
+        $"Study '{card.Name}' has ended and collects no more data. Please uninstall its add-on ({card.AddOn.Id}).",
+        endsAt, now);
+
+    public static Notice ConsentChanged(string studyId, StudyCard card, DateTimeOffset? endsAt, DateTimeOffset now) => new(
+        Guid.NewGuid(), NoticeKind.ConsentChanged, studyId,
+        $"Study '{card.Name}' published a new consent (version '{card.ConsentVersion}'). Review it and consent again to keep " +
+        "taking part; until you do, the study receives no data from you.",
+        endsAt, now);
+
+    private static string Format(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+}
