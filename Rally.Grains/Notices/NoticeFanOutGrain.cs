@@ -17,7 +17,7 @@ namespace Rally.Grains.Notices;
 /// step 4 (<c>NoticeConnections</c> in the API). The call completes once every inbox has the notice.
 /// </summary>
 [StatelessWorker, GrainType("notice-fan-out")]
-internal sealed partial class NoticeFanOutGrain(ILogger<NoticeFanOutGrain> logger) : Grain, INoticeFanOutGrain
+internal sealed partial class NoticeFanOutGrain(NoticeMetrics metrics, ILogger<NoticeFanOutGrain> logger) : Grain, INoticeFanOutGrain
 {
     public const int PushSize = 5000;
     public const int WriteSize = 500;
@@ -42,6 +42,7 @@ internal sealed partial class NoticeFanOutGrain(ILogger<NoticeFanOutGrain> logge
                 await Task.WhenAll(writes[i].Select(id => GrainFactory.GetGrain<INoticeInboxGrain>(id).AddAsync(notice)));
             }
         }));
+        metrics.Sent(notice.Kind, ids.Length);
 
         var pushed = fronts.Select(f => f.FrontId).ToHashSet();
         var now = await registry.ListAsync();
@@ -56,7 +57,11 @@ internal sealed partial class NoticeFanOutGrain(ILogger<NoticeFanOutGrain> logge
     }
 
     private IEnumerable<Task> Push(IEnumerable<NoticeFrontEntry> fronts, NoticeDelivery[] deliveries) =>
-        fronts.SelectMany(front => deliveries.Select(delivery => TellAsync(front, "deliver", f => f.DeliverAsync(delivery))));
+        fronts.SelectMany(front => deliveries.Select(delivery => TellAsync(front, "deliver", async f =>
+        {
+            await f.DeliverAsync(delivery);
+            metrics.Pushed(1);
+        })));
 
     /// <summary>
     /// A failed push loses nothing (the notice is in the inbox and replayed at the next connection); the front is

@@ -1,3 +1,4 @@
+using Rally.Grains.Notices;
 using Orleans.Dashboard;
 using System.ComponentModel.DataAnnotations;
 using System.Net;
@@ -58,6 +59,7 @@ public static class RallySiloExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         silo.Services.TryAddSingleton<Pseudonyms>();
+        silo.Services.TryAddSingleton<NoticeMetrics>();
         silo.Services.AddRallySinks(configuration);
         silo.AddRallyStreams(configuration);
 

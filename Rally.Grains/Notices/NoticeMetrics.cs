@@ -1,0 +1,25 @@
+using System.Diagnostics.Metrics;
+
+namespace Rally.Grains.Notices;
+
+/// <summary>Meter <c>Rally.Notices</c>: notices stored in participants' inboxes by kind, and pushes to API fronts.</summary>
+public sealed class NoticeMetrics
+{
+    public const string MeterName = "Rally.Notices";
+
+    private readonly Counter<long> _sent;
+    private readonly Counter<long> _pushes;
+
+    public NoticeMetrics(IMeterFactory meters)
+    {
+        ArgumentNullException.ThrowIfNull(meters);
+        var meter = meters.Create(MeterName);
+        _sent = meter.CreateCounter<long>("rally.notices.sent", "{notice}", "Notices sent to participants (stored in their inboxes), by kind");
+        _pushes = meter.CreateCounter<long>("rally.notices.pushes", "{message}", "Messages pushed to API fronts for their connected participants");
+    }
+
+    public void Sent(NoticeKind kind, int participants) =>
+        _sent.Add(participants, new KeyValuePair<string, object?>("kind", kind.ToString()));
+
+    public void Pushed(int messages) => _pushes.Add(messages);
+}
