@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Rally.Grains.Ingestion;
 using Rally.Grains.Notices;
 using Rally.Grains.Storage;
@@ -12,15 +13,34 @@ internal sealed partial class DeletionLedgerGrain(
     IStudyEventStore events,
     Pseudonyms pseudonyms,
     TimeProvider clock,
+    IOptions<DeletionOptions> options,
+    DeletionMetrics metrics,
     ILogger<DeletionLedgerGrain> logger) : Grain, IDeletionLedgerGrain, IRemindable
 {
     private const string RetryReminder = "deletions";
-    private static readonly TimeSpan RetryPeriod = TimeSpan.FromMinutes(1);
     private IGrainTimer? _kick;
+
+    private TimeSpan RetryPeriod => options.Value.RetryPeriod;
 
     private DeletionLedgerState State => store.State;
 
     private string StudyId => this.GetPrimaryKeyString();
+
+    private bool HasWork => (State.DropRequestedAt is not null && State.DroppedAt is null)
+        || State.Entries.Values.Any(e => e.Status == DeletionStatus.Pending);
+
+    /// <summary>
+    /// Work left by an activation that died (a silo killed mid-way) resumes as soon as the ledger is active again,
+    /// whoever woke it: the reminder, or a participant asking after its request.
+    /// </summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (HasWork)
+        {
+            Kick();
+        }
+        return Task.CompletedTask;
+    }
 
     public async Task<DeletionReceipt> RequestAsync(Guid deletionId, Guid participantId, StudyLifecycle lifecycle)
     {
@@ -35,7 +55,17 @@ internal sealed partial class DeletionLedgerGrain(
                 _ => new LedgerEntry(participantId, DataDeletion.Deleted, DeletionStatus.Pending, now, null),
             };
             State.Entries[deletionId] = entry;
-            await store.WriteStateAsync();
+            try
+            {
+                await store.WriteStateAsync();
+            }
+            catch
+            {
+                // Not recorded, so not acknowledged: nothing may be carried out for it (the caller asks again).
+                State.Entries.Remove(deletionId);
+                throw;
+            }
+            metrics.Requested(entry.Status.ToString().ToLowerInvariant());
             if (entry.Status == DeletionStatus.Pending)
             {
                 await ScheduleAsync();
@@ -70,7 +100,12 @@ internal sealed partial class DeletionLedgerGrain(
     private async Task ScheduleAsync()
     {
         await this.RegisterOrUpdateReminder(RetryReminder, RetryPeriod, RetryPeriod);
-        // One shot, now; its token is ignored, as a half-done deletion is simply finished by the next try.
+        Kick();
+    }
+
+    /// <summary>One try, now; a half-done deletion is simply finished by the next try.</summary>
+    private void Kick()
+    {
         _kick?.Dispose();
         _kick = this.RegisterGrainTimer(_ => ProcessAsync(), new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
     }
@@ -92,17 +127,19 @@ internal sealed partial class DeletionLedgerGrain(
             foreach (var (deletionId, entry) in due)
             {
                 var deleted = State.DroppedAt is null
-                    ? await events.DeleteParticipantAsync(StudyId, pseudonyms.For(entry.ParticipantId!.Value, StudyId), entry.RequestedAt)
+                    ? await events.DeleteParticipantAsync(StudyId, pseudonyms.For(entry.ParticipantId!.Value, StudyId), entry.RequestedAt, deletionId)
                     : 0;
                 await NotifyAsync(deletionId, entry.ParticipantId!.Value);
+                var completedAt = clock.GetUtcNow();
                 State.Entries[deletionId] = entry with
                 {
                     ParticipantId = null,
                     Status = DeletionStatus.Completed,
-                    CompletedAt = clock.GetUtcNow(),
+                    CompletedAt = completedAt,
                     DeletedEvents = entry.Status == DeletionStatus.Locked ? null : deleted,
                 };
                 await store.WriteStateAsync();
+                metrics.Completed(entry.Status.ToString().ToLowerInvariant(), entry.Status == DeletionStatus.Pending ? completedAt - entry.RequestedAt : null);
                 LogDeletionCompleted(logger, StudyId, deletionId, deleted);
             }
             if (await this.GetReminder(RetryReminder) is { } reminder)
@@ -112,15 +149,20 @@ internal sealed partial class DeletionLedgerGrain(
         }
         catch (Exception ex)
         {
-            // The reminder is still registered: the work is tried again in a minute, here or on another silo.
+            // The reminder is still registered: the work is tried again after RetryPeriod, here or on another silo.
+            metrics.Deferred();
             LogDeletionDeferred(logger, ex, StudyId);
         }
     }
 
-    /// <summary>The notice's id is the request's, so a retried notice is kept once.</summary>
+    /// <summary>
+    /// Kept in the participant's inbox and pushed to it live if connected. The notice's id is the request's,
+    /// so a retried notice is kept once.
+    /// </summary>
     private Task NotifyAsync(Guid deletionId, Guid participantId) =>
-        GrainFactory.GetGrain<INoticeInboxGrain>(participantId).AddAsync(new Notice(
-            deletionId, NoticeKind.DataDeleted, StudyId, $"The data study '{StudyId}' collected from you has been deleted.", null, clock.GetUtcNow()));
+        GrainFactory.GetGrain<INoticeFanOutGrain>(INoticeFanOutGrain.Key).DeliverAsync(new Notice(
+            deletionId, NoticeKind.DataDeleted, StudyId, $"The data study '{StudyId}' collected from you has been deleted.", null, clock.GetUtcNow()),
+            [participantId]);
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Study {StudyId}: deletion {DeletionId} completed ({Deleted} events deleted)")]
     private static partial void LogDeletionCompleted(ILogger logger, string studyId, Guid deletionId, long deleted);

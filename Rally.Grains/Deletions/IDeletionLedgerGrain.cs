@@ -14,13 +14,14 @@ public interface IDeletionLedgerGrain : IGrainWithStringKey
     [Alias("request")]
     Task<DeletionReceipt> RequestAsync(Guid deletionId, Guid participantId, StudyLifecycle lifecycle);
 
-    [Alias("get"), ReadOnly]
+    /// <summary>Answers from memory, even while the ledger waits on the store (interleaved: reads never wait on a deletion).</summary>
+    [Alias("get"), AlwaysInterleave]
     Task<DeletionView?> GetAsync(Guid deletionId);
 
     /// <summary>The study's analysis completed: drop all its raw data and complete every locked request.</summary>
     [Alias("complete-analysis")]
     Task CompleteAnalysisAsync();
 
-    [Alias("list"), ReadOnly]
+    [Alias("list"), AlwaysInterleave]
     Task<LedgerView> ListAsync();
 }

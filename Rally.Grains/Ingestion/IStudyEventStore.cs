@@ -22,11 +22,12 @@ public interface IStudyEventStore
     Task<StudyEventStats> GetStatsAsync(string studyId, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Deletes every event the participant (by study pseudonym) sent the study up to <paramref name="requestedAt"/>,
-    /// and keeps any received until then that arrive later from being stored. Idempotent; returns how many
-    /// events it deleted now.
+    /// Carries out deletion request <paramref name="deletionId"/>: deletes every event the participant (by study
+    /// pseudonym) sent the study up to <paramref name="requestedAt"/>, and keeps any received until then that arrive
+    /// later from being stored. Idempotent; returns how many events the request deleted in all its tries, counted
+    /// with the deletion itself, so that a retry after an unrecorded success still reports the right number.
     /// </summary>
-    Task<long> DeleteParticipantAsync(string studyId, string participant, DateTimeOffset requestedAt, CancellationToken cancellationToken = default);
+    Task<long> DeleteParticipantAsync(string studyId, string participant, DateTimeOffset requestedAt, Guid deletionId, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes all of the study's raw data at once, and keeps any that arrives later from being stored. Idempotent.</summary>
     Task DropStudyAsync(string studyId, CancellationToken cancellationToken = default);

@@ -10,6 +10,7 @@ public sealed class MemoryStudyEventStore : IStudyEventStore
     private readonly Dictionary<(string, Guid), long> _ids = [];
     private readonly Dictionary<(string Study, string Participant), DateTimeOffset> _deletedBefore = [];
     private readonly HashSet<string> _droppedStudies = [];
+    private readonly Dictionary<Guid, long> _receipts = [];
     private long _cursor;
 
     public Task<int> AppendAsync(IReadOnlyList<EventBatch> batches, CancellationToken cancellationToken = default)
@@ -99,23 +100,23 @@ public sealed class MemoryStudyEventStore : IStudyEventStore
         }
     }
 
-    public Task<long> DeleteParticipantAsync(string studyId, string participant, DateTimeOffset requestedAt, CancellationToken cancellationToken = default)
+    public Task<long> DeleteParticipantAsync(string studyId, string participant, DateTimeOffset requestedAt, Guid deletionId, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
             var key = (studyId, participant);
             _deletedBefore[key] = _deletedBefore.TryGetValue(key, out var before) && before > requestedAt ? before : requestedAt;
-            if (!_studies.TryGetValue(studyId, out var events))
-            {
-                return Task.FromResult(0L);
-            }
-            var doomed = events.Values.Where(e => e.Participant == participant && e.ReceivedAt <= requestedAt).ToArray();
+            var doomed = _studies.TryGetValue(studyId, out var events)
+                ? events.Values.Where(e => e.Participant == participant && e.ReceivedAt <= requestedAt).ToArray()
+                : [];
             foreach (var e in doomed)
             {
-                events.Remove(e.Cursor.Sequence);
+                events!.Remove(e.Cursor.Sequence);
                 _ids.Remove((studyId, e.Id));
             }
-            return Task.FromResult((long)doomed.Length);
+            var total = _receipts.GetValueOrDefault(deletionId) + doomed.Length;
+            _receipts[deletionId] = total;
+            return Task.FromResult(total);
         }
     }
 

@@ -86,11 +86,11 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource) : IStud
             },
         };
         command.BatchCommands.Add(insert);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await WriteAsync(command, cancellationToken);
         return insert.RecordsAffected;
     }
 
-    public async Task<long> DeleteParticipantAsync(string studyId, string participant, DateTimeOffset requestedAt, CancellationToken cancellationToken = default)
+    public async Task<long> DeleteParticipantAsync(string studyId, string participant, DateTimeOffset requestedAt, Guid deletionId, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateBatch();
         command.BatchCommands.Add(Command(LockExclusive, ("study", studyId), ("participant", participant)));
@@ -98,11 +98,39 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource) : IStud
             INSERT INTO rally_deleted_participants (study_id, participant, deleted_before) VALUES (@study, @participant, @before)
             ON CONFLICT (study_id, participant) DO UPDATE SET deleted_before = GREATEST(rally_deleted_participants.deleted_before, excluded.deleted_before)
             """, ("study", studyId), ("participant", participant), ("before", requestedAt)));
-        var delete = Command("DELETE FROM rally_study_events WHERE study_id = @study AND participant = @participant AND received_at <= @before",
-            ("study", studyId), ("participant", participant), ("before", requestedAt));
+        // The count is kept with the deletion, in its transaction (see 0008_deletion_receipts.sql).
+        var delete = Command("""
+            WITH deleted AS (
+                DELETE FROM rally_study_events WHERE study_id = @study AND participant = @participant AND received_at <= @before
+                RETURNING 1)
+            INSERT INTO rally_deletion_receipts (deletion_id, study_id, deleted_events)
+            SELECT @deletion, @study, count(*) FROM deleted
+            ON CONFLICT (deletion_id) DO UPDATE SET deleted_events = rally_deletion_receipts.deleted_events + excluded.deleted_events
+            RETURNING deleted_events
+            """, ("study", studyId), ("participant", participant), ("before", requestedAt), ("deletion", deletionId));
         command.BatchCommands.Add(delete);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        return delete.RecordsAffected;
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            // The lock's and the marker's results come first.
+            while (!reader.IsClosed)
+            {
+                if (reader.FieldCount == 1 && reader.GetName(0) == "deleted_events" && await reader.ReadAsync(cancellationToken))
+                {
+                    return reader.GetInt64(0);
+                }
+                if (!await reader.NextResultAsync(cancellationToken))
+                {
+                    break;
+                }
+            }
+            throw new InvalidOperationException("The deletion returned no count.");
+        }
+        catch (NpgsqlException ex) when (ConnectionLost(ex))
+        {
+            dataSource.Clear();
+            throw;
+        }
     }
 
     public async Task DropStudyAsync(string studyId, CancellationToken cancellationToken = default)
@@ -112,7 +140,7 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource) : IStud
         command.BatchCommands.Add(Command("INSERT INTO rally_dropped_studies (study_id) VALUES (@study) ON CONFLICT DO NOTHING", ("study", studyId)));
         // Dropping the partition frees the study's raw data at once, whatever its size.
         command.BatchCommands.Add(new NpgsqlBatchCommand($"DROP TABLE IF EXISTS {PartitionName(studyId)}"));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await WriteAsync(command, cancellationToken);
         _partitions.TryRemove(studyId, out _);
     }
 
@@ -141,7 +169,7 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource) : IStud
         await using var command = dataSource.CreateCommand("SELECT id FROM rally_study_events WHERE study_id = @study AND id = ANY(@ids)");
         command.Parameters.AddWithValue("study", studyId);
         command.Parameters.AddWithValue("ids", ids.ToArray());
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await ReadAsync(command, System.Data.CommandBehavior.Default, cancellationToken);
         var existing = new HashSet<Guid>();
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -167,7 +195,7 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource) : IStud
         command.Parameters.AddWithValue("seq", after.Sequence);
         command.Parameters.AddWithValue("limit", limit);
         // Rows are read off the wire one by one: an export of millions of events runs in constant memory.
-        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
+        await using var reader = await ReadAsync(command, System.Data.CommandBehavior.SequentialAccess, cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             yield return new StoredEvent(
@@ -184,7 +212,17 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource) : IStud
         await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT type, count(*) FROM rally_study_events WHERE study_id = $1 GROUP BY type") { Parameters = { new() { Value = studyId } } });
         batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT (collected_at AT TIME ZONE 'UTC')::date, count(*) FROM rally_study_events WHERE study_id = $1 GROUP BY 1") { Parameters = { new() { Value = studyId } } });
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        NpgsqlDataReader reader;
+        try
+        {
+            reader = await batch.ExecuteReaderAsync(cancellationToken);
+        }
+        catch (NpgsqlException ex) when (ConnectionLost(ex))
+        {
+            dataSource.Clear();
+            reader = await batch.ExecuteReaderAsync(cancellationToken);
+        }
+        await using var _ = reader;
         while (await reader.ReadAsync(cancellationToken))
         {
             byType[reader.GetString(0)] = reader.GetInt64(1);
@@ -196,6 +234,42 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource) : IStud
         }
         return new StudyEventStats(byType, byDay);
     }
+
+    /// <summary>
+    /// Reads are safe to repeat: one that finds its pooled connection cut by the server (a restart, a failover, an
+    /// outage now over) empties the pool, whose other idle connections were most likely cut too, and runs once more.
+    /// </summary>
+    private async Task<NpgsqlDataReader> ReadAsync(NpgsqlCommand command, System.Data.CommandBehavior behavior, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await command.ExecuteReaderAsync(behavior, cancellationToken);
+        }
+        catch (NpgsqlException ex) when (ConnectionLost(ex))
+        {
+            dataSource.Clear();
+            return await command.ExecuteReaderAsync(behavior, cancellationToken);
+        }
+    }
+
+    /// <summary>A write is not repeated here (its caller retries it), but a cut connection empties the pool, so the retry starts afresh.</summary>
+    private async Task WriteAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (NpgsqlException ex) when (ConnectionLost(ex))
+        {
+            dataSource.Clear();
+            throw;
+        }
+    }
+
+    /// <summary>The server ended the session (admin or crash shutdown, or not accepting connections yet) or the socket broke.</summary>
+    private static bool ConnectionLost(NpgsqlException ex) =>
+        ex is PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow }
+        || (ex is not PostgresException && ex.InnerException is IOException or System.Net.Sockets.SocketException or EndOfStreamException);
 
     /// <summary>The study's partition, created once (idempotently: another silo may race us to it).</summary>
     private Task EnsurePartitionAsync(string studyId, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Rally.Grains.Deletions;
 using Rally.Grains.Notices;
 using Orleans.Dashboard;
 using System.ComponentModel.DataAnnotations;
@@ -60,6 +61,15 @@ public static class RallySiloExtensions
             .ValidateOnStart();
         silo.Services.TryAddSingleton<Pseudonyms>();
         silo.Services.TryAddSingleton<NoticeMetrics>();
+        silo.Services.AddOptions<DeletionOptions>()
+            .Bind(configuration.GetSection(DeletionOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        // Deletions retry by reminder; a retry period under Orleans' minimum (1 minute) lowers the minimum.
+        silo.Services.AddOptions<ReminderOptions>()
+            .Configure<IOptions<DeletionOptions>>((o, deletions) =>
+                o.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(o.MinimumReminderPeriod.Ticks, deletions.Value.RetryPeriod.Ticks)));
+        silo.Services.TryAddSingleton<DeletionMetrics>();
         silo.Services.AddRallySinks(configuration);
         silo.AddRallyStreams(configuration);
 

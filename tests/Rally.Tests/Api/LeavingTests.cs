@@ -2,19 +2,18 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Rally.Tests.Infrastructure;
+using Rally.Tests.Persistence;
+using Rally.Tests.Postgres;
 
 namespace Rally.Tests.Api;
 
-[Collection(ApiCollection.Name)]
-public sealed class LeavingTests(ApiFixture fixture)
+public abstract class LeavingCases : RallyCases
 {
-    private readonly RallyApi _api = new(fixture);
-
     [Fact]
     public async Task Leaving_an_open_study_stops_the_enrollment_and_requests_deletion()
     {
-        var (studyId, _) = await _api.EnrollingStudyAsync();
-        var participant = await _api.JoinAsync();
+        var (studyId, _) = await Api.EnrollingStudyAsync();
+        var participant = await Api.JoinAsync();
         await (await RallyApi.EnrollAsync(participant, studyId)).ShouldBeAsync(HttpStatusCode.Created);
 
         var left = await (await participant.Client.DeleteAsync($"/v1/me/enrollments/{studyId}")).ShouldBeAsync(HttpStatusCode.OK);
@@ -41,21 +40,21 @@ public sealed class LeavingTests(ApiFixture fixture)
     [Fact]
     public async Task Leaving_an_ended_study_locks_the_data_until_its_analysis_completes()
     {
-        var (studyId, _) = await _api.EnrollingStudyAsync();
-        var participant = await _api.JoinAsync();
+        var (studyId, _) = await Api.EnrollingStudyAsync();
+        var participant = await Api.JoinAsync();
         await (await RallyApi.EnrollAsync(participant, studyId)).ShouldBeAsync(HttpStatusCode.Created);
-        await _api.MoveAsync(studyId, "end");
+        await Api.MoveAsync(studyId, "end");
 
         var left = await (await participant.Client.DeleteAsync($"/v1/me/enrollments/{studyId}")).ShouldBeAsync(HttpStatusCode.OK);
         Assert.Equal("locked", (string?)left["dataDeletion"]);
         var path = $"/v1/me/deletions/{(string)left["deletionId"]!}";
         Assert.Equal("locked", (string?)(await (await participant.Client.GetAsync(path)).ShouldBeAsync(HttpStatusCode.OK))["status"]);
 
-        await _api.MoveAsync(studyId, "complete-analysis");
+        await Api.MoveAsync(studyId, "complete-analysis");
 
         var completed = await RallyApi.DeletionWhenAsync(participant.Client, (string)left["deletionId"]!, "completed");
         Assert.NotNull(completed["completedAt"]);
-        var ledger = await (await _api.Operator.GetAsync($"/v1/studies/{studyId}/deletions")).ShouldBeAsync(HttpStatusCode.OK);
+        var ledger = await (await Api.Operator.GetAsync($"/v1/studies/{studyId}/deletions")).ShouldBeAsync(HttpStatusCode.OK);
         Assert.NotNull(ledger["droppedAt"]);
         Assert.Equal("completed", (string?)Assert.Single(ledger["requests"]!.AsArray())!["status"]);
         Assert.DoesNotContain(participant.Id.ToString(), ledger.ToJsonString(), StringComparison.OrdinalIgnoreCase);
@@ -64,9 +63,9 @@ public sealed class LeavingTests(ApiFixture fixture)
     [Fact]
     public async Task A_participant_cannot_look_up_another_participants_deletion()
     {
-        var (studyId, _) = await _api.EnrollingStudyAsync();
-        var alice = await _api.JoinAsync();
-        var bob = await _api.JoinAsync();
+        var (studyId, _) = await Api.EnrollingStudyAsync();
+        var alice = await Api.JoinAsync();
+        var bob = await Api.JoinAsync();
         await (await RallyApi.EnrollAsync(alice, studyId)).ShouldBeAsync(HttpStatusCode.Created);
         var left = await (await alice.Client.DeleteAsync($"/v1/me/enrollments/{studyId}")).ShouldBeAsync(HttpStatusCode.OK);
 
@@ -77,15 +76,15 @@ public sealed class LeavingTests(ApiFixture fixture)
     [Fact]
     public async Task Leaving_Rally_leaves_every_study_deletes_the_profile_and_revokes_the_token_at_once()
     {
-        var (openStudy, _) = await _api.EnrollingStudyAsync();
-        var (endedStudy, _) = await _api.EnrollingStudyAsync();
-        var participant = await _api.JoinAsync();
-        var bystander = await _api.JoinAsync();
+        var (openStudy, _) = await Api.EnrollingStudyAsync();
+        var (endedStudy, _) = await Api.EnrollingStudyAsync();
+        var participant = await Api.JoinAsync();
+        var bystander = await Api.JoinAsync();
         await (await RallyApi.EnrollAsync(participant, openStudy)).ShouldBeAsync(HttpStatusCode.Created);
         await (await RallyApi.EnrollAsync(participant, endedStudy)).ShouldBeAsync(HttpStatusCode.Created);
         await (await RallyApi.EnrollAsync(bystander, openStudy)).ShouldBeAsync(HttpStatusCode.Created);
         await (await participant.Client.PutAsJsonAsync("/v1/me/profile", new JsonObject { ["gender"] = "female" })).ShouldBeAsync(HttpStatusCode.OK);
-        await _api.MoveAsync(endedStudy, "end");
+        await Api.MoveAsync(endedStudy, "end");
 
         var left = await (await participant.Client.DeleteAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.Accepted);
 
@@ -108,11 +107,23 @@ public sealed class LeavingTests(ApiFixture fixture)
     [Fact]
     public async Task Leaving_Rally_with_no_open_study_answers_200()
     {
-        var participant = await _api.JoinAsync();
+        var participant = await Api.JoinAsync();
 
         var left = await (await participant.Client.DeleteAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.OK);
 
         Assert.Empty(left["studies"]!.AsArray());
         await (await participant.Client.GetAsync("/v1/me")).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
     }
+}
+
+[Collection(ApiCollection.Name)]
+public sealed class LeavingTests(ApiFixture fixture) : LeavingCases()
+{
+    protected override Task<RallyApi> ConnectAsync() => Task.FromResult(new RallyApi(fixture));
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class LeavingOnPostgresTests(PostgresServer postgres, PostgresApiFixture fixture) : LeavingCases(), IClassFixture<PostgresApiFixture>
+{
+    protected override Task<RallyApi> ConnectAsync() => fixture.ConnectAsync(postgres);
 }

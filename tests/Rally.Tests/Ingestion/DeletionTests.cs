@@ -2,20 +2,19 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Rally.Tests.Infrastructure;
+using Rally.Tests.Persistence;
+using Rally.Tests.Postgres;
 
 namespace Rally.Tests.Ingestion;
 
 /// <summary>The FAQ's promises about leaving, kept in the study's store.</summary>
-[Collection(ApiCollection.Name)]
-public sealed class DeletionTests(ApiFixture fixture)
+public abstract class DeletionCases : RallyCases
 {
-    private readonly RallyApi _api = new(fixture);
-
     [Fact]
     public async Task Leaving_an_open_study_deletes_every_event_it_holds_from_that_participant_and_no_other()
     {
-        using var study = await IngestionScenario.StartAsync(_api);
-        var stayer = await _api.JoinAsync();
+        using var study = await IngestionScenario.StartAsync(Api);
+        var stayer = await Api.JoinAsync();
         await (await RallyApi.EnrollAsync(stayer, study.StudyId)).ShouldBeAsync(HttpStatusCode.Created);
         await (await study.UploadAsync(study.Event(), study.Event(), study.Event())).ShouldBeAsync(HttpStatusCode.Accepted);
         await (await study.UploadAsync(stayer.Client, study.Event(), study.Event())).ShouldBeAsync(HttpStatusCode.Accepted);
@@ -30,14 +29,14 @@ public sealed class DeletionTests(ApiFixture fixture)
         Assert.Equal(2, after.Length);
         Assert.All(after, l => Assert.Equal(stayerPseudonym, (string?)l["participant"]));
         await (await study.UploadAsync(study.Event())).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-enrolled");
-        var ledger = await (await _api.Operator.GetAsync($"/v1/studies/{study.StudyId}/deletions")).ShouldBeAsync(HttpStatusCode.OK);
+        var ledger = await (await Api.Operator.GetAsync($"/v1/studies/{study.StudyId}/deletions")).ShouldBeAsync(HttpStatusCode.OK);
         Assert.Equal(3, (long?)Assert.Single(ledger["requests"]!.AsArray())!["deletedEvents"]);
     }
 
     [Fact]
     public async Task A_participant_who_enrolls_again_after_leaving_keeps_what_it_sends_from_then_on()
     {
-        using var study = await IngestionScenario.StartAsync(_api);
+        using var study = await IngestionScenario.StartAsync(Api);
         await (await study.UploadAsync(study.Event(), study.Event())).ShouldBeAsync(HttpStatusCode.Accepted);
         await study.ExportWhenStoredAsync(2);
         var left = await (await study.Participant.Client.DeleteAsync($"/v1/me/enrollments/{study.StudyId}")).ShouldBeAsync(HttpStatusCode.OK);
@@ -54,19 +53,19 @@ public sealed class DeletionTests(ApiFixture fixture)
     [Fact]
     public async Task Data_of_an_ended_study_stays_locked_until_its_analysis_completes_then_all_raw_data_goes()
     {
-        using var study = await IngestionScenario.StartAsync(_api);
-        var stayer = await _api.JoinAsync();
+        using var study = await IngestionScenario.StartAsync(Api);
+        var stayer = await Api.JoinAsync();
         await (await RallyApi.EnrollAsync(stayer, study.StudyId)).ShouldBeAsync(HttpStatusCode.Created);
         await (await study.UploadAsync(study.Event(), study.Event())).ShouldBeAsync(HttpStatusCode.Accepted);
         await (await study.UploadAsync(stayer.Client, study.Event("search"))).ShouldBeAsync(HttpStatusCode.Accepted);
         await study.ExportWhenStoredAsync(3);
-        await _api.MoveAsync(study.StudyId, "end");
+        await Api.MoveAsync(study.StudyId, "end");
 
         var left = await (await study.Participant.Client.DeleteAsync($"/v1/me/enrollments/{study.StudyId}")).ShouldBeAsync(HttpStatusCode.OK);
         Assert.Equal("locked", (string?)left["dataDeletion"]);
         Assert.Equal(3, (await study.ExportAsync()).Length);
 
-        await _api.MoveAsync(study.StudyId, "complete-analysis");
+        await Api.MoveAsync(study.StudyId, "complete-analysis");
         await RallyApi.DeletionWhenAsync(study.Participant.Client, (string)left["deletionId"]!, "completed");
 
         Assert.Empty(await study.ExportAsync());
@@ -78,8 +77,8 @@ public sealed class DeletionTests(ApiFixture fixture)
     [Fact]
     public async Task Leaving_Rally_deletes_the_participants_data_in_every_open_study()
     {
-        using var first = await IngestionScenario.StartAsync(_api);
-        using var second = await IngestionScenario.StartAsync(_api);
+        using var first = await IngestionScenario.StartAsync(Api);
+        using var second = await IngestionScenario.StartAsync(Api);
         var participant = first.Participant;
         await (await RallyApi.EnrollAsync(participant, second.StudyId)).ShouldBeAsync(HttpStatusCode.Created);
         await (await first.UploadAsync(first.Event(), first.Event())).ShouldBeAsync(HttpStatusCode.Accepted);
@@ -100,4 +99,16 @@ public sealed class DeletionTests(ApiFixture fixture)
         Assert.Single(await second.ExportAsync());
         await (await first.UploadAsync(first.Event())).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
     }
+}
+
+[Collection(ApiCollection.Name)]
+public sealed class DeletionTests(ApiFixture fixture) : DeletionCases()
+{
+    protected override Task<RallyApi> ConnectAsync() => Task.FromResult(new RallyApi(fixture));
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class DeletionOnPostgresTests(PostgresServer postgres, PostgresApiFixture fixture) : DeletionCases(), IClassFixture<PostgresApiFixture>
+{
+    protected override Task<RallyApi> ConnectAsync() => fixture.ConnectAsync(postgres);
 }

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Rally.Tests.Infrastructure;
+using Rally.Tests.Persistence;
+using Rally.Tests.Postgres;
 using Xunit.Abstractions;
 
 namespace Rally.Tests.Ingestion;
@@ -10,11 +12,8 @@ namespace Rally.Tests.Ingestion;
 /// Uploads, leaving studies, leaving Rally, ending studies and completing analyses, interleaved at random
 /// (the sinks store uploads while later operations already run); once everything settles, the FAQ's promises hold.
 /// </summary>
-[Collection(ApiCollection.Name)]
-public sealed class RandomizedDeletionTests(ApiFixture fixture, ITestOutputHelper output)
+public abstract class RandomizedDeletionCases(ITestOutputHelper output) : RallyCases
 {
-    private readonly RallyApi _api = new(fixture);
-
     private enum Membership { Enrolled, LeftOpen, LeftEnded, NeverJoined }
 
     private enum Phase { Enrolling, Ended, AnalysisComplete }
@@ -30,12 +29,12 @@ public sealed class RandomizedDeletionTests(ApiFixture fixture, ITestOutputHelpe
         var studies = new List<(string Id, TestPartner Partner)>();
         for (var i = 0; i < 3; i++)
         {
-            studies.Add(await _api.EnrollingStudyAsync(RallyApi.StudyCard(key: key)));
+            studies.Add(await Api.EnrollingStudyAsync(RallyApi.StudyCard(key: key)));
         }
         var participants = new List<TestParticipant>();
         for (var i = 0; i < 6; i++)
         {
-            participants.Add(await _api.JoinAsync());
+            participants.Add(await Api.JoinAsync());
         }
         var phase = studies.ToDictionary(s => s.Id, _ => Phase.Enrolling);
         var membership = new Dictionary<(string, Guid), Membership>();
@@ -96,13 +95,13 @@ public sealed class RandomizedDeletionTests(ApiFixture fixture, ITestOutputHelpe
             }
             else if (roll < 92 && phase[s] == Phase.Enrolling)
             {
-                await _api.MoveAsync(s, "end");
+                await Api.MoveAsync(s, "end");
                 phase[s] = Phase.Ended;
                 log.Add($"{step}: {s} ends");
             }
             else if (phase[s] == Phase.Ended)
             {
-                await _api.MoveAsync(s, "complete-analysis");
+                await Api.MoveAsync(s, "complete-analysis");
                 phase[s] = Phase.AnalysisComplete;
                 log.Add($"{step}: {s} completes its analysis");
             }
@@ -115,7 +114,7 @@ public sealed class RandomizedDeletionTests(ApiFixture fixture, ITestOutputHelpe
             var pending = 0;
             foreach (var s in studies)
             {
-                var ledger = await (await _api.Operator.GetAsync($"/v1/studies/{s.Id}/deletions")).ShouldBeAsync(HttpStatusCode.OK);
+                var ledger = await (await Api.Operator.GetAsync($"/v1/studies/{s.Id}/deletions")).ShouldBeAsync(HttpStatusCode.OK);
                 pending += ledger["requests"]!.AsArray().Count(r => (string?)r!["status"] == "pending");
                 pending += ledger["dropRequestedAt"] is not null && ledger["droppedAt"] is null ? 1 : 0;
             }
@@ -166,4 +165,16 @@ public sealed class RandomizedDeletionTests(ApiFixture fixture, ITestOutputHelpe
         var text = await study.Partner.Researcher.GetStringAsync($"/v1/studies/{study.Id}/events");
         return text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => Guid.Parse((string)JsonNode.Parse(line)!["id"]!));
     }
+}
+
+[Collection(ApiCollection.Name)]
+public sealed class RandomizedDeletionTests(ApiFixture fixture, ITestOutputHelper output) : RandomizedDeletionCases(output)
+{
+    protected override Task<RallyApi> ConnectAsync() => Task.FromResult(new RallyApi(fixture));
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class RandomizedDeletionOnPostgresTests(PostgresServer postgres, PostgresApiFixture fixture, ITestOutputHelper output) : RandomizedDeletionCases(output), IClassFixture<PostgresApiFixture>
+{
+    protected override Task<RallyApi> ConnectAsync() => fixture.ConnectAsync(postgres);
 }

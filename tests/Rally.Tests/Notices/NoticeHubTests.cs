@@ -228,18 +228,18 @@ public sealed class NoticeHubTests(NoticesFixture fixture)
     }
 
     [Fact]
-    public async Task A_notice_handed_to_the_fan_out_for_one_participant_is_kept_and_pushed()
+    public async Task A_completed_deletion_is_pushed_to_the_participant_and_kept_until_acknowledged()
     {
-        var participant = await _api.JoinAsync();
+        var (studyId, participant) = await EnrolledAsync();
         await using var listener = await NoticeListener.ConnectAsync(fixture.FrontB, participant.Token);
-        var notice = new Notice(Guid.NewGuid(), NoticeKind.DataDeleted, "some-study", "The data study 'some-study' collected from you has been deleted.", null, DateTimeOffset.UtcNow);
 
-        await fixture.Cluster.Client.GetGrain<INoticeFanOutGrain>(INoticeFanOutGrain.Key).DeliverAsync(notice, [participant.Id]);
+        var left = await (await participant.Client.DeleteAsync($"/v1/me/enrollments/{studyId}")).ShouldBeAsync(HttpStatusCode.OK);
 
-        var pushed = await listener.WaitForAsync("data-deleted", "some-study");
-        Assert.Equal(notice.Id.ToString(), pushed.GetProperty("id").GetString());
+        var pushed = await listener.WaitForAsync("data-deleted", studyId);
+        // The notice's id is the deletion request's.
+        Assert.Equal((string?)left["deletionId"], pushed.GetProperty("id").GetString());
         var me = await (await participant.Client.GetAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.OK);
-        Assert.Contains(me["notices"]!.AsArray(), n => (string?)n!["kind"] == "data-deleted");
+        Assert.Contains(me["notices"]!.AsArray(), n => (string?)n!["kind"] == "data-deleted" && (string?)n["studyId"] == studyId);
     }
 
     [Fact]

@@ -77,8 +77,11 @@ public sealed class StudyEventStoreTests(PostgresServer postgres)
         await store.AppendAsync(Batch("other-study", "leaver", 2));
 
         var requestedAt = DateTimeOffset.UtcNow;
-        Assert.Equal(4, await store.DeleteParticipantAsync("study-del", "leaver", requestedAt));
-        Assert.Equal(0, await store.DeleteParticipantAsync("study-del", "leaver", requestedAt));
+        var deletion = Guid.NewGuid();
+        Assert.Equal(4, await store.DeleteParticipantAsync("study-del", "leaver", requestedAt, deletion));
+        // Retried (its success went unrecorded): nothing more to delete, and the request's count stands.
+        Assert.Equal(4, await store.DeleteParticipantAsync("study-del", "leaver", requestedAt, deletion));
+        Assert.Equal(0, await store.DeleteParticipantAsync("study-del", "leaver", requestedAt, Guid.NewGuid()));
         // In flight when the request was made, stored only now: kept out.
         Assert.Equal(0, await store.AppendAsync(Batch("study-del", "leaver", 2, requestedAt.AddMilliseconds(-1))));
 
@@ -88,7 +91,7 @@ public sealed class StudyEventStoreTests(PostgresServer postgres)
 
         // Enrolled again later: what it sends from then on is kept, and a retried old request does not touch it.
         Assert.Equal(2, await store.AppendAsync(Batch("study-del", "leaver", 2, requestedAt.AddSeconds(1))));
-        Assert.Equal(0, await store.DeleteParticipantAsync("study-del", "leaver", requestedAt));
+        Assert.Equal(4, await store.DeleteParticipantAsync("study-del", "leaver", requestedAt, deletion));
         Assert.Equal(5, (await ReadAllAsync(store, "study-del")).Count);
     }
 
@@ -116,7 +119,7 @@ public sealed class StudyEventStoreTests(PostgresServer postgres)
     {
         var store = await CreateAsync(kind);
         var requestedAt = DateTimeOffset.UtcNow;
-        await store.DeleteParticipantAsync("study-mix", "leaver", requestedAt);
+        await store.DeleteParticipantAsync("study-mix", "leaver", requestedAt, Guid.NewGuid());
         await store.DropStudyAsync("study-mix-dropped");
         var repeated = Batch("study-mix", "p1", 3);
 

@@ -24,6 +24,9 @@ public sealed class PostgresServer : IAsyncLifetime
     public async Task InitializeAsync() =>
         _cluster = await PostgresCluster.StartAsync("rally-pg-", Settings, durable: false);
 
+    /// <summary>The server's own <c>postgres</c> database, for what is done to other databases (ALTER DATABASE, pg_terminate_backend).</summary>
+    public string AdminConnectionString => Cluster.ConnectionString("postgres").ConnectionString;
+
     /// <summary>A new, empty database, so that no two tests share data.</summary>
     /// <returns>Its connection string.</returns>
     public async Task<string> CreateDatabaseAsync()

@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Rally.Grains.Deletions;
+
+/// <summary>How deletion requests are carried out, bound from <c>Rally:Deletions</c>.</summary>
+public sealed class DeletionOptions
+{
+    public const string Section = "Rally:Deletions";
+
+    /// <summary>
+    /// How often a deletion the store could not confirm (for example while the database is down) is tried again,
+    /// by a durable reminder that survives silo restarts. Default 1 minute; Orleans' minimum reminder period is
+    /// lowered to match when this is shorter.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan RetryPeriod { get; set; } = TimeSpan.FromMinutes(1);
+}
