@@ -15,6 +15,7 @@ internal sealed partial class DeletionLedgerGrain(
     TimeProvider clock,
     IOptions<DeletionOptions> options,
     DeletionMetrics metrics,
+    NoticeMetrics noticeMetrics,
     ILogger<DeletionLedgerGrain> logger) : Grain, IDeletionLedgerGrain, IRemindable
 {
     private const string RetryReminder = "deletions";
@@ -156,13 +157,18 @@ internal sealed partial class DeletionLedgerGrain(
     }
 
     /// <summary>
-    /// Kept in the participant's inbox and pushed to it live if connected. The notice's id is the request's,
-    /// so a retried notice is kept once.
+    /// Kept in the participant's inbox (awaited: the request completes only once the notice is recorded), then
+    /// pushed live to it if connected, one-way, so that a slow or dead front never holds up the ledger. The
+    /// notice's id is the request's, so a retried notice is kept once.
     /// </summary>
-    private Task NotifyAsync(Guid deletionId, Guid participantId) =>
-        GrainFactory.GetGrain<INoticeFanOutGrain>(INoticeFanOutGrain.Key).DeliverAsync(new Notice(
-            deletionId, NoticeKind.DataDeleted, StudyId, $"The data study '{StudyId}' collected from you has been deleted.", null, clock.GetUtcNow()),
-            [participantId]);
+    private async Task NotifyAsync(Guid deletionId, Guid participantId)
+    {
+        var notice = new Notice(deletionId, NoticeKind.DataDeleted, StudyId,
+            $"The data study '{StudyId}' collected from you has been deleted.", null, clock.GetUtcNow());
+        await GrainFactory.GetGrain<INoticeInboxGrain>(participantId).AddAsync(notice);
+        noticeMetrics.Sent(NoticeKind.DataDeleted, 1);
+        await GrainFactory.GetGrain<INoticeFanOutGrain>(INoticeFanOutGrain.Key).PushAsync(notice, [participantId]);
+    }
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Study {StudyId}: deletion {DeletionId} completed ({Deleted} events deleted)")]
     private static partial void LogDeletionCompleted(ILogger logger, string studyId, Guid deletionId, long deleted);

@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Rally.Grains.Notices;
 
 /// <summary>
@@ -13,6 +15,13 @@ public interface INoticeFanOutGrain : IGrainWithIntegerKey
     /// <summary>Completes once every inbox has kept the notice (idempotent by notice id); pushes are best effort.</summary>
     [Alias("deliver")]
     Task DeliverAsync(Notice notice, Guid[] participantIds);
+
+    /// <summary>
+    /// Pushes a notice that the caller has already kept in the participants' inboxes to the fronts holding their
+    /// connections. One-way: a caller holding up other work (a deletion ledger) never waits on a front.
+    /// </summary>
+    [Alias("push"), OneWay]
+    Task PushAsync(Notice notice, Guid[] participantIds);
 
     /// <summary>Closes the participant's hub connections on every front (it left Rally; its token no longer works).</summary>
     [Alias("disconnect")]

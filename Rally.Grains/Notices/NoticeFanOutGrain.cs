@@ -50,6 +50,17 @@ internal sealed partial class NoticeFanOutGrain(NoticeMetrics metrics, ILogger<N
         await Task.WhenAll(now.Select(front => TellAsync(front, "kept", f => f.KeptAsync(notice.Id))));
     }
 
+    public async Task PushAsync(Notice notice, Guid[] participantIds)
+    {
+        ArgumentNullException.ThrowIfNull(notice);
+        ArgumentNullException.ThrowIfNull(participantIds);
+        var deliveries = participantIds.Distinct().Chunk(PushSize).Select(chunk => new NoticeDelivery(notice, chunk)).ToArray();
+        var fronts = await GrainFactory.GetGrain<INoticeFrontRegistryGrain>(INoticeFrontRegistryGrain.Key).ListAsync();
+        await Task.WhenAll(Push(fronts, deliveries));
+        // Already in the inboxes: the fronts need not offer it from memory.
+        await Task.WhenAll(fronts.Select(front => TellAsync(front, "kept", f => f.KeptAsync(notice.Id))));
+    }
+
     public async Task DisconnectAsync(Guid participantId)
     {
         var fronts = await GrainFactory.GetGrain<INoticeFrontRegistryGrain>(INoticeFrontRegistryGrain.Key).ListAsync();
