@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Orleans.TestingHost;
+using Rally.Grains.Studies;
 using Rally.Tests.Infrastructure;
 using Rally.Tests.Postgres;
 
@@ -105,5 +106,42 @@ public sealed class ApiOnPostgresTests(PostgresServer postgres)
             Assert.DoesNotContain("10001", json.ToJsonString(), StringComparison.Ordinal);
             Assert.DoesNotContain(openStudy, json.ToJsonString(), StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task An_announced_end_comes_by_its_reminder_after_every_silo_restarted()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        string token;
+        await using (var life = await Life.StartAsync(database))
+        {
+            var api = new RallyApi(life.Api);
+            var (studyId, _) = await api.EnrollingStudyAsync();
+            var participant = await api.JoinAsync();
+            token = participant.Token;
+            await (await RallyApi.EnrollAsync(participant, studyId)).ShouldBeAsync(HttpStatusCode.Created);
+            await api.MoveAsync(studyId, "announce-end", new { endsAt = DateTimeOffset.UtcNow.AddSeconds(3) });
+        }
+
+        // Nothing calls the study after the restart: only its reminder, loaded from the database, can end it.
+        await using (var life = await Life.StartAsync(database))
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(150);
+            while (!string.Equals(await StoredLifecycleAsync(database), nameof(StudyLifecycle.Ended), StringComparison.OrdinalIgnoreCase))
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"the study's reminder did not end it after the restart (stored: {await StoredLifecycleAsync(database)}; reminders: "
+                    + string.Join(", ", await TestDatabase.ColumnAsync<string>(database, "SELECT reminder_name || ' ' || grain_id || ' ' || start_time || ' ' || period_ms FROM rally_reminder")) + ")");
+                await Task.Delay(250);
+            }
+            var me = await (await life.Client(token).GetAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.OK);
+            Assert.Contains(me["notices"]!.AsArray(), n => (string?)n!["kind"] == "study-ended");
+        }
+    }
+
+    /// <summary>The study's lifecycle as stored (enums are stored by camel-cased name).</summary>
+    private static async Task<string?> StoredLifecycleAsync(string database)
+    {
+        var stored = await TestDatabase.ColumnAsync<byte[]>(database, "SELECT payload_binary FROM rally_grain_state WHERE grain_type = 'study'");
+        return (string?)JsonNode.Parse(Assert.Single(stored))!["lifecycle"];
     }
 }
