@@ -56,6 +56,15 @@ internal static class ProcFs
         return ((total - ticks[3] - ticks[4]) / TicksPerSecond, total / TicksPerSecond);
     }
 
+    /// <summary>How busy the whole machine is, sampled over one second: anything but 0 is someone else's load.</summary>
+    public static async Task<double> MachineBusyPercentAsync()
+    {
+        var (busy, total) = MachineCpuSeconds();
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var (busyAfter, totalAfter) = MachineCpuSeconds();
+        return 100 * (busyAfter - busy) / Math.Max(totalAfter - total, 0.01);
+    }
+
     private static string CommandLine(int pid)
     {
         try

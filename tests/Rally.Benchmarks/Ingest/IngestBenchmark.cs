@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Npgsql;
 using Rally.Benchmarks.Infrastructure;
 using Rally.Tests.Infrastructure;
-using static Rally.Benchmarks.Ingest.Report;
+using static Rally.Benchmarks.Infrastructure.Report;
 
 namespace Rally.Benchmarks.Ingest;
 
@@ -37,7 +37,7 @@ internal static class IngestBenchmark
         {
             Console.WriteLine("  runtime settings (all processes): " + string.Join(", ", runtime.Select(k => $"{k}={Environment.GetEnvironmentVariable(k)}")));
         }
-        Console.WriteLine($"  machine busy before start (1 s sample): {F(await MachineBusyPercentAsync(), 0)}% (anything but 0 is someone else's load)");
+        Console.WriteLine($"  machine busy before start (1 s sample): {F(await ProcFs.MachineBusyPercentAsync(), 0)}% (anything but 0 is someone else's load)");
 
         // Everything sent is made before anything is timed.
         var random = new Random(20_240_601);
@@ -54,8 +54,9 @@ internal static class IngestBenchmark
         Console.WriteLine($"  PostgreSQL {await postgres.VersionAsync()}, durable: "
             + string.Join(", ", DurablePostgres.Settings.Take(7).Select(s => $"{s.Key}={s.Value}")));
         var rallyDatabase = options.RallyConnectionOptions.Length == 0 ? database : database + ";" + options.RallyConnectionOptions;
-        await using var rally = await RallyDeployment.StartAsync(rallyDatabase, options);
-        var (studyIds, tokens) = await rally.EnrollingStudiesAsync(key, studies: 2, participants: options.Clients);
+        await using var rally = await RallyDeployment.StartAsync(rallyDatabase, options.Silos, options.Settings);
+        var enrollment = await rally.EnrollingStudiesAsync(key, studies: 2, participants: options.Clients);
+        var (studyIds, tokens) = (enrollment.StudyIds, enrollment.Tokens);
         var studyId = studyIds[0];
         var probes = new Probes(database, postgres.PostmasterPid, rally.ApiPid, rally.SiloPids);
         await EndToEnd.WarmUpAsync(database, rally.Api.BaseAddress, studyIds[1], tokens, warmUp);
@@ -99,14 +100,6 @@ internal static class IngestBenchmark
         PrintResults(e2e, rows.Count, stored.Count, missing, unexpected, exactlyOnce, phases, studyIndexes, copyIndexes);
         PrintBreakdown(options, e2e, batches, phases, tables);
         return exactlyOnce ? 0 : 1;
-    }
-
-    private static async Task<double> MachineBusyPercentAsync()
-    {
-        var (busy, total) = ProcFs.MachineCpuSeconds();
-        await Task.Delay(TimeSpan.FromSeconds(1));
-        var (busyAfter, totalAfter) = ProcFs.MachineCpuSeconds();
-        return 100 * (busyAfter - busy) / Math.Max(totalAfter - total, 0.01);
     }
 
     private static async Task<PhaseResult> MeasureAsync(Probes probes, string name, long events, Func<Task<TimeSpan>> write)
@@ -174,6 +167,6 @@ internal static class IngestBenchmark
         }
         Console.WriteLine();
         Console.WriteLine("  End-to-end timeline");
-        PrintTimeline(e2e.Start, e2e.Outcomes, e2e.VisibleAt, batches);
+        Timeline.Print(e2e.Start, e2e.Outcomes, e2e.VisibleAt, batches);
     }
 }

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
-using Rally.Benchmarks.Infrastructure;
 
-namespace Rally.Benchmarks.Ingest;
+namespace Rally.Benchmarks.Infrastructure;
 
 /// <summary>CPU seconds of each process of the run, the machine's, and PostgreSQL's WAL position, at one moment.</summary>
 internal sealed record ResourceSnapshot(long At, double Client, double Api, double[] Silos, double Postgres, double MachineBusy, double MachineTotal, long WalBytes)

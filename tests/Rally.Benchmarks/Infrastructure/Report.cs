@@ -1,9 +1,8 @@
-using System.Diagnostics;
 using System.Globalization;
 
-namespace Rally.Benchmarks.Ingest;
+namespace Rally.Benchmarks.Infrastructure;
 
-/// <summary>One way of writing the rows, measured.</summary>
+/// <summary>One measured phase: what it did to how many events, how long it took and what it used.</summary>
 internal sealed record PhaseResult(string Name, long Events, TimeSpan Elapsed, ResourceUse Use, IReadOnlyList<StatementUse> Statements)
 {
     public double EventsPerSecond => Events / Elapsed.TotalSeconds;
@@ -62,36 +61,5 @@ internal static class Report
             Console.WriteLine($"  {N(s.Calls),9}{N(s.Rows),10}{N(s.TotalMs),10}{F(s.TotalMs / Math.Max(s.Calls, 1), 2),9}"
                 + $"{F(s.WalBytes / 1e6, 1),8}{N((double)s.WalBytes / phase.Events),9}{N(s.WalFpi),7}  {query}");
         }
-    }
-
-    /// <summary>Events acknowledged and committed per second over the run, and the backlog between them.</summary>
-    public static void PrintTimeline(long start, IReadOnlyList<UploadOutcome> outcomes, IReadOnlyList<long> visibleAt, IReadOnlyList<UploadBatch> batches)
-    {
-        var end = visibleAt.Where(v => v != 0).DefaultIfEmpty(Stopwatch.GetTimestamp()).Max();
-        var total = Stopwatch.GetElapsedTime(start, end).TotalSeconds;
-        var step = Math.Max(1, (int)Math.Ceiling(total / 15));
-        var buckets = (int)Math.Ceiling(total / step) + 1;
-        var acked = new long[buckets];
-        var committed = new long[buckets];
-        for (var b = 0; b < outcomes.Count; b++)
-        {
-            if (outcomes[b].Acknowledged)
-            {
-                acked[Bucket(outcomes[b].Answered)] += outcomes[b].Accepted;
-            }
-            if (visibleAt[b] != 0)
-            {
-                committed[Bucket(visibleAt[b])] += batches[b].Ids.Length;
-            }
-        }
-        Console.WriteLine($"  {"second",8}{"acked/s",10}{"committed/s",13}{"backlog",10}");
-        long backlog = 0;
-        for (var i = 0; i < buckets; i++)
-        {
-            backlog += acked[i] - committed[i];
-            Console.WriteLine($"  {i * step,8}{N((double)acked[i] / step),10}{N((double)committed[i] / step),13}{N(backlog),10}");
-        }
-
-        int Bucket(long at) => Math.Clamp((int)(Stopwatch.GetElapsedTime(start, at).TotalSeconds / step), 0, buckets - 1);
     }
 }

@@ -1,17 +1,19 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Rally.Benchmarks.Infrastructure;
 using Rally.Tests.Infrastructure;
 using Rally.Tests.Processes;
 
-namespace Rally.Benchmarks.Ingest;
+namespace Rally.Benchmarks.Infrastructure;
 
-/// <summary>Rally as deployed on PostgreSQL: silo processes and one API front, on loopback, and a study to upload to.</summary>
+/// <summary>The studies and participants a benchmark set up through the API, with the credentials to act as each.</summary>
+internal sealed record Enrollment(string ResearcherKey, string[] StudyIds, Guid[] ParticipantIds, string[] Tokens);
+
+/// <summary>Rally as deployed on PostgreSQL: silo processes and one API front, on loopback, and the API calls that set up a run.</summary>
 internal sealed class RallyDeployment : IAsyncDisposable
 {
-    private const string OperatorKey = "bench-operator-key-0123456789abcdef";
+    /// <summary>The operator's key every benchmark deployment is started with.</summary>
+    public const string OperatorKey = "bench-operator-key-0123456789abcdef";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
 
     private readonly List<RallyProcess> _processes = [];
@@ -31,16 +33,16 @@ internal sealed class RallyDeployment : IAsyncDisposable
     /// Extra settings reach every process as <c>DOTNET_</c>-prefixed variables, which .NET hosts read as
     /// configuration (the tests' process starter passes only its own <c>Rally__</c> variables).
     /// </summary>
-    public static async Task<RallyDeployment> StartAsync(string connectionString, BenchmarkOptions options)
+    public static async Task<RallyDeployment> StartAsync(string connectionString, int silos, IReadOnlyList<KeyValuePair<string, string>> settings)
     {
-        foreach (var (key, value) in options.Settings)
+        foreach (var (key, value) in settings)
         {
             Environment.SetEnvironmentVariable("DOTNET_" + key.Replace(":", "__", StringComparison.Ordinal), value);
         }
         var deployment = new RallyDeployment();
         try
         {
-            for (var i = 0; i < options.Silos; i++)
+            for (var i = 0; i < silos; i++)
             {
                 deployment._processes.Add(RallyProcess.StartSilo(connectionString));
             }
@@ -54,9 +56,9 @@ internal sealed class RallyDeployment : IAsyncDisposable
             await deployment.WaitUntilReadyAsync();
             deployment.SiloPids = ProcFs.OwnChildrenRunning("Rally.Silo.dll");
             deployment.ApiPid = ProcFs.OwnChildrenRunning("Rally.Api.dll").Single();
-            if (deployment.SiloPids.Count != options.Silos)
+            if (deployment.SiloPids.Count != silos)
             {
-                throw new InvalidOperationException($"Expected {options.Silos} silo processes, found {deployment.SiloPids.Count}.");
+                throw new InvalidOperationException($"Expected {silos} silo processes, found {deployment.SiloPids.Count}.");
             }
             return deployment;
         }
@@ -68,45 +70,75 @@ internal sealed class RallyDeployment : IAsyncDisposable
     }
 
     /// <summary>
-    /// Launched studies (each with the given key) and <paramref name="participants"/> participants, each enrolled in
-    /// every one of them.
+    /// A partner, a researcher, launched studies (each with the given key) and <paramref name="participants"/>
+    /// participants, each enrolled in every one of them.
     /// </summary>
-    /// <returns>The study ids and each participant's bearer token.</returns>
-    public async Task<(string[] StudyIds, string[] Tokens)> EnrollingStudiesAsync(StudyKeyPair key, int studies, int participants)
+    public async Task<Enrollment> EnrollingStudiesAsync(StudyKeyPair key, int studies, int participants)
     {
-        using var http = new HttpClient { BaseAddress = Api.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        var partnerId = (string)(await SendAsync(http, OperatorKey, "/v1/partners", new { name = "Benchmark Lab" }))["partnerId"]!;
-        var researcherKey = (string)(await SendAsync(http, OperatorKey, $"/v1/partners/{partnerId}/researchers", new { name = "Dr. Bench" }))["key"]!;
+        using var http = Client();
+        var partnerId = (string)(await SendAsync(http, HttpMethod.Post, OperatorKey, "/v1/partners", new { name = "Benchmark Lab" }))["partnerId"]!;
+        var researcherKey = (string)(await SendAsync(http, HttpMethod.Post, OperatorKey, $"/v1/partners/{partnerId}/researchers", new { name = "Dr. Bench" }))["key"]!;
         var studyIds = new string[studies];
         for (var s = 0; s < studies; s++)
         {
-            studyIds[s] = (string)(await SendAsync(http, researcherKey, "/v1/studies", StudyCard(key)))["studyId"]!;
-            await SendAsync(http, OperatorKey, $"/v1/studies/{studyIds[s]}/launch", new { });
+            studyIds[s] = (string)(await SendAsync(http, HttpMethod.Post, researcherKey, "/v1/studies", StudyCard(key)))["studyId"]!;
+            await SendAsync(http, HttpMethod.Post, OperatorKey, $"/v1/studies/{studyIds[s]}/launch", new { });
         }
 
+        var participantIds = new Guid[participants];
         var tokens = new string[participants];
         await Parallel.ForAsync(0, participants, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
         {
-            var token = (string)(await SendAsync(http, null, "/v1/participants",
-                new { platformConsentVersion = "1.0", residesInUnitedStates = true, ageAtLeast19 = true }))["token"]!;
+            var joined = await SendAsync(http, HttpMethod.Post, null, "/v1/participants",
+                new { platformConsentVersion = "1.0", residesInUnitedStates = true, ageAtLeast19 = true });
+            var token = (string)joined["token"]!;
             foreach (var studyId in studyIds)
             {
-                await SendAsync(http, token, "/v1/me/enrollments", new { studyId, consentVersion = "1", shareDemographics = false });
+                await SendAsync(http, HttpMethod.Post, token, "/v1/me/enrollments", new { studyId, consentVersion = "1", shareDemographics = false });
             }
+            participantIds[i] = Guid.Parse((string)joined["participantId"]!);
             tokens[i] = token;
         });
-        return (studyIds, tokens);
+        return new Enrollment(researcherKey, studyIds, participantIds, tokens);
+    }
+
+    /// <summary>An HTTP client of the API front, with a timeout that bounds every call.</summary>
+    public HttpClient Client() => new() { BaseAddress = Api.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>
+    /// Calls the API as <paramref name="bearer"/> (anonymously when null) with an optional JSON body; anything but a
+    /// 2xx answer is an error.
+    /// </summary>
+    /// <returns>The JSON answer, or an empty object when there is none.</returns>
+    public static async Task<JsonNode> SendAsync(HttpClient http, HttpMethod method, string? bearer, string path, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");
+        }
+        return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text)!;
     }
 
     private static JsonObject StudyCard(StudyKeyPair key) => new()
     {
         ["name"] = "Browsing benchmark",
-        ["description"] = "Synthetic page visits uploaded by the ingest benchmark.",
+        ["description"] = "Synthetic page visits uploaded by Rally's benchmarks.",
         ["dataCollected"] = new JsonArray(
             new JsonObject { ["type"] = "page-visit", ["description"] = "Pages you visit and for how long" },
             new JsonObject { ["type"] = "search", ["description"] = "Search engine queries" }),
         ["whoHasAccess"] = "The benchmark",
-        ["howDataIsUsed"] = "To measure ingestion",
+        ["howDataIsUsed"] = "To measure Rally",
         ["collectsInPrivateBrowsing"] = false,
         ["consentVersion"] = "1",
         ["encryptionKey"] = new JsonObject { ["kty"] = "EC", ["crv"] = "P-256", ["x"] = key.X, ["y"] = key.Y, ["kid"] = key.Kid },
@@ -142,21 +174,5 @@ internal sealed class RallyDeployment : IAsyncDisposable
                 await Task.Delay(250);
             }
         }
-    }
-
-    private static async Task<JsonObject> SendAsync(HttpClient http, string? bearer, string path, object body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
-        if (bearer is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
-        }
-        using var response = await http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.Created))
-        {
-            throw new InvalidOperationException($"POST {path}: {(int)response.StatusCode} {text}");
-        }
-        return JsonNode.Parse(text)!.AsObject();
     }
 }
