@@ -1,13 +1,11 @@
 using System.Diagnostics;
 using Npgsql;
 using NpgsqlTypes;
+using Rally.Benchmarks.Infrastructure;
 using Rally.Grains.Ingestion;
 using Rally.Silo.EventStore;
 
 namespace Rally.Benchmarks.Ingest;
-
-/// <summary>One stored event, as read back from the study's store.</summary>
-internal sealed record StoredRow(string StudyId, Guid Id, string Participant, string Type, DateTime CollectedAt, DateTime ReceivedAt, bool PrivateWindow, string Payload);
 
 /// <summary>
 /// Writes the rows the end-to-end run stored straight into PostgreSQL, without HTTP, Orleans or a queue: with
@@ -17,9 +15,6 @@ internal sealed record StoredRow(string StudyId, Guid Id, string Participant, st
 internal sealed class DirectWrites(string connectionString, string studyId)
 {
     public const string CopyTable = "bench_copy_events";
-
-    private const string CopyCommand =
-        $"COPY {CopyTable} (study_id, id, participant, type, collected_at, received_at, private_window, payload) FROM STDIN (FORMAT BINARY)";
 
     /// <summary>The study's stored events in the order they were stored.</summary>
     public async Task<IReadOnlyList<StoredRow>> ReadStoredAsync()
@@ -73,38 +68,9 @@ internal sealed class DirectWrites(string connectionString, string studyId)
         await truncate.ExecuteNonQueryAsync();
     }
 
-    /// <summary>Binary COPY of the rows, <paramref name="rowsPerCopy"/> to a COPY (each its own transaction), on <paramref name="writers"/> connections.</summary>
-    public async Task<TimeSpan> CopyAsync(IReadOnlyList<StoredRow> rows, int rowsPerCopy, int writers)
-    {
-        var chunks = rows.Chunk(rowsPerCopy).ToArray();
-        var connections = await OpenAsync(writers);
-        var next = -1;
-        var started = Stopwatch.GetTimestamp();
-        // Npgsql's synchronous COPY writer, one thread per connection: the fastest way it offers to write rows.
-        await Task.WhenAll(connections.Select(connection => Task.Run(() =>
-        {
-            for (var c = Interlocked.Increment(ref next); c < chunks.Length; c = Interlocked.Increment(ref next))
-            {
-                using var import = connection.BeginBinaryImport(CopyCommand);
-                foreach (var row in chunks[c])
-                {
-                    import.StartRow();
-                    import.Write(row.StudyId, NpgsqlDbType.Text);
-                    import.Write(row.Id, NpgsqlDbType.Uuid);
-                    import.Write(row.Participant, NpgsqlDbType.Text);
-                    import.Write(row.Type, NpgsqlDbType.Text);
-                    import.Write(row.CollectedAt, NpgsqlDbType.TimestampTz);
-                    import.Write(row.ReceivedAt, NpgsqlDbType.TimestampTz);
-                    import.Write(row.PrivateWindow, NpgsqlDbType.Boolean);
-                    import.Write(row.Payload, NpgsqlDbType.Text);
-                }
-                import.Complete();
-            }
-        })));
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        await CloseAsync(connections);
-        return elapsed;
-    }
+    /// <summary>Binary COPY of the rows into <see cref="CopyTable"/>, <paramref name="rowsPerCopy"/> to a COPY (each its own transaction), on <paramref name="writers"/> connections.</summary>
+    public Task<TimeSpan> CopyAsync(IReadOnlyList<StoredRow> rows, int rowsPerCopy, int writers) =>
+        RowCopy.CopyAsync(connectionString, CopyTable, rows, rowsPerCopy, writers);
 
     /// <summary>
     /// Rally's sink write (<see cref="PostgresStudyEventStore.AppendAsync"/>) from <paramref name="writers"/> concurrent
@@ -152,7 +118,7 @@ internal sealed class DirectWrites(string connectionString, string studyId)
             await new PostgresStudyEventStore(dataSource).AppendAsync(new EventBatch(stagedStudy, "warm-up", DateTimeOffset.UtcNow, []));
         }
         var chunks = rows.Chunk(rowsPerTransaction).ToArray();
-        var connections = await OpenAsync(writers);
+        var connections = await RowCopy.OpenAsync(connectionString, writers);
         foreach (var connection in connections)
         {
             await using var stage = new NpgsqlCommand("""
@@ -194,26 +160,7 @@ internal sealed class DirectWrites(string connectionString, string studyId)
             }
         })));
         var elapsed = Stopwatch.GetElapsedTime(started);
-        await CloseAsync(connections);
+        await RowCopy.CloseAsync(connections);
         return elapsed;
-    }
-
-    private async Task<NpgsqlConnection[]> OpenAsync(int count)
-    {
-        var connections = new NpgsqlConnection[count];
-        for (var i = 0; i < count; i++)
-        {
-            connections[i] = new NpgsqlConnection(connectionString);
-            await connections[i].OpenAsync();
-        }
-        return connections;
-    }
-
-    private static async Task CloseAsync(IEnumerable<NpgsqlConnection> connections)
-    {
-        foreach (var connection in connections)
-        {
-            await connection.DisposeAsync();
-        }
     }
 }
