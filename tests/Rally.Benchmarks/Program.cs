@@ -1,4 +1,5 @@
 using Rally.Benchmarks;
+using Rally.Benchmarks.Delete;
 using Rally.Benchmarks.Fanout;
 using Rally.Benchmarks.Ingest;
 
@@ -6,6 +7,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
 {
     Console.WriteLine(BenchmarkOptions.Usage);
     Console.WriteLine(FanoutOptions.Usage);
+    Console.WriteLine(DeleteOptions.Usage);
     return 0;
 }
 if (args[0] == "fanout")
@@ -16,6 +18,15 @@ if (args[0] == "fanout")
         return 2;
     }
     return await FanoutBenchmark.RunAsync(fanout);
+}
+if (args[0] == "delete")
+{
+    if (!DeleteOptions.TryParse(args.AsSpan(1), out var delete, out var deleteError))
+    {
+        Console.Error.WriteLine($"{deleteError}\n{DeleteOptions.Usage}");
+        return 2;
+    }
+    return await DeleteBenchmark.RunAsync(delete);
 }
 if (args[0] != "ingest")
 {

@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
+using Rally.Benchmarks.Infrastructure;
 using Rally.Tests.Infrastructure;
 using Rally.Tests.Processes;
 
@@ -25,7 +26,7 @@ internal static class FanoutBenchmark
 
     public static async Task<int> RunAsync(FanoutOptions options)
     {
-        Console.WriteLine($"fanout: {options.Participants} participants, {options.Rounds} rounds; load average before: {LoadAverage()}");
+        Console.WriteLine($"fanout: {options.Participants} participants, {options.Rounds} rounds; load average before: {ProcFs.LoadAverage()}");
         await using var api = RallyProcess.StartApi(new Dictionary<string, string>
         {
             ["Rally__OperatorKey"] = OperatorKey,
@@ -108,7 +109,7 @@ internal static class FanoutBenchmark
         Console.WriteLine($"raw   (median round): {rawMedian}");
         var ratio = rallyMedian.P99 / rawMedian.P99;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"p99 ratio rally/raw: {ratio:F2} (goal <= 2.00: {(ratio <= 2 ? "met" : "missed")})"));
-        Console.WriteLine($"load average after: {LoadAverage()}");
+        Console.WriteLine($"load average after: {ProcFs.LoadAverage()}");
         return 0;
     }
 
@@ -211,6 +212,4 @@ internal static class FanoutBenchmark
         }
         return JsonNode.Parse(text)!.AsObject();
     }
-
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown";
 }

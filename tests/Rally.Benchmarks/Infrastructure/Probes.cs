@@ -33,6 +33,26 @@ internal sealed record TableUse(string Table, long Inserted, long Updated, long 
 /// <summary>Takes the measurements that say where a phase's time went.</summary>
 internal sealed class Probes(string connectionString, int postmasterPid, int apiPid, IReadOnlyList<int> siloPids)
 {
+    /// <summary>Time for closed connections' backends to exit and be reaped, so that their CPU time is counted.</summary>
+    public static readonly TimeSpan SettleTime = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Runs one phase after a checkpoint (so that it does not pay for the previous one's) with fresh statement
+    /// statistics, and measures what it used.
+    /// </summary>
+    /// <param name="run">The phase; it returns the time it measured itself.</param>
+    /// <param name="statements">How many of the phase's most expensive statements to keep.</param>
+    public async Task<PhaseResult> MeasureAsync(string name, long events, Func<Task<TimeSpan>> run, int statements)
+    {
+        await CheckpointAsync();
+        await ResetStatementsAsync();
+        var before = await TakeAsync();
+        var elapsed = await run();
+        await Task.Delay(SettleTime);
+        var after = await TakeAsync();
+        return new PhaseResult(name, events, elapsed, before.To(after), await StatementsAsync(statements));
+    }
+
     public async Task<ResourceSnapshot> TakeAsync()
     {
         var wal = await ScalarAsync<long>("SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint");

@@ -65,6 +65,9 @@ internal static class ProcFs
         return 100 * (busyAfter - busy) / Math.Max(totalAfter - total, 0.01);
     }
 
+    /// <summary>The load averages over 1, 5 and 15 minutes and the running/total tasks, as <c>/proc/loadavg</c> has them.</summary>
+    public static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown";
+
     private static string CommandLine(int pid)
     {
         try

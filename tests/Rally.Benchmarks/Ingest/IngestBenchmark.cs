@@ -12,9 +12,6 @@ namespace Rally.Benchmarks.Ingest;
 /// </summary>
 internal static class IngestBenchmark
 {
-    /// <summary>Time for closed connections' backends to exit and be reaped, so that their CPU time is counted.</summary>
-    private static readonly TimeSpan SettleTime = TimeSpan.FromMilliseconds(500);
-
     public static async Task<int> RunAsync(BenchmarkOptions options)
     {
         Console.WriteLine($"Rally ingest benchmark: {N(options.Events)} events, {options.Clients} clients, batches of {options.Batch}, "
@@ -67,7 +64,7 @@ internal static class IngestBenchmark
         await probes.ResetStatementsAsync();
         var before = await probes.TakeAsync();
         var e2e = await EndToEnd.RunAsync(database, rally.Api.BaseAddress, studyId, tokens, batches, options.DrainTimeout);
-        await Task.Delay(SettleTime);
+        await Task.Delay(Probes.SettleTime);
         var after = await probes.TakeAsync();
         var phases = new List<PhaseResult>
         {
@@ -84,33 +81,22 @@ internal static class IngestBenchmark
         var exactlyOnce = e2e.Drained && rows.Count == e2e.Acknowledged && stored.Count == rows.Count && missing == 0 && unexpected == 0 && e2e.Refused == 0;
 
         var (studyIndexes, copyIndexes) = await direct.CreateCopyTableAsync();
-        phases.Add(await MeasureAsync(probes, "raw binary COPY, 1 transaction, 1 connection", rows.Count,
-            () => direct.CopyAsync(rows, rows.Count, 1)));
+        phases.Add(await probes.MeasureAsync("raw binary COPY, 1 transaction, 1 connection", rows.Count,
+            () => direct.CopyAsync(rows, rows.Count, 1), 4));
         await direct.TruncateCopyTableAsync();
-        phases.Add(await MeasureAsync(probes, $"binary COPY, {options.Batch} rows/txn × {options.SinkWriters} conns", rows.Count,
-            () => direct.CopyAsync(rows, options.Batch, options.SinkWriters)));
-        phases.Add(await MeasureAsync(probes, $"Rally sink statement, {options.Batch} rows/txn × {options.SinkWriters}", rows.Count,
-            () => direct.SinkStatementAsync(rows, batches, 1, options.SinkWriters)));
-        phases.Add(await MeasureAsync(probes, $"Rally sink statement, {options.Batch * 10} rows/txn × {options.SinkWriters}", rows.Count,
-            () => direct.SinkStatementAsync(rows, batches, 10, options.SinkWriters)));
-        phases.Add(await MeasureAsync(probes, $"COPY to temp stage + INSERT…ON CONFLICT, {options.Batch * 10} rows/txn × 2", rows.Count,
-            () => direct.StagedCopyAsync(rows, options.Batch * 10, 2)));
+        phases.Add(await probes.MeasureAsync($"binary COPY, {options.Batch} rows/txn × {options.SinkWriters} conns", rows.Count,
+            () => direct.CopyAsync(rows, options.Batch, options.SinkWriters), 4));
+        phases.Add(await probes.MeasureAsync($"Rally sink statement, {options.Batch} rows/txn × {options.SinkWriters}", rows.Count,
+            () => direct.SinkStatementAsync(rows, batches, 1, options.SinkWriters), 4));
+        phases.Add(await probes.MeasureAsync($"Rally sink statement, {options.Batch * 10} rows/txn × {options.SinkWriters}", rows.Count,
+            () => direct.SinkStatementAsync(rows, batches, 10, options.SinkWriters), 4));
+        phases.Add(await probes.MeasureAsync($"COPY to temp stage + INSERT…ON CONFLICT, {options.Batch * 10} rows/txn × 2", rows.Count,
+            () => direct.StagedCopyAsync(rows, options.Batch * 10, 2), 4));
         var tables = await probes.TablesAsync();
 
         PrintResults(e2e, rows.Count, stored.Count, missing, unexpected, exactlyOnce, phases, studyIndexes, copyIndexes);
         PrintBreakdown(options, e2e, batches, phases, tables);
         return exactlyOnce ? 0 : 1;
-    }
-
-    private static async Task<PhaseResult> MeasureAsync(Probes probes, string name, long events, Func<Task<TimeSpan>> write)
-    {
-        await probes.CheckpointAsync();
-        await probes.ResetStatementsAsync();
-        var before = await probes.TakeAsync();
-        var elapsed = await write();
-        await Task.Delay(SettleTime);
-        var after = await probes.TakeAsync();
-        return new PhaseResult(name, events, elapsed, before.To(after), await probes.StatementsAsync(4));
     }
 
     private static void PrintResults(EndToEndResult e2e, int rows, int distinct, int missing, int unexpected,

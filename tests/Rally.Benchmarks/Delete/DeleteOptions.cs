@@ -1,0 +1,77 @@
+using System.Globalization;
+
+namespace Rally.Benchmarks.Delete;
+
+/// <summary>The knobs of the delete benchmark; the defaults are the issue's sizes and make a run of a few minutes on 2 cores.</summary>
+internal sealed record DeleteOptions
+{
+    public const string Usage = """
+        Usage: dotnet run -c Release --project tests/Rally.Benchmarks -- delete [options]
+
+          --events N         events in the study when each deletion starts (default 1000000)
+          --leaver-events L  events of the participant who leaves (default 100000)
+          --participants P   participants enrolled in the study, leavers included (default 10)
+          --rounds R         rounds, each deleting another participant through Rally and the same rows raw,
+                             in alternating order; the study is topped up to N events between rounds (default 3)
+          --silos S          Rally.Silo processes (default 1)
+        """;
+
+    /// <summary>Events each participant uploads through the API before the bulk load, so that the study's partition and pseudonyms are Rally's own.</summary>
+    public const int UploadedPerParticipant = 5;
+
+    public int Events { get; init; } = 1_000_000;
+
+    public int LeaverEvents { get; init; } = 100_000;
+
+    public int Participants { get; init; } = 10;
+
+    public int Rounds { get; init; } = 3;
+
+    public int Silos { get; init; } = 1;
+
+    /// <summary>Participants who never leave: they hold the rest of the study's events.</summary>
+    public int Stayers => Participants - Rounds;
+
+    public static bool TryParse(ReadOnlySpan<string> args, out DeleteOptions options, out string error)
+    {
+        options = new DeleteOptions();
+        error = "";
+        for (var i = 0; i < args.Length; i += 2)
+        {
+            if (i + 1 >= args.Length || !int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) || number < 1)
+            {
+                error = $"{args[i]} takes a positive whole number.";
+                return false;
+            }
+            switch (args[i])
+            {
+                case "--events": options = options with { Events = number }; break;
+                case "--leaver-events": options = options with { LeaverEvents = number }; break;
+                case "--participants": options = options with { Participants = number }; break;
+                case "--rounds": options = options with { Rounds = number }; break;
+                case "--silos": options = options with { Silos = number }; break;
+                default:
+                    error = $"Unknown option {args[i]}.";
+                    return false;
+            }
+        }
+        if (options.Events > 10_000_000 || options.Participants > 1_000 || options.Rounds > 20 || options.Silos > 4)
+        {
+            error = "Out of range: at most 10M events, 1000 participants, 20 rounds and 4 silos.";
+            return false;
+        }
+        if (options.Stayers < 1)
+        {
+            error = "Each round needs a leaver of its own and someone must stay: --participants must exceed --rounds.";
+            return false;
+        }
+        if (options.LeaverEvents < UploadedPerParticipant
+            || (long)options.Events - ((long)options.Rounds * options.LeaverEvents) < (long)options.Stayers * UploadedPerParticipant)
+        {
+            error = $"The leavers' events (--rounds × --leaver-events, each at least {UploadedPerParticipant}) must leave at least "
+                + $"{UploadedPerParticipant} events to each participant who stays.";
+            return false;
+        }
+        return true;
+    }
+}
