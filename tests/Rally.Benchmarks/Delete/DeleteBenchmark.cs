@@ -65,6 +65,12 @@ internal static class DeleteBenchmark
         Console.WriteLine($"  loaded {N(rows.Length)} more events by binary COPY in {F(load.TotalSeconds, 1)} s ({N(rows.Length / load.TotalSeconds)} rows/s; "
             + $"payloads {N(payloads.Min(p => p.Length))}–{N(payloads.Max(p => p.Length))} chars, mean {N(payloads.Average(p => p.Length))}); "
             + $"copied to {StudyData.MirrorTable} in {F(mirrorCopy.TotalSeconds, 1)} s ({studyIndexes} indexes on the study's partition, {mirrorIndexes} on the mirror's); ANALYZE, CHECKPOINT");
+        var sizes = await data.SizesAsync();
+        var (studyPlan, mirrorPlan) = await data.PlansAsync(names[0]);
+        Console.WriteLine($"  partitions: the study's {N(sizes.StudyHeap)} MB + {N(sizes.StudyIndexes)} MB of indexes, the mirror's "
+            + $"{N(sizes.MirrorHeap)} MB + {N(sizes.MirrorIndexes)} MB; autovacuum off on both (VACUUM between rounds)");
+        Console.WriteLine($"  plans: Rally's DELETE {studyPlan}");
+        Console.WriteLine($"         raw DELETE   {mirrorPlan}");
         Console.WriteLine();
 
         var results = new List<RoundResult>();

@@ -106,6 +106,52 @@ internal sealed class StudyData(string connectionString, string studyId)
     /// <summary>Fresh planner statistics on both partitions.</summary>
     public Task AnalyzeAsync() => ExecuteAsync($"ANALYZE {_studyPartition}; ANALYZE {_mirrorPartition}");
 
+    /// <summary>Sizes in MB of the two partitions' heaps and indexes, to show that the raw DELETE works on the same data.</summary>
+    public async Task<(double StudyHeap, double StudyIndexes, double MirrorHeap, double MirrorIndexes)> SizesAsync()
+    {
+        await using var connection = await OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT pg_relation_size($1::regclass), pg_indexes_size($1::regclass), pg_relation_size($2::regclass), pg_indexes_size($2::regclass)",
+            connection) { Parameters = { new() { Value = _studyPartition }, new() { Value = _mirrorPartition } } };
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetInt64(0) / 1e6, reader.GetInt64(1) / 1e6, reader.GetInt64(2) / 1e6, reader.GetInt64(3) / 1e6);
+    }
+
+    /// <summary>The planner's choice for the store's DELETE and for the raw one (EXPLAIN only: nothing is deleted), node names only.</summary>
+    public async Task<(string Study, string Mirror)> PlansAsync(string participant)
+    {
+        await using var connection = await OpenAsync();
+        return (
+            await PlanAsync(connection, $"EXPLAIN DELETE FROM {StudyTable} WHERE study_id = $1 AND participant = $2 AND received_at <= now()", participant),
+            await PlanAsync(connection, $"EXPLAIN DELETE FROM {MirrorTable} WHERE study_id = $1 AND participant = $2", participant));
+    }
+
+    private async Task<string> PlanAsync(NpgsqlConnection connection, string explain, string participant)
+    {
+        await using var command = new NpgsqlCommand(explain, connection)
+        {
+            Parameters = { new() { Value = studyId }, new() { Value = participant } },
+        };
+        await using var reader = await command.ExecuteReaderAsync();
+        var nodes = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            var line = reader.GetString(0).Trim();
+            if (nodes.Count == 0 || line.StartsWith("->", StringComparison.Ordinal))
+            {
+                // "Index Scan using <partition>_study_id_participant_idx on <partition> <alias>  (cost=…)" → "Index Scan using study_id_participant_idx".
+                var node = line.TrimStart('-', '>', ' ');
+                var cost = node.IndexOf("  (cost=", StringComparison.Ordinal);
+                node = cost < 0 ? node : node[..cost];
+                var on = node.IndexOf(" on " + _studyPartition, StringComparison.Ordinal) is >= 0 and var i ? i : node.IndexOf(" on " + _mirrorPartition, StringComparison.Ordinal);
+                node = on < 0 ? node : node[..on];
+                nodes.Add(node.Replace(_studyPartition + "_", "", StringComparison.Ordinal).Replace(_mirrorPartition + "_", "", StringComparison.Ordinal));
+            }
+        }
+        return string.Join(" → ", nodes);
+    }
+
     /// <summary>Opens a connection for the raw deletion before the clock starts (and checks it works).</summary>
     public async Task<NpgsqlConnection> OpenRawAsync()
     {
