@@ -118,7 +118,7 @@ internal sealed class StudyData(string connectionString, string studyId)
         return (reader.GetInt64(0) / 1e6, reader.GetInt64(1) / 1e6, reader.GetInt64(2) / 1e6, reader.GetInt64(3) / 1e6);
     }
 
-    /// <summary>The planner's choice for the store's DELETE and for the raw one (EXPLAIN only: nothing is deleted), node names only.</summary>
+    /// <summary>The planner's choice for the store's DELETE and for the raw one (EXPLAIN only: nothing is deleted): node names, and JIT if it would compile.</summary>
     public async Task<(string Study, string Mirror)> PlansAsync(string participant)
     {
         await using var connection = await OpenAsync();
@@ -135,10 +135,15 @@ internal sealed class StudyData(string connectionString, string studyId)
         };
         await using var reader = await command.ExecuteReaderAsync();
         var nodes = new List<string>();
+        var jit = new List<string>();
         while (await reader.ReadAsync())
         {
             var line = reader.GetString(0).Trim();
-            if (nodes.Count == 0 || line.StartsWith("->", StringComparison.Ordinal))
+            if (jit.Count > 0 || line == "JIT:")
+            {
+                jit.Add(line.TrimEnd(':'));
+            }
+            else if (nodes.Count == 0 || line.StartsWith("->", StringComparison.Ordinal))
             {
                 // "Index Scan using <partition>_study_id_participant_idx on <partition> <alias>  (cost=…)" → "Index Scan using study_id_participant_idx".
                 var node = line.TrimStart('-', '>', ' ');
@@ -149,7 +154,7 @@ internal sealed class StudyData(string connectionString, string studyId)
                 nodes.Add(node.Replace(_studyPartition + "_", "", StringComparison.Ordinal).Replace(_mirrorPartition + "_", "", StringComparison.Ordinal));
             }
         }
-        return string.Join(" → ", nodes);
+        return string.Join(" → ", nodes) + (jit.Count > 0 ? $" ({string.Join("; ", jit)})" : "");
     }
 
     /// <summary>Opens a connection for the raw deletion before the clock starts (and checks it works).</summary>
