@@ -157,12 +157,14 @@ internal sealed class StudyData(string connectionString, string studyId)
         return string.Join(" → ", nodes) + (jit.Count > 0 ? $" ({string.Join("; ", jit)})" : "");
     }
 
-    /// <summary>Opens a connection for the raw deletion before the clock starts (and checks it works).</summary>
+    /// <summary>
+    /// Opens a connection for the raw deletion before the clock starts, warmed as the silo's pooled ones are: it has
+    /// run the DELETE once already (for a participant who has no rows), so the tables' metadata is cached.
+    /// </summary>
     public async Task<NpgsqlConnection> OpenRawAsync()
     {
         var connection = await OpenAsync();
-        await using var ping = new NpgsqlCommand("SELECT 1", connection);
-        await ping.ExecuteScalarAsync();
+        await RawDeleteAsync(connection, participant: "");
         return connection;
     }
 
