@@ -69,7 +69,7 @@ internal static class DeleteBenchmark
         var (studyPlan, mirrorPlan) = await data.PlansAsync(names[0]);
         Console.WriteLine($"  partitions: the study's {N(sizes.StudyHeap)} MB + {N(sizes.StudyIndexes)} MB of indexes, the mirror's "
             + $"{N(sizes.MirrorHeap)} MB + {N(sizes.MirrorIndexes)} MB; autovacuum off on both (VACUUM between rounds)");
-        Console.WriteLine($"  plans: Rally's DELETE {studyPlan}");
+        Console.WriteLine($"  plans: Rally's DELETE {studyPlan}   (the DELETE inside the store's statement)");
         Console.WriteLine($"         raw DELETE   {mirrorPlan}");
         Console.WriteLine();
 
@@ -228,8 +228,8 @@ internal static class DeleteBenchmark
         Console.WriteLine($"  Rally  {Ms(d.Observed),9}  completed seen by the participant: request answered in {Ms(d.Answered)}; the ledger recorded it "
             + $"{Ms(d.ToLedger)} after sending, marked it completed {Ms(d.InLedger)} later; seen {Ms(d.AfterCompletion)} after that "
             + $"({d.Polls} poll(s) every {Ms(RallyDeletion.PollInterval)}, the last took {Ms(d.LastPoll)}{(d.FailedPolls > 0 ? $", {d.FailedPolls} failed" : "")})");
-        Console.WriteLine($"         its DELETE statement {Ms(round.RallyStatement)} (pg_stat_statements; {N(round.RallyStatementRows)} rows); "
-            + $"every other statement in the phase {Ms(round.RallyOtherStatements)} (state and reminder writes, the tombstone, the silos' background polling)");
+        Console.WriteLine($"         its deleting statement {Ms(round.RallyStatement)} (pg_stat_statements); "
+            + $"every other statement in the phase {Ms(round.RallyOtherStatements)} (state, reminder and notice writes, the tombstone, the silos' background polling)");
         Console.WriteLine($"  raw    {Ms(round.Raw.Elapsed),9}  one DELETE, autocommit, {N(round.Checks.RawRows)} rows (statement {Ms(round.RawStatement)})");
         Console.WriteLine($"  Rally / raw: {F(round.Ratio, 2)}   (other CPU on the machine meanwhile: {F(round.Rally.Use.Other, 2)} s and {F(round.Raw.Use.Other, 2)} s)");
         var c = round.Checks;
@@ -265,10 +265,11 @@ internal static class DeleteBenchmark
         var commit = median.Raw.Elapsed - median.RawStatement;
         var ledgerRest = d.InLedger - median.RallyStatement - commit;
         Console.WriteLine($"  {Ms(d.ToLedger),9}  request to the ledger: HTTP, the participant's and the study's state writes");
-        Console.WriteLine($"  {Ms(median.RallyStatement),9}  the store's DELETE statement (raw: {Ms(median.RawStatement)}); Rally's also checks received_at");
+        Console.WriteLine($"  {Ms(median.RallyStatement),9}  the store's deleting statement (raw DELETE: {Ms(median.RawStatement)}); Rally's also checks received_at "
+            + "and counts the rows into rally_deletion_receipts");
         Console.WriteLine($"  {Ms(commit),9}  its commit and round trip, taken as the raw DELETE's (wall {Ms(median.Raw.Elapsed)} − statement {Ms(median.RawStatement)})");
         Console.WriteLine($"  {Ms(ledgerRest),9}  the rest of the ledger's work until completed: its state write and reminder registration, the timer, "
-            + "the advisory lock and tombstone, the data-deleted notice (statements other than the DELETE: "
+            + "the advisory lock and tombstone, the data-deleted notice kept and pushed (statements other than the DELETE: "
             + $"{Ms(median.RallyOtherStatements)} in all, background polling included)");
         Console.WriteLine($"  {Ms(d.AfterCompletion),9}  completed to seen: the ledger's final state write and reminder removal, then the answer to the poll "
             + $"({d.Polls} poll(s) every {Ms(RallyDeletion.PollInterval)}; "
