@@ -22,7 +22,8 @@ internal static class DeleteBenchmark
     public static async Task<int> RunAsync(DeleteOptions options)
     {
         Console.WriteLine($"Rally delete benchmark: one participant's {N(options.LeaverEvents)} events out of a study of {N(options.Events)}, "
-            + $"{options.Participants} participants, {options.Rounds} round(s), {options.Silos} silo(s) + 1 API process, {Environment.ProcessorCount} cores");
+            + $"{options.Participants} participants, {options.Rounds} round(s), {options.Silos} silo(s) + 1 API process, polls every {Ms(options.PollInterval)}, "
+            + $"{Environment.ProcessorCount} cores");
         Console.WriteLine($"  machine busy before start (1 s sample): {F(await ProcFs.MachineBusyPercentAsync(), 0)}% "
             + $"(anything but 0 is someone else's load); load average {ProcFs.LoadAverage()}");
 
@@ -45,7 +46,7 @@ internal static class DeleteBenchmark
             new BenchmarkOptions { Events = uploaded, Batch = DeleteOptions.UploadedPerParticipant, Clients = options.Participants + 1 },
             Workload.MakePayloads(key, 32, random), random);
         await EndToEnd.WarmUpAsync(database, rally.Api.BaseAddress, studyId, enrollment.Tokens, uploads);
-        var warmUp = await RallyDeletion.LeaveAsync(http, enrollment.Tokens[options.Participants], studyId);
+        var warmUp = await RallyDeletion.LeaveAsync(http, enrollment.Tokens[options.Participants], studyId, options.PollInterval);
         var names = await CheckPseudonymsAsync(http, enrollment, studyId, options.Participants);
         Console.WriteLine($"  through the API in {F(setup.Elapsed.TotalSeconds, 1)} s: a launched study, {options.Participants + 1} participants enrolled, "
             + $"{uploaded} real events (JWEs) uploaded; one participant left first (warm-up deletion: completed seen after {Ms(warmUp.Observed)})");
@@ -114,7 +115,7 @@ internal static class DeleteBenchmark
         long rawRows = 0;
         async Task MeasureRallyAsync() => rallyPhase = await probes.MeasureAsync("Rally: leave, poll till completed", options.LeaverEvents, async () =>
         {
-            deletion = await RallyDeletion.LeaveAsync(http, token, studyId);
+            deletion = await RallyDeletion.LeaveAsync(http, token, studyId, options.PollInterval);
             return deletion.Observed;
         }, 50);
         async Task MeasureRawAsync()
@@ -227,7 +228,7 @@ internal static class DeleteBenchmark
             + $"{N(options.LeaverEvents)} events of one participant out of {N(options.Events)}");
         Console.WriteLine($"  Rally  {Ms(d.Observed),9}  completed seen by the participant: request answered in {Ms(d.Answered)}; the ledger recorded it "
             + $"{Ms(d.ToLedger)} after sending, marked it completed {Ms(d.InLedger)} later; seen {Ms(d.AfterCompletion)} after that "
-            + $"({d.Polls} poll(s) every {Ms(RallyDeletion.PollInterval)}, the last took {Ms(d.LastPoll)}{(d.FailedPolls > 0 ? $", {d.FailedPolls} failed" : "")})");
+            + $"({d.Polls} poll(s) every {Ms(options.PollInterval)}, the last took {Ms(d.LastPoll)}{(d.FailedPolls > 0 ? $", {d.FailedPolls} failed" : "")})");
         Console.WriteLine($"         its deleting statement {Ms(round.RallyStatement)} (pg_stat_statements); "
             + $"every other statement in the phase {Ms(round.RallyOtherStatements)} (state, reminder and notice writes, the tombstone, the silos' background polling)");
         Console.WriteLine($"  raw    {Ms(round.Raw.Elapsed),9}  one DELETE, autocommit, {N(round.Checks.RawRows)} rows (statement {Ms(round.RawStatement)})");
@@ -272,10 +273,13 @@ internal static class DeleteBenchmark
             + "the advisory lock and tombstone, the data-deleted notice kept and pushed (statements other than the DELETE: "
             + $"{Ms(median.RallyOtherStatements)} in all, background polling included)");
         Console.WriteLine($"  {Ms(d.AfterCompletion),9}  completed to seen: the ledger's final state write and reminder removal, then the answer to the poll "
-            + $"({d.Polls} poll(s) every {Ms(RallyDeletion.PollInterval)}; "
-            + (d.LastPoll > RallyDeletion.PollInterval
+            + $"({d.Polls} poll(s) every {Ms(options.PollInterval)}; "
+            + (d.LastPoll > options.PollInterval
                 ? $"the last waited {Ms(d.LastPoll)} for the ledger, which answers between its turns, so polling added no delay of its own)"
-                : $"polling adds up to {Ms(RallyDeletion.PollInterval)})"));
+                : $"polling adds up to {Ms(options.PollInterval)})"));
+        double Dotnet(ResourceUse use) => use.Client + use.Api + use.Silos.Sum();
+        Console.WriteLine($"  {F(Dotnet(median.Rally.Use) - Dotnet(median.Raw.Use), 2),7} s  more CPU in the benchmark client, the API and the silo(s) than during the raw phase "
+            + $"({F(Dotnet(median.Rally.Use), 2)} s against {F(Dotnet(median.Raw.Use), 2)} s: mostly answering polls), on the cores PostgreSQL deletes with");
         Console.WriteLine();
         PrintResources([.. results.SelectMany(r => new[] { r.Rally with { Name = $"round {r.Number} {r.Rally.Name}" }, r.Raw with { Name = $"round {r.Number} {r.Raw.Name}" } })], options.Silos);
         Console.WriteLine();

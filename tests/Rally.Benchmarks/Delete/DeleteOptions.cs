@@ -14,6 +14,7 @@ internal sealed record DeleteOptions
           --rounds R         rounds, each deleting another participant through Rally and the same rows raw,
                              in alternating order; the study is topped up to N events between rounds (default 3)
           --silos S          Rally.Silo processes (default 1)
+          --poll-ms M        how often the leaver's client asks whether its deletion is completed (default 10)
         """;
 
     /// <summary>Events each participant uploads through the API before the bulk load, so that the study's partition and pseudonyms are Rally's own.</summary>
@@ -28,6 +29,8 @@ internal sealed record DeleteOptions
     public int Rounds { get; init; } = 3;
 
     public int Silos { get; init; } = 1;
+
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>Participants who never leave: they hold the rest of the study's events.</summary>
     public int Stayers => Participants - Rounds;
@@ -50,14 +53,15 @@ internal sealed record DeleteOptions
                 case "--participants": options = options with { Participants = number }; break;
                 case "--rounds": options = options with { Rounds = number }; break;
                 case "--silos": options = options with { Silos = number }; break;
+                case "--poll-ms": options = options with { PollInterval = TimeSpan.FromMilliseconds(number) }; break;
                 default:
                     error = $"Unknown option {args[i]}.";
                     return false;
             }
         }
-        if (options.Events > 10_000_000 || options.Participants > 1_000 || options.Rounds > 20 || options.Silos > 4)
+        if (options.Events > 10_000_000 || options.Participants > 1_000 || options.Rounds > 20 || options.Silos > 4 || options.PollInterval.TotalSeconds > 10)
         {
-            error = "Out of range: at most 10M events, 1000 participants, 20 rounds and 4 silos.";
+            error = "Out of range: at most 10M events, 1000 participants, 20 rounds, 4 silos and polls 10,000 ms apart.";
             return false;
         }
         if (options.Stayers < 1)

@@ -33,11 +33,9 @@ internal sealed record RallyDeletionResult(
 /// <summary>Leaves a study as the participant's client does: <c>DELETE /v1/me/enrollments/{id}</c>, then polls the request until it is completed.</summary>
 internal static class RallyDeletion
 {
-    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
-
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(300);
 
-    public static async Task<RallyDeletionResult> LeaveAsync(HttpClient http, string token, string studyId)
+    public static async Task<RallyDeletionResult> LeaveAsync(HttpClient http, string token, string studyId, TimeSpan pollInterval)
     {
         var sentAt = DateTimeOffset.UtcNow;
         var started = Stopwatch.GetTimestamp();
@@ -65,7 +63,7 @@ internal static class RallyDeletion
                 return new RallyDeletionResult(deletionId, sentAt, answered, Stopwatch.GetElapsedTime(started), polls, failed,
                     Stopwatch.GetElapsedTime(pollStarted), view["requestedAt"]!.GetValue<DateTimeOffset>(), view["completedAt"]!.GetValue<DateTimeOffset>());
             }
-            var wait = PollInterval - Stopwatch.GetElapsedTime(pollStarted);
+            var wait = pollInterval - Stopwatch.GetElapsedTime(pollStarted);
             if (wait > TimeSpan.Zero)
             {
                 await Task.Delay(wait);
