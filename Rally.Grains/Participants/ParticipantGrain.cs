@@ -41,6 +41,12 @@ internal sealed partial class ParticipantGrain(
 
     public async Task JoinAsync(JoinCommand command)
     {
+        ArgumentNullException.ThrowIfNull(command);
+        if (State.Status == ParticipantStatus.Active && SecretHash.Matches(State.TokenHash, command.TokenHash))
+        {
+            // The same join sent again (the front resends a call a stopping silo may have run): it took effect.
+            return;
+        }
         if (State.Status != ParticipantStatus.None)
         {
             throw new RefusedException(RefusalKind.AlreadyExists, "This participant has already joined.");

@@ -34,6 +34,19 @@ public sealed class ParticipantGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task The_same_join_sent_again_took_effect_once()
+    {
+        var hash = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var participant = Grains.GetGrain<IParticipantGrain>(Guid.NewGuid());
+        await participant.JoinAsync(new JoinCommand("1.0", true, true, hash));
+
+        // A front resends a call that a stopping silo may already have run: the same token hash, so the same join.
+        await participant.JoinAsync(new JoinCommand("1.0", true, true, hash));
+
+        Assert.True(await participant.AuthenticateAsync(hash));
+    }
+
+    [Fact]
     public async Task Only_the_issued_token_hash_authenticates()
     {
         var hash = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);

@@ -103,11 +103,13 @@ public sealed class DeletionFailureTests(PostgresServer postgres) : IDisposable
     private sealed class World : IAsyncDisposable
     {
         private readonly RallyApiFactory _factory;
+        private readonly PostgresServer _server;
         private IngestionScenario _study = null!;
         private string _stayerPseudonym = "";
 
         private World(PostgresServer server, string database, InProcessTestCluster cluster, RallyApiFactory factory)
         {
+            _server = server;
             Server = server.AdminConnectionString;
             Database = database;
             Cluster = cluster;
@@ -168,17 +170,23 @@ public sealed class DeletionFailureTests(PostgresServer postgres) : IDisposable
             // The silos' own lists of activations (the directory may still name a deactivated one for a while).
             async Task<SiloAddress?> HostAsync() =>
                 (await management.GetDetailedGrainStatistics()).FirstOrDefault(g => g.GrainId == ledger.GetGrainId())?.SiloAddress;
+            var seen = new List<string>();
             for (var attempt = 0; attempt < 40; attempt++)
             {
                 await ledger.ListAsync();
-                if (await HostAsync() == Cluster.Silos[1].SiloAddress)
+                var host = await HostAsync();
+                seen.Add(host?.ToString() ?? "none");
+                if (Cluster.Silos[1].SiloAddress.Equals(host))
                 {
                     return Cluster.Silos[1];
                 }
-                await management.DeactivateGrain(ledger.GetGrainId());
-                await WaitAsync(async () => await HostAsync() is null, "the ledger to deactivate");
+                if (host is not null)
+                {
+                    await management.DeactivateGrain(ledger.GetGrainId());
+                    await WaitAsync(async () => await HostAsync() is null, "the ledger to deactivate");
+                }
             }
-            throw new InvalidOperationException("The ledger never activated on the second silo.");
+            throw new InvalidOperationException($"The ledger never activated on the second silo ({Cluster.Silos[1].SiloAddress}); it was on: {string.Join(", ", seen)}.");
         }
 
         /// <summary>Takes a lock every participant deletion needs, in a transaction held until disposed.</summary>
@@ -233,6 +241,7 @@ public sealed class DeletionFailureTests(PostgresServer postgres) : IDisposable
             _study?.Dispose();
             await _factory.DisposeAsync();
             await Cluster.DisposeAsync();
+            await _server.CloseConnectionsAsync(Database);
         }
     }
 

@@ -12,7 +12,7 @@ namespace Rally.Tests.Persistence;
 public sealed class PostgresApiFixture : IAsyncLifetime
 {
     private readonly Lock _lock = new();
-    private Task<(InProcessTestCluster Cluster, RallyApiFactory Factory)>? _start;
+    private Task<(InProcessTestCluster Cluster, RallyApiFactory Factory, PostgresServer Server)>? _start;
 
     /// <summary>The connection string of the cluster's database, once started.</summary>
     public string Database { get; private set; } = "";
@@ -27,7 +27,7 @@ public sealed class PostgresApiFixture : IAsyncLifetime
         return new RallyApi((await _start).Factory);
     }
 
-    private async Task<(InProcessTestCluster, RallyApiFactory)> StartAsync(PostgresServer server)
+    private async Task<(InProcessTestCluster, RallyApiFactory, PostgresServer)> StartAsync(PostgresServer server)
     {
         Database = await server.CreateDatabaseAsync();
         var cluster = TestClusters.Build(2, new Dictionary<string, string?>
@@ -39,7 +39,7 @@ public sealed class PostgresApiFixture : IAsyncLifetime
         await cluster.DeployAsync();
         var factory = new RallyApiFactory(cluster, new Dictionary<string, string?> { ["Rally:OperatorKey"] = ApiFixture.OperatorKey });
         factory.StartServer();
-        return (cluster, factory);
+        return (cluster, factory, server);
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -48,9 +48,10 @@ public sealed class PostgresApiFixture : IAsyncLifetime
     {
         if (_start is { IsCompletedSuccessfully: true })
         {
-            var (cluster, factory) = await _start;
+            var (cluster, factory, server) = await _start;
             await factory.DisposeAsync();
             await cluster.DisposeAsync();
+            await server.CloseConnectionsAsync(Database);
         }
     }
 }

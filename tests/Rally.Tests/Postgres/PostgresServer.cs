@@ -13,7 +13,8 @@ public sealed class PostgresServer : IAsyncLifetime
         new("fsync", "off"),
         new("synchronous_commit", "off"),
         new("full_page_writes", "off"),
-        new("max_connections", "300"),
+        // Room for several test clusters at once: each silo holds pools for storage, reminders, streams and the event store.
+        new("max_connections", "1000"),
     ];
 
     private PostgresCluster? _cluster;
@@ -38,6 +39,20 @@ public sealed class PostgresServer : IAsyncLifetime
         await using var command = new NpgsqlCommand("CREATE DATABASE " + name, connection);
         await command.ExecuteNonQueryAsync();
         return Cluster.ConnectionString(name).ConnectionString;
+    }
+
+    /// <summary>
+    /// Closes every connection still open to a test's database. A silo killed in-process keeps its pools open
+    /// (nothing disposes them), and a run of many tests would otherwise exhaust the server's connections.
+    /// </summary>
+    public async Task CloseConnectionsAsync(string database)
+    {
+        var name = new NpgsqlConnectionStringBuilder(database).Database;
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = @name AND pid <> pg_backend_pid()", connection);
+        command.Parameters.AddWithValue("name", name!);
+        await command.ExecuteScalarAsync();
     }
 
     public async Task DisposeAsync()
