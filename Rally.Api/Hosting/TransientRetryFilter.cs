@@ -38,12 +38,12 @@ internal sealed partial class TransientRetryFilter(ILogger<TransientRetryFilter>
                 thrown?.Throw();
                 return;
             }
-            LogRetry(logger, context.MethodName, failure switch { SiloUnavailableException => "silo unavailable", TimeoutException => "no answer", _ => "rejected" }, attempt + 1);
+            LogRetry(logger, context.MethodName, failure switch { SiloUnavailableException => "silo unavailable", TimeoutException => "no answer", OrleansException when ClusterFailures.IsNoCompatibleSilo(failure) => "no silo known to host it", _ => "rejected" }, attempt + 1);
             await Task.Delay(Backoff[attempt]);
         }
     }
 
-    private static bool IsRejection(Exception e) => e is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException;
+    private static bool IsRejection(Exception e) => ClusterFailures.IsTransient(e);
 
     [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "{Method} was turned away ({Reason}); attempt {Attempt} again")]
     private static partial void LogRetry(ILogger logger, string method, string reason, int attempt);

@@ -79,7 +79,8 @@ public static class ParticipantEndpoints
     }
 
     public static async Task<Ok<LeaveStudyResponse>> LeaveStudyAsync(string studyId, ClaimsPrincipal user, IGrainFactory grains) =>
-        TypedResults.Ok(LeaveStudyResponse.From(await Participant(user, grains).LeaveStudyAsync(studyId)));
+        // The request's id is made here, once: a resent grain call carries the same one.
+        TypedResults.Ok(LeaveStudyResponse.From(await Participant(user, grains).LeaveStudyAsync(studyId, Guid.NewGuid())));
 
     public static async Task<Ok<DeletionResponse>> GetDeletionAsync(Guid deletionId, ClaimsPrincipal user, IGrainFactory grains) =>
         TypedResults.Ok(DeletionResponse.From(await Participant(user, grains).GetDeletionAsync(deletionId)));

@@ -22,6 +22,8 @@ internal sealed partial class RallyExceptionHandler(IProblemDetailsService probl
             SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or GatewayTooBusyException or TimeoutException
                 or System.Data.Common.DbException
                 => (ProblemTypes.Unavailable, "The service is briefly unavailable (a cluster member is changing); retry shortly."),
+            _ when Hosting.ClusterFailures.IsNoCompatibleSilo(exception)
+                => (ProblemTypes.Unavailable, "The service is briefly unavailable (a cluster member is changing); retry shortly."),
             _ => default,
         };
         if (type is null)

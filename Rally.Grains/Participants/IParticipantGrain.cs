@@ -31,8 +31,12 @@ public interface IParticipantGrain : IGrainWithGuidKey
     [Alias("enroll")]
     Task<EnrollResult> EnrollAsync(EnrollCommand command);
 
+    /// <summary>
+    /// Leaves a study. <paramref name="deletionId"/> is made once by the caller, so that the same call sent again
+    /// (a front resends calls a stopping silo may already have run) is answered with the same receipt.
+    /// </summary>
     [Alias("leave-study")]
-    Task<DeletionReceipt> LeaveStudyAsync(string studyId);
+    Task<DeletionReceipt> LeaveStudyAsync(string studyId, Guid deletionId);
 
     [Alias("leave-rally")]
     Task<LeaveRallyResult> LeaveRallyAsync();

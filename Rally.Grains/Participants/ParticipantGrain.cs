@@ -129,15 +129,19 @@ internal sealed partial class ParticipantGrain(
         return new EnrollResult(existing is null, ToView(command.StudyId, record, command.ConsentVersion));
     }
 
-    public async Task<DeletionReceipt> LeaveStudyAsync(string studyId)
+    public async Task<DeletionReceipt> LeaveStudyAsync(string studyId, Guid deletionId)
     {
         EnsureActive();
+        if (State.Deletions.TryGetValue(deletionId, out var sent) && sent.StudyId == studyId)
+        {
+            // The same leave sent again: it took effect; the study and its ledger answer by the request's id.
+            return await ConfirmDeletionAsync(deletionId, sent);
+        }
         if (!State.Enrollments.Remove(studyId))
         {
             throw new RefusedException(RefusalKind.NotEnrolled, $"You are not enrolled in study '{studyId}'.");
         }
         // Recorded before the study is told, so the request survives a crash in between.
-        var deletionId = Guid.NewGuid();
         var record = new DeletionRecord(studyId, clock.GetUtcNow(), null);
         State.Deletions[deletionId] = record;
         await store.WriteStateAsync();

@@ -59,6 +59,23 @@ public sealed class ParticipantGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task The_same_leave_sent_again_is_answered_with_the_same_receipt_and_another_is_refused()
+    {
+        var study = await GrainScenario.EnrollingStudyAsync(Grains);
+        var participant = await GrainScenario.JoinAsync(Grains);
+        await participant.EnrollAsync(new EnrollCommand(study.GetPrimaryKeyString(), "1", false, false));
+        var deletionId = Guid.NewGuid();
+
+        var first = await participant.LeaveStudyAsync(study.GetPrimaryKeyString(), deletionId);
+        // Resent by a front after a stopping silo ran it: the same request, the same answer.
+        var again = await participant.LeaveStudyAsync(study.GetPrimaryKeyString(), deletionId);
+
+        Assert.Equal(first, again);
+        var refused = await Assert.ThrowsAsync<RefusedException>(() => participant.LeaveStudyAsync(study.GetPrimaryKeyString(), Guid.NewGuid()));
+        Assert.Equal(RefusalKind.NotEnrolled, refused.Kind);
+    }
+
+    [Fact]
     public async Task Leaving_Rally_leaves_a_tombstone_with_no_personal_data()
     {
         var study = await GrainScenario.EnrollingStudyAsync(Grains);

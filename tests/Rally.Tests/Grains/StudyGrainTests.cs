@@ -24,7 +24,7 @@ public sealed class StudyGrainTests(ClusterFixture fixture)
         await participants[0].EnrollAsync(new EnrollCommand(study.GetPrimaryKeyString(), "1", false, false));
         Assert.Equal(3, (await study.GetAsync())!.Enrolled);
 
-        await participants[1].LeaveStudyAsync(study.GetPrimaryKeyString());
+        await participants[1].LeaveStudyAsync(study.GetPrimaryKeyString(), Guid.NewGuid());
 
         Assert.Equal(2, (await study.GetAsync())!.Enrolled);
     }

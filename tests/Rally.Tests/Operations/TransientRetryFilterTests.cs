@@ -33,6 +33,18 @@ public sealed class TransientRetryFilterTests
     }
 
     [Fact]
+    public async Task A_call_made_while_no_silo_was_known_to_host_the_grain_is_sent_again()
+    {
+        // What Orleans throws when every silo the front knows is stopping or was just declared dead.
+        var call = new FakeCall(new OrleansException("No active nodes are compatible with grain participant and interface rally.participant-grain version 0."));
+
+        await _filter.Invoke(call);
+
+        Assert.Equal(2, call.Attempts);
+        Assert.Null(call.Response!.Exception);
+    }
+
+    [Fact]
     public async Task A_lost_call_is_sent_once_more_and_no_more()
     {
         var call = new FakeCall(new TimeoutException("1"), new TimeoutException("2"));

@@ -42,6 +42,10 @@ public sealed class FailoverTests(PostgresServer server, ITestOutputHelper outpu
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
             await Eventually.HoldsAsync(async () => await ClusterMembership.ActiveSilosAsync(database) == 3, "three silos Active", started);
             await Eventually.HoldsAsync(() => front.IsReadyAsync(http), "the front to be ready", started);
+            foreach (var silo in silos)
+            {
+                await Eventually.HoldsAsync(() => silo.IsReadyAsync(http), "every silo to be ready", started);
+            }
 
             var api = new RallyApi(front.BaseAddress);
             using var key = new StudyKeyPair();
@@ -63,6 +67,9 @@ public sealed class FailoverTests(PostgresServer server, ITestOutputHelper outpu
                 Assert.True(recovered < RecoveryBound, $"recovery took {recovered}");
                 silos[victim] = Track(started, RallyProcess.StartSilo(database, SiloSettings));
                 await Eventually.HoldsAsync(async () => await ClusterMembership.ActiveSilosAsync(database) == 3, "the replacement to be Active", Live(started));
+                // Active in the membership table comes before the silo has finished starting (its stream agents start
+                // after): the next step waits until the silo says it is ready, as an orchestrator's probe would.
+                await Eventually.HoldsAsync(() => silos[victim].IsReadyAsync(http), "the replacement to be ready", Live(started));
                 await AcknowledgedAsync(load, load.Acknowledged.Count + 200, Live(started));
             }
 
@@ -74,7 +81,8 @@ public sealed class FailoverTests(PostgresServer server, ITestOutputHelper outpu
                 await silos[i].StopAsync(TimeSpan.FromSeconds(60));
                 silos[i] = Track(started, RallyProcess.StartSilo(database, SiloSettings));
                 await Eventually.HoldsAsync(async () => await ClusterMembership.ActiveSilosAsync(database) == 3, "the restarted silo to be Active", Live(started));
-                output.WriteLine($"graceful restart of silo {i + 1}: {clock.Elapsed.TotalSeconds:F1} s to three Active silos");
+                await Eventually.HoldsAsync(() => silos[i].IsReadyAsync(http), "the restarted silo to be ready", Live(started));
+                output.WriteLine($"graceful restart of silo {i + 1}: {clock.Elapsed.TotalSeconds:F1} s to three Active silos, the new one ready");
                 await AcknowledgedAsync(load, load.Acknowledged.Count + 100, Live(started));
             }
             load.Phase = "end";
