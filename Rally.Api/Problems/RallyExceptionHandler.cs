@@ -19,10 +19,8 @@ internal sealed partial class RallyExceptionHandler(IProblemDetailsService probl
         {
             RefusedException refused => (ProblemTypes.For(refused.Kind), refused.Message),
             BadHttpRequestException bad => Describe(bad),
-            SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or GatewayTooBusyException or TimeoutException
-                or System.Data.Common.DbException
-                => (ProblemTypes.Unavailable, "The service is briefly unavailable (a cluster member is changing); retry shortly."),
-            _ when Hosting.ClusterFailures.IsNoCompatibleSilo(exception)
+            _ when Hosting.ClusterFailures.IsTransient(exception)
+                || exception is Orleans.Runtime.Messaging.ConnectionFailedException or GatewayTooBusyException or System.Data.Common.DbException
                 => (ProblemTypes.Unavailable, "The service is briefly unavailable (a cluster member is changing); retry shortly."),
             _ => default,
         };
