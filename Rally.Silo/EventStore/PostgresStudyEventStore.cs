@@ -109,28 +109,20 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource) : IStud
             RETURNING deleted_events
             """, ("study", studyId), ("participant", participant), ("before", requestedAt), ("deletion", deletionId));
         command.BatchCommands.Add(delete);
-        try
+        return await OnConnectionAsync(async () =>
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            // The lock's and the marker's results come first.
-            while (!reader.IsClosed)
+            // The lock's result comes first; the count is the last statement's.
+            do
             {
                 if (reader.FieldCount == 1 && reader.GetName(0) == "deleted_events" && await reader.ReadAsync(cancellationToken))
                 {
                     return reader.GetInt64(0);
                 }
-                if (!await reader.NextResultAsync(cancellationToken))
-                {
-                    break;
-                }
             }
+            while (await reader.NextResultAsync(cancellationToken));
             throw new InvalidOperationException("The deletion returned no count.");
-        }
-        catch (NpgsqlException ex) when (ConnectionLost(ex))
-        {
-            dataSource.Clear();
-            throw;
-        }
+        }, repeat: false);
     }
 
     public async Task DropStudyAsync(string studyId, CancellationToken cancellationToken = default)
@@ -212,17 +204,7 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource) : IStud
         await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT type, count(*) FROM rally_study_events WHERE study_id = $1 GROUP BY type") { Parameters = { new() { Value = studyId } } });
         batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT (collected_at AT TIME ZONE 'UTC')::date, count(*) FROM rally_study_events WHERE study_id = $1 GROUP BY 1") { Parameters = { new() { Value = studyId } } });
-        NpgsqlDataReader reader;
-        try
-        {
-            reader = await batch.ExecuteReaderAsync(cancellationToken);
-        }
-        catch (NpgsqlException ex) when (ConnectionLost(ex))
-        {
-            dataSource.Clear();
-            reader = await batch.ExecuteReaderAsync(cancellationToken);
-        }
-        await using var _ = reader;
+        await using var reader = await OnConnectionAsync(() => batch.ExecuteReaderAsync(cancellationToken), repeat: true);
         while (await reader.ReadAsync(cancellationToken))
         {
             byType[reader.GetString(0)] = reader.GetInt64(1);
@@ -236,35 +218,32 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource) : IStud
     }
 
     /// <summary>
-    /// Reads are safe to repeat: one that finds its pooled connection cut by the server (a restart, a failover, an
-    /// outage now over) empties the pool, whose other idle connections were most likely cut too, and runs once more.
+    /// Runs one round trip. One that finds its pooled connection cut by the server (a restart, a failover, an outage
+    /// now over) empties the pool, whose other idle connections were most likely cut too; a read, safe to repeat,
+    /// then runs once more, while a write is left to its caller's retry, which starts afresh.
     /// </summary>
-    private async Task<NpgsqlDataReader> ReadAsync(NpgsqlCommand command, System.Data.CommandBehavior behavior, CancellationToken cancellationToken)
+    private async Task<T> OnConnectionAsync<T>(Func<Task<T>> run, bool repeat)
     {
         try
         {
-            return await command.ExecuteReaderAsync(behavior, cancellationToken);
+            return await run();
         }
         catch (NpgsqlException ex) when (ConnectionLost(ex))
         {
             dataSource.Clear();
-            return await command.ExecuteReaderAsync(behavior, cancellationToken);
+            if (!repeat)
+            {
+                throw;
+            }
+            return await run();
         }
     }
 
-    /// <summary>A write is not repeated here (its caller retries it), but a cut connection empties the pool, so the retry starts afresh.</summary>
-    private async Task WriteAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await batch.ExecuteNonQueryAsync(cancellationToken);
-        }
-        catch (NpgsqlException ex) when (ConnectionLost(ex))
-        {
-            dataSource.Clear();
-            throw;
-        }
-    }
+    private Task<NpgsqlDataReader> ReadAsync(NpgsqlCommand command, System.Data.CommandBehavior behavior, CancellationToken cancellationToken) =>
+        OnConnectionAsync(() => command.ExecuteReaderAsync(behavior, cancellationToken), repeat: true);
+
+    private Task<int> WriteAsync(NpgsqlBatch batch, CancellationToken cancellationToken) =>
+        OnConnectionAsync(() => batch.ExecuteNonQueryAsync(cancellationToken), repeat: false);
 
     /// <summary>The server ended the session (admin or crash shutdown, or not accepting connections yet) or the socket broke.</summary>
     private static bool ConnectionLost(NpgsqlException ex) =>
