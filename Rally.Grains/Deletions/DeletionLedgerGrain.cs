@@ -66,7 +66,7 @@ internal sealed partial class DeletionLedgerGrain(
                 State.Entries.Remove(deletionId);
                 throw;
             }
-            metrics.Requested(entry.Status.ToString().ToLowerInvariant());
+            metrics.Requested(entry.Status);
             if (entry.Status == DeletionStatus.Pending)
             {
                 await ScheduleAsync();
@@ -140,7 +140,7 @@ internal sealed partial class DeletionLedgerGrain(
                     DeletedEvents = entry.Status == DeletionStatus.Locked ? null : deleted,
                 };
                 await store.WriteStateAsync();
-                metrics.Completed(entry.Status.ToString().ToLowerInvariant(), entry.Status == DeletionStatus.Pending ? completedAt - entry.RequestedAt : null);
+                metrics.Completed(entry.Status, entry.RequestedAt, completedAt);
                 LogDeletionCompleted(logger, StudyId, deletionId, deleted);
             }
             if (await this.GetReminder(RetryReminder) is { } reminder)

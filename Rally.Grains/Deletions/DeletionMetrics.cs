@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Rally.Grains.Studies;
 
 namespace Rally.Grains.Deletions;
 
@@ -26,16 +27,19 @@ public sealed class DeletionMetrics
         _duration = meter.CreateHistogram<double>("rally.deletions.duration", "s", "Time from a pending request to its completion");
     }
 
-    public void Requested(string status) => _requested.Add(1, new KeyValuePair<string, object?>("status", status));
+    public void Requested(DeletionStatus status) => _requested.Add(1, Tag(status));
 
-    public void Completed(string from, TimeSpan? waited)
+    /// <summary>A request left <paramref name="from"/>; the time it took is recorded for pending ones (locked ones wait on the study's analysis).</summary>
+    public void Completed(DeletionStatus from, DateTimeOffset requestedAt, DateTimeOffset completedAt)
     {
-        _completed.Add(1, new KeyValuePair<string, object?>("status", from));
-        if (waited is { } w)
+        _completed.Add(1, Tag(from));
+        if (from == DeletionStatus.Pending)
         {
-            _duration.Record(w.TotalSeconds);
+            _duration.Record((completedAt - requestedAt).TotalSeconds);
         }
     }
 
     public void Deferred() => _deferred.Add(1);
+
+    private static KeyValuePair<string, object?> Tag(DeletionStatus status) => new("status", status.ToString().ToLowerInvariant());
 }
