@@ -28,10 +28,9 @@ internal sealed partial class NoticeFanOutGrain(NoticeMetrics metrics, ILogger<N
         ArgumentNullException.ThrowIfNull(notice);
         ArgumentNullException.ThrowIfNull(participantIds);
         var ids = participantIds.Distinct().ToArray();
-        var deliveries = ids.Chunk(PushSize).Select(chunk => new NoticeDelivery(notice, chunk)).ToArray();
-        var registry = GrainFactory.GetGrain<INoticeFrontRegistryGrain>(INoticeFrontRegistryGrain.Key);
+        var deliveries = Deliveries(notice, ids);
 
-        var fronts = await registry.ListAsync();
+        var fronts = await Registry.ListAsync();
         await Task.WhenAll(Push(fronts, deliveries));
 
         var writes = ids.Chunk(WriteSize).ToArray();
@@ -45,7 +44,7 @@ internal sealed partial class NoticeFanOutGrain(NoticeMetrics metrics, ILogger<N
         metrics.Sent(notice.Kind, ids.Length);
 
         var pushed = fronts.Select(f => f.FrontId).ToHashSet();
-        var now = await registry.ListAsync();
+        var now = await Registry.ListAsync();
         await Task.WhenAll(Push(now.Where(f => !pushed.Contains(f.FrontId)), deliveries));
         await Task.WhenAll(now.Select(front => TellAsync(front, "kept", f => f.KeptAsync(notice.Id))));
     }
@@ -54,18 +53,23 @@ internal sealed partial class NoticeFanOutGrain(NoticeMetrics metrics, ILogger<N
     {
         ArgumentNullException.ThrowIfNull(notice);
         ArgumentNullException.ThrowIfNull(participantIds);
-        var deliveries = participantIds.Distinct().Chunk(PushSize).Select(chunk => new NoticeDelivery(notice, chunk)).ToArray();
-        var fronts = await GrainFactory.GetGrain<INoticeFrontRegistryGrain>(INoticeFrontRegistryGrain.Key).ListAsync();
-        await Task.WhenAll(Push(fronts, deliveries));
+        var fronts = await Registry.ListAsync();
+        await Task.WhenAll(Push(fronts, Deliveries(notice, participantIds.Distinct())));
         // Already in the inboxes: the fronts need not offer it from memory.
         await Task.WhenAll(fronts.Select(front => TellAsync(front, "kept", f => f.KeptAsync(notice.Id))));
     }
 
     public async Task DisconnectAsync(Guid participantId)
     {
-        var fronts = await GrainFactory.GetGrain<INoticeFrontRegistryGrain>(INoticeFrontRegistryGrain.Key).ListAsync();
+        var fronts = await Registry.ListAsync();
         await Task.WhenAll(fronts.Select(front => TellAsync(front, "disconnect", f => f.DisconnectAsync(participantId))));
     }
+
+    private INoticeFrontRegistryGrain Registry => GrainFactory.GetGrain<INoticeFrontRegistryGrain>(INoticeFrontRegistryGrain.Key);
+
+    /// <summary>One message per front and <see cref="PushSize"/> participants.</summary>
+    private static NoticeDelivery[] Deliveries(Notice notice, IEnumerable<Guid> ids) =>
+        [.. ids.Chunk(PushSize).Select(chunk => new NoticeDelivery(notice, chunk))];
 
     private IEnumerable<Task> Push(IEnumerable<NoticeFrontEntry> fronts, NoticeDelivery[] deliveries) =>
         fronts.SelectMany(front => deliveries.Select(delivery => TellAsync(front, "deliver", async f =>
@@ -87,7 +91,7 @@ internal sealed partial class NoticeFanOutGrain(NoticeMetrics metrics, ILogger<N
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             LogFrontFailed(logger, exception, entry.FrontId, what);
-            await GrainFactory.GetGrain<INoticeFrontRegistryGrain>(INoticeFrontRegistryGrain.Key).UnregisterAsync(entry.FrontId);
+            await Registry.UnregisterAsync(entry.FrontId);
         }
     }
 
