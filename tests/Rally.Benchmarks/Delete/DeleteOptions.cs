@@ -1,4 +1,4 @@
-using System.Globalization;
+using Rally.Benchmarks.Infrastructure;
 
 namespace Rally.Benchmarks.Delete;
 
@@ -38,26 +38,18 @@ internal sealed record DeleteOptions
     public static bool TryParse(ReadOnlySpan<string> args, out DeleteOptions options, out string error)
     {
         options = new DeleteOptions();
-        error = "";
-        for (var i = 0; i < args.Length; i += 2)
+        if (!NumberOptions.TryApply(args, ref options, static (o, name, number) => name switch
         {
-            if (i + 1 >= args.Length || !int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) || number < 1)
-            {
-                error = $"{args[i]} takes a positive whole number.";
-                return false;
-            }
-            switch (args[i])
-            {
-                case "--events": options = options with { Events = number }; break;
-                case "--leaver-events": options = options with { LeaverEvents = number }; break;
-                case "--participants": options = options with { Participants = number }; break;
-                case "--rounds": options = options with { Rounds = number }; break;
-                case "--silos": options = options with { Silos = number }; break;
-                case "--poll-ms": options = options with { PollInterval = TimeSpan.FromMilliseconds(number) }; break;
-                default:
-                    error = $"Unknown option {args[i]}.";
-                    return false;
-            }
+            "--events" => o with { Events = number },
+            "--leaver-events" => o with { LeaverEvents = number },
+            "--participants" => o with { Participants = number },
+            "--rounds" => o with { Rounds = number },
+            "--silos" => o with { Silos = number },
+            "--poll-ms" => o with { PollInterval = TimeSpan.FromMilliseconds(number) },
+            _ => null,
+        }, out error))
+        {
+            return false;
         }
         if (options.Events > 10_000_000 || options.Participants > 1_000 || options.Rounds > 20 || options.Silos > 4 || options.PollInterval.TotalSeconds > 10)
         {

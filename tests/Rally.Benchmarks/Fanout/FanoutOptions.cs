@@ -1,4 +1,4 @@
-using System.Globalization;
+using Rally.Benchmarks.Infrastructure;
 
 namespace Rally.Benchmarks.Fanout;
 
@@ -19,22 +19,14 @@ internal sealed record FanoutOptions
     public static bool TryParse(ReadOnlySpan<string> args, out FanoutOptions options, out string error)
     {
         options = new FanoutOptions();
-        error = "";
-        for (var i = 0; i < args.Length; i += 2)
+        if (!NumberOptions.TryApply(args, ref options, static (o, name, number) => name switch
         {
-            if (i + 1 >= args.Length || !int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) || number < 1)
-            {
-                error = $"{args[i]} takes a positive whole number.";
-                return false;
-            }
-            switch (args[i])
-            {
-                case "--participants": options = options with { Participants = number }; break;
-                case "--rounds": options = options with { Rounds = number }; break;
-                default:
-                    error = $"Unknown option {args[i]}.";
-                    return false;
-            }
+            "--participants" => o with { Participants = number },
+            "--rounds" => o with { Rounds = number },
+            _ => null,
+        }, out error))
+        {
+            return false;
         }
         if (options.Participants > 20_000 || options.Rounds > 20)
         {
