@@ -8,30 +8,43 @@ using Rally.Api.Partners;
 using Rally.Api.Platform;
 using Rally.Api.Problems;
 using Rally.Api.Studies;
+using Microsoft.Extensions.Options;
+using Rally.Silo.Configuration;
 using Rally.Silo.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddRallyOrleans();
-builder.AddRallyHttp();
-builder.AddRallyAuthentication();
-builder.AddRallyDashboard();
-builder.AddNotices();
-builder.Services.AddRallyProblems();
-builder.Services.AddRallyHealthChecks(builder.Configuration);
-builder.Services.AddHostedService<StartupBanner>();
-builder.Services.AddRallyTelemetry(builder.Configuration, "rally-api");
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddRallyOrleans();
+    builder.AddRallyHttp();
+    builder.AddRallyAuthentication();
+    builder.AddRallyDashboard();
+    builder.AddNotices();
+    builder.Services.AddRallyProblems();
+    builder.Services.AddRallyHealthChecks(builder.Configuration);
+    builder.Services.AddHostedService<StartupBanner>();
+    builder.Services.AddRallyTelemetry(builder.Configuration, "rally-api");
 
-var app = builder.Build();
-app.UseRallyProblems();
-app.UseAuthentication();
-app.UseAuthorization();
-app.MapRallyHealthChecks();
-app.MapRallyApiReference();
-app.MapPlatformEndpoints();
-app.MapParticipantEndpoints();
-app.MapPartnerEndpoints();
-app.MapStudyEndpoints();
-app.MapEventEndpoints();
-app.MapRallyDashboard();
-app.MapNotices();
-await app.RunAsync();
+    var app = builder.Build();
+    // Settings are checked before the host starts, so a bad one stops the process before anything is logged or opened.
+    app.Services.GetService<IStartupValidator>()?.Validate();
+    app.UseRallyProblems();
+    app.UseAuthentication();
+    app.UseAuthorization();
+    app.MapRallyHealthChecks();
+    app.MapRallyApiReference();
+    app.MapPlatformEndpoints();
+    app.MapParticipantEndpoints();
+    app.MapPartnerEndpoints();
+    app.MapStudyEndpoints();
+    app.MapEventEndpoints();
+    app.MapRallyDashboard();
+    app.MapNotices();
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception e) when (ConfigurationErrors.Describe(e) is { } problem)
+{
+    await Console.Error.WriteLineAsync(problem);
+    return ConfigurationErrors.ExitCode;
+}

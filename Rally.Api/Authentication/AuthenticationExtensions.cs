@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Rally.Api.Hosting;
+using Rally.Silo.Configuration;
 
 namespace Rally.Api.Authentication;
 
@@ -10,18 +11,17 @@ public static class AuthenticationExtensions
     /// <summary>Bearer credentials checked against their grains, role policies, and the study-owner rule.</summary>
     public static WebApplicationBuilder AddRallyAuthentication(this WebApplicationBuilder builder)
     {
-        var configured = builder.Configuration[OperatorOptions.Key];
-        var generated = string.IsNullOrWhiteSpace(configured) && builder.Configuration.GetOrleansMode() == OrleansMode.Embedded;
-        // Only the embedded default may make up its own key; it is printed once at start.
-        var key = generated ? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)) : configured ?? "";
-        builder.Services.AddOptions<OperatorOptions>()
-            .Configure(o =>
+        var embedded = builder.GetOrleansMode() == OrleansMode.Embedded;
+        builder.Services.AddRallyOptions<OperatorOptions>(builder.Configuration, OperatorOptions.Section)
+            .PostConfigure(o =>
             {
-                o.OperatorKey = key;
-                o.Generated = generated;
-            })
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+                // Only the embedded default may make up its own key; it is printed once at start.
+                if (string.IsNullOrWhiteSpace(o.OperatorKey) && embedded)
+                {
+                    o.OperatorKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+                    o.Generated = true;
+                }
+            });
 
         builder.Services.AddAuthentication(RallyAuth.Scheme)
             .AddScheme<AuthenticationSchemeOptions, RallyAuthenticationHandler>(RallyAuth.Scheme, null);

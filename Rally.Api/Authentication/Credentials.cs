@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
@@ -15,7 +16,7 @@ public static class Credentials
     public const string ResearcherPrefix = "rr_";
 
     public static string Issue(string prefix, Guid id) =>
-        $"{prefix}{id:N}_{Base64UrlEncode(RandomNumberGenerator.GetBytes(32))}";
+        $"{prefix}{id:N}_{Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32))}";
 
     public static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
 
@@ -34,7 +35,4 @@ public static class Credentials
         id = parsed;
         return true;
     }
-
-    private static string Base64UrlEncode(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

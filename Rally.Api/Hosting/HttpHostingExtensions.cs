@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Rally.Api.Ingestion;
+using Rally.Silo.Configuration;
 using Scalar.AspNetCore;
 
 namespace Rally.Api.Hosting;
@@ -15,14 +16,8 @@ public static class HttpHostingExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<IngestionMetrics>();
-        builder.Services.AddOptions<IngestionOptions>()
-            .Bind(builder.Configuration.GetSection(IngestionOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        builder.Services.AddOptions<ApiOptions>()
-            .Bind(builder.Configuration.GetSection(ApiOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddRallyOptions<IngestionOptions>(builder.Configuration, IngestionOptions.Section);
+        builder.Services.AddRallyOptions<ApiOptions>(builder.Configuration, ApiOptions.Section);
         builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>>(services =>
             new ConfigureOptions<KestrelServerOptions>(kestrel =>
                 kestrel.Limits.MaxRequestBodySize = services.GetRequiredService<IOptions<ApiOptions>>().Value.MaxRequestBodyBytes));

@@ -1,38 +1,50 @@
-using Orleans.Dashboard;
 using Orleans.Configuration;
+using Orleans.Dashboard;
+using Rally.Silo.Configuration;
+using Rally.Silo.EventStore;
 using Rally.Silo.Hosting;
 
 namespace Rally.Api.Hosting;
 
 public static class OrleansHostingExtensions
 {
-    public const string ModeKey = "Rally:Orleans:Mode";
-
-    /// <summary>How long an API front waits for a grain's answer (Client mode). Default 10 seconds.</summary>
-    public const string ResponseTimeoutKey = "Rally:Orleans:ResponseTimeout";
-
-    /// <summary>The mode configured, or the default: a client when a connection string is set, embedded otherwise.</summary>
-    public static OrleansMode GetOrleansMode(this IConfiguration configuration) =>
-        configuration.GetValue<OrleansMode?>(ModeKey)
-        ?? (RallyDatabase.GetConnectionString(configuration) is null ? OrleansMode.Embedded : OrleansMode.Client);
+    /// <summary>
+    /// The mode configured (<see cref="OrleansOptions.Mode"/>), or the default for this process's storage: decided once,
+    /// by the first caller, and registered as a service (<see cref="OrleansMode"/>) for the parts that run later.
+    /// </summary>
+    public static OrleansMode GetOrleansMode(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (builder.Services.FirstOrDefault(d => d.ServiceType == typeof(OrleansMode))?.ImplementationInstance is OrleansMode decided)
+        {
+            return decided;
+        }
+        var mode = builder.Configuration.GetRallyOptions<OrleansOptions>(OrleansOptions.Section)
+            .ModeFor(RallyStorage.Of(builder.Services, builder.Configuration));
+        builder.Services.AddSingleton(typeof(OrleansMode), mode);
+        return mode;
+    }
 
     /// <summary>Connects the API to the grains as <see cref="GetOrleansMode"/> says.</summary>
     public static WebApplicationBuilder AddRallyOrleans(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        switch (configuration.GetOrleansMode())
+        var storage = RallyStorage.Of(builder.Services, configuration);
+        switch (builder.GetOrleansMode())
         {
             case OrleansMode.Embedded:
                 builder.UseOrleans(silo => silo.AddRallySilo(configuration));
                 break;
+            case OrleansMode.Client when !storage.IsPostgres:
+                throw new RallyConfigurationException(ConfigurationErrors.Line(RallyStorage.ConnectionStringKey, missing: true,
+                    $"{OrleansOptions.Section}:Mode=Client finds the Rally.Silo processes through PostgreSQL and needs its Npgsql connection string"));
             case OrleansMode.Client:
-                var connectionString = RallyDatabase.GetConnectionString(configuration)
-                    ?? throw new InvalidOperationException($"{ModeKey}=Client needs ConnectionStrings:{RallyDatabase.ConnectionStringName}.");
-                var cluster = configuration.GetSection(RallyClusterOptions.Section).Get<RallyClusterOptions>() ?? new RallyClusterOptions();
+                var options = configuration.GetRallyOptions<OrleansOptions>(OrleansOptions.Section);
+                var cluster = configuration.GetRallyOptions<RallyClusterOptions>(RallyClusterOptions.Section);
                 // Registered before the client, so it has run when the client starts (hosted services start in order).
                 builder.Services.AddRallyEventStore(configuration);
                 builder.Services.AddHostedService(services =>
-                    new SchemaMigrationService(connectionString, services.GetRequiredService<ILogger<SchemaMigrationService>>()));
+                    new SchemaMigrationService(storage.ConnectionString, services.GetRequiredService<ILogger<SchemaMigrationService>>()));
                 builder.UseOrleansClient(client =>
                 {
                     client.Configure<ClusterOptions>(o =>
@@ -40,10 +52,7 @@ public static class OrleansHostingExtensions
                         o.ClusterId = cluster.ClusterId;
                         o.ServiceId = cluster.ServiceId;
                     });
-                    // A call in flight to a silo that dies is never answered: fail it after this long (default 10 s,
-                    // Orleans' own is 30 s) so the caller gets a 503 and retries soon. Rally's grain calls take milliseconds.
-                    client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout =
-                        configuration.GetValue<TimeSpan?>(ResponseTimeoutKey) ?? TimeSpan.FromSeconds(10));
+                    client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.ResponseTimeout);
                     client.AddOutgoingGrainCallFilter<TransientRetryFilter>();
                     client.AddRallyStreams(configuration);
                     client.AddDashboard();
@@ -53,8 +62,8 @@ public static class OrleansHostingExtensions
                     }
                     client.UseAdoNetClustering(o =>
                     {
-                        o.Invariant = RallyDatabase.Invariant;
-                        o.ConnectionString = connectionString;
+                        o.Invariant = RallyStorage.Invariant;
+                        o.ConnectionString = storage.ConnectionString;
                     });
                     // Silos may start after the front: keep trying rather than fail the process.
                     client.UseConnectionRetryFilter(async (_, cancellationToken) =>

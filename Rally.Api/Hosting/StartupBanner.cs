@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using Rally.Api.Authentication;
+using Rally.Silo.Hosting;
 
 namespace Rally.Api.Hosting;
 
@@ -9,7 +10,8 @@ namespace Rally.Api.Hosting;
 internal sealed class StartupBanner(
     IHostApplicationLifetime lifetime,
     IServer server,
-    IConfiguration configuration,
+    OrleansMode mode,
+    RallyStorage storage,
     IOptions<OperatorOptions> operatorOptions) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
@@ -25,10 +27,9 @@ internal sealed class StartupBanner(
         var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var first = addresses.FirstOrDefault() ?? "(no address)";
         var lines = new List<string> { $"Rally API listening on {string.Join(", ", addresses)}" };
-        var durable = Rally.Silo.Hosting.RallyDatabase.GetConnectionString(configuration) is not null;
-        lines.Add(configuration.GetOrleansMode() switch
+        lines.Add(mode switch
         {
-            OrleansMode.Embedded when !durable =>
+            OrleansMode.Embedded when !storage.IsPostgres =>
                 "Embedded mode: one co-hosted silo with in-memory storage. Data is NOT durable: it is lost when this process stops.\n" +
                 "  To keep data, point Rally at PostgreSQL: set ConnectionStrings__Rally=\"Host=...;Port=5432;Database=rally;Username=...;Password=...\" (see README.md).",
             OrleansMode.Embedded => "Embedded mode: one co-hosted silo, state in PostgreSQL.",

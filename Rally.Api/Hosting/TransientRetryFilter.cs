@@ -27,12 +27,12 @@ internal sealed partial class TransientRetryFilter(ILogger<TransientRetryFilter>
                 await context.Invoke();
                 failure = context.Response?.Exception;
             }
-            catch (Exception e) when (IsRejection(e))
+            catch (Exception e) when (ClusterFailures.IsTransient(e))
             {
                 failure = e;
                 thrown = ExceptionDispatchInfo.Capture(e);
             }
-            if (failure is null || !IsRejection(failure) || attempt >= Backoff.Length
+            if (failure is null || !ClusterFailures.IsTransient(failure) || attempt >= Backoff.Length
                 || (failure is TimeoutException && ++timeouts > 1))
             {
                 thrown?.Throw();
@@ -42,8 +42,6 @@ internal sealed partial class TransientRetryFilter(ILogger<TransientRetryFilter>
             await Task.Delay(Backoff[attempt]);
         }
     }
-
-    private static bool IsRejection(Exception e) => ClusterFailures.IsTransient(e);
 
     [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "{Method} was turned away ({Reason}); attempt {Attempt} again")]
     private static partial void LogRetry(ILogger logger, string method, string reason, int attempt);

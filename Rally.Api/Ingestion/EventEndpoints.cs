@@ -24,8 +24,8 @@ public static class EventEndpoints
 
     public static IEndpointRouteBuilder MapEventEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var study = endpoints.MapGroup("/v1/studies/{studyId}").WithTags("Study data");
-        study.MapPost("/events", UploadAsync).RequireAuthorization(RallyAuth.ParticipantPolicy)
+        var study = endpoints.MapStudyRoutes().WithTags("Study data");
+        study.MapPost("/events", UploadAsync).RequireAuthorization(RallyAuth.ParticipantPolicy).SeenBy(StudyAccess.Enrolled)
             .WithMetadata(new IngestionMetrics.UploadRoute()).AddEndpointFilter<IngestionMetrics.Filter>();
         study.MapGet("/events", ExportAsync).RequireAuthorization(RallyAuth.ResearcherPolicy).Produces(StatusCodes.Status200OK, contentType: "application/x-ndjson");
         study.MapGet("/stats", StatsAsync).RequireAuthorization(RallyAuth.ResearcherOrOperatorPolicy);
@@ -47,11 +47,6 @@ public static class EventEndpoints
         {
             return ProblemTypes.BatchTooLarge.Result($"A batch holds at most {limits.MaxEventsPerBatch} events; this one holds {request.Events.Length}.");
         }
-        if (!StudyRules.IsStudyId(studyId))
-        {
-            return ProblemTypes.NotFound.Result($"No study '{studyId}'.");
-        }
-
         var permit = await cluster.GetGrain<IParticipantGrain>(user.GetSubjectId()).GetUploadPermitAsync(studyId);
         var declared = permit.Rules.DeclaredTypes.ToHashSet(StringComparer.Ordinal);
         var now = clock.GetUtcNow();
@@ -82,12 +77,8 @@ public static class EventEndpoints
 
     public static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> ExportAsync(
         string studyId, string? after, int? limit, ClaimsPrincipal user, IGrainFactory grains, IStudyEventStore store,
-        IAuthorizationService authorization, IOptions<IngestionOptions> options, TimeProvider clock)
+        IOptions<IngestionOptions> options, TimeProvider clock)
     {
-        if (await OwnStudyAsync(studyId, user, grains, authorization) is null)
-        {
-            return NoSuchStudy(studyId);
-        }
         var from = EventCursor.Start;
         if (after is not null)
         {
@@ -138,13 +129,9 @@ public static class EventEndpoints
         }, "application/x-ndjson");
     }
 
-    public static async Task<Results<Ok<StatsResponse>, ProblemHttpResult>> StatsAsync(
-        string studyId, ClaimsPrincipal user, IGrainFactory grains, IStudyEventStore store, IAuthorizationService authorization, CancellationToken cancellationToken)
+    public static async Task<Ok<StatsResponse>> StatsAsync(string studyId, HttpContext http, IStudyEventStore store, CancellationToken cancellationToken)
     {
-        if (await OwnStudyAsync(studyId, user, grains, authorization) is not { } study)
-        {
-            return NoSuchStudy(studyId);
-        }
+        var study = StudyAccessFilter.Study(http);
         var stats = await store.GetStatsAsync(studyId, cancellationToken);
         return TypedResults.Ok(new StatsResponse(
             study.Enrolled,
@@ -152,12 +139,8 @@ public static class EventEndpoints
             stats.EventsByDay.OrderBy(d => d.Key).ToDictionary(d => d.Key.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), d => d.Value)));
     }
 
-    public static async Task<Results<Ok<AuditEntryResponse[]>, ProblemHttpResult>> AuditAsync(string studyId, IGrainFactory grains)
+    public static async Task<Ok<AuditEntryResponse[]>> AuditAsync(string studyId, IGrainFactory grains)
     {
-        if (!StudyRules.IsStudyId(studyId) || await grains.GetGrain<IStudyGrain>(studyId).GetAsync() is null)
-        {
-            return NoSuchStudy(studyId);
-        }
         var records = await grains.GetGrain<IStudyAuditGrain>(studyId).ListAsync();
         return TypedResults.Ok(records.Select(AuditEntryResponse.From).ToArray());
     }
@@ -186,13 +169,4 @@ public static class EventEndpoints
         problem.Extensions["eventId"] = id;
         return TypedResults.Problem(problem);
     }
-
-    /// <summary>The study when the caller may read its data (its partner's researchers; operators for stats), else null.</summary>
-    private static async Task<StudyView?> OwnStudyAsync(string studyId, ClaimsPrincipal user, IGrainFactory grains, IAuthorizationService authorization)
-    {
-        var study = StudyRules.IsStudyId(studyId) ? await grains.GetGrain<IStudyGrain>(studyId).GetAsync() : null;
-        return study is not null && (await authorization.AuthorizeAsync(user, study, RallyAuth.StudyOwnerPolicy)).Succeeded ? study : null;
-    }
-
-    private static ProblemHttpResult NoSuchStudy(string studyId) => ProblemTypes.NotFound.Result($"No study '{studyId}'.");
 }

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Rally.Api.Notices;
 
 /// <summary>How a front keeps itself known to the cluster as a receiver of notices, bound from <c>Rally:Notices</c>.</summary>
-public sealed class NoticeOptions
+public sealed class NoticeOptions : IValidatableObject
 {
     public const string Section = "Rally:Notices";
 
@@ -24,4 +24,12 @@ public sealed class NoticeOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
     public TimeSpan RecentRetention { get; set; } = TimeSpan.FromMinutes(2);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (TimeToLive <= RefreshInterval)
+        {
+            yield return new ValidationResult($"expected a duration longer than {Section}:{nameof(RefreshInterval)}", [nameof(TimeToLive)]);
+        }
+    }
 }

@@ -27,7 +27,7 @@ public static class DashboardEndpoints
     /// </summary>
     public static WebApplication MapRallyDashboard(this WebApplication app)
     {
-        if (app.Configuration.GetOrleansMode() == OrleansMode.External)
+        if (app.Services.GetRequiredService<OrleansMode>() == OrleansMode.External)
         {
             return app; // the host that owns the Orleans client serves it
         }

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using Rally.Grains.Notices;
+using Rally.Grains.Deletions;
+using Rally.Api.Notices;
 using Rally.Grains.Participants;
 using Rally.Grains.Participants.Demographics;
 using Rally.Grains.Studies;
@@ -21,11 +22,6 @@ public sealed record EnrollmentResponse(string StudyId, string ConsentVersion, b
         new(view.StudyId, view.ConsentVersion, view.ShareDemographics, view.EnrolledAt, view.NeedsReconsent);
 }
 
-public sealed record NoticeResponse(Guid Id, NoticeKind Kind, string StudyId, string Message, DateTimeOffset? EndsAt, DateTimeOffset At)
-{
-    public static NoticeResponse From(Notice n) => new(n.Id, n.Kind, n.StudyId, n.Message, n.EndsAt, n.At);
-}
-
 public sealed record MeResponse(
     Guid ParticipantId,
     ParticipantStatus Status,
@@ -33,11 +29,11 @@ public sealed record MeResponse(
     string PlatformConsentVersion,
     bool HasProfile,
     EnrollmentResponse[] Enrollments,
-    NoticeResponse[] Notices)
+    NoticeMessage[] Notices)
 {
     public static MeResponse From(ParticipantView view) =>
         new(view.ParticipantId, view.Status, view.JoinedAt, view.PlatformConsentVersion, view.HasProfile,
-            [.. view.Enrollments.Select(EnrollmentResponse.From)], [.. view.Notices.OrderBy(n => n.At).Select(NoticeResponse.From)]);
+            [.. view.Enrollments.Select(EnrollmentResponse.From)], [.. view.Notices.OrderBy(n => n.At).Select(NoticeMessage.From)]);
 }
 
 /// <summary>The census-like survey; every answer is optional and limited to the published values.</summary>

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Rally.Api.Authentication;
 using Rally.Api.Problems;
+using Rally.Grains.Deletions;
 using Rally.Grains.Participants;
 using Rally.Grains.Studies;
 

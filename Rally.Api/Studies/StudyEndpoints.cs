@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Rally.Api.Authentication;
 using Rally.Api.Problems;
@@ -15,16 +14,20 @@ public static class StudyEndpoints
     {
         var studies = endpoints.MapGroup("/v1/studies").WithTags("Studies");
         studies.MapGet("/", ListAsync).AllowAnonymous();
-        studies.MapGet("/{studyId}", GetAsync).AllowAnonymous();
         studies.MapPost("/", DraftAsync).RequireAuthorization(RallyAuth.ResearcherOrOperatorPolicy);
-        studies.MapPut("/{studyId}/consent", PublishConsentAsync).RequireAuthorization(RallyAuth.ResearcherOrOperatorPolicy);
 
-        var lifecycle = studies.MapGroup("/{studyId}").RequireAuthorization(RallyAuth.OperatorPolicy);
-        lifecycle.MapPost("/launch", (string studyId, IGrainFactory grains) => MoveAsync(studyId, grains, s => s.LaunchAsync()));
-        lifecycle.MapPost("/announce-end", AnnounceEndAsync);
-        lifecycle.MapPost("/end", (string studyId, IGrainFactory grains) => MoveAsync(studyId, grains, s => s.EndAsync()));
-        lifecycle.MapGet("/deletions", LedgerAsync);
-        lifecycle.MapPost("/complete-analysis", (string studyId, IGrainFactory grains) => MoveAsync(studyId, grains, s => s.CompleteAnalysisAsync()));
+        var study = endpoints.MapStudyRoutes().WithTags("Studies");
+        study.MapGet("/", GetAsync).AllowAnonymous().SeenBy(StudyAccess.Published);
+        study.MapPut("/consent", PublishConsentAsync).RequireAuthorization(RallyAuth.ResearcherOrOperatorPolicy);
+
+        study.MapPost("/launch", (string studyId, IGrainFactory grains) => MoveAsync(studyId, grains, s => s.LaunchAsync()))
+            .RequireAuthorization(RallyAuth.OperatorPolicy);
+        study.MapPost("/announce-end", AnnounceEndAsync).RequireAuthorization(RallyAuth.OperatorPolicy);
+        study.MapPost("/end", (string studyId, IGrainFactory grains) => MoveAsync(studyId, grains, s => s.EndAsync()))
+            .RequireAuthorization(RallyAuth.OperatorPolicy);
+        study.MapGet("/deletions", LedgerAsync).RequireAuthorization(RallyAuth.OperatorPolicy);
+        study.MapPost("/complete-analysis", (string studyId, IGrainFactory grains) => MoveAsync(studyId, grains, s => s.CompleteAnalysisAsync()))
+            .RequireAuthorization(RallyAuth.OperatorPolicy);
         return endpoints;
     }
 
@@ -34,17 +37,9 @@ public static class StudyEndpoints
         return TypedResults.Ok(studies.Select(StudyResponse.From).ToArray());
     }
 
-    /// <summary>Any published study is public; a draft only to its partner's researchers and operators.</summary>
-    public static async Task<Results<Ok<StudyResponse>, ProblemHttpResult>> GetAsync(
-        string studyId, ClaimsPrincipal user, IGrainFactory grains, IAuthorizationService authorization)
-    {
-        var study = StudyRules.IsStudyId(studyId) ? await grains.GetGrain<IStudyGrain>(studyId).GetAsync() : null;
-        if (study is null || (study.State == StudyLifecycle.Draft && !(await authorization.AuthorizeAsync(user, study, RallyAuth.StudyOwnerPolicy)).Succeeded))
-        {
-            return NoSuchStudy(studyId);
-        }
-        return TypedResults.Ok(StudyResponse.From(study));
-    }
+    /// <summary>Any published study is public; a draft only to its partner's researchers and operators (<see cref="StudyAccess.Published"/>).</summary>
+    public static Ok<StudyResponse> GetAsync(HttpContext http) =>
+        TypedResults.Ok(StudyResponse.From(StudyAccessFilter.Study(http)));
 
     public static async Task<Results<Created<DraftStudyResponse>, ProblemHttpResult>> DraftAsync(
         DraftStudyRequest request, ClaimsPrincipal user, IGrainFactory grains)
@@ -82,34 +77,20 @@ public static class StudyEndpoints
         return TypedResults.Created($"/v1/studies/{studyId}", new DraftStudyResponse(study.StudyId, study.State));
     }
 
-    public static async Task<Results<Ok<StudyResponse>, ProblemHttpResult>> PublishConsentAsync(
-        string studyId, ConsentRequest request, ClaimsPrincipal user, IGrainFactory grains, IAuthorizationService authorization)
+    public static async Task<Ok<StudyResponse>> PublishConsentAsync(string studyId, ConsentRequest request, IGrainFactory grains)
     {
-        var grain = grains.GetGrain<IStudyGrain>(studyId);
-        var study = StudyRules.IsStudyId(studyId) ? await grain.GetAsync() : null;
-        // Another partner's study answers exactly as a missing one: its existence is not disclosed.
-        if (study is null || !(await authorization.AuthorizeAsync(user, study, RallyAuth.StudyOwnerPolicy)).Succeeded)
-        {
-            return NoSuchStudy(studyId);
-        }
-        var updated = await grain.PublishConsentAsync(new ConsentUpdate(request.ConsentVersion, request.DataCollected?.Select(d => d.ToDataType()).ToArray()));
+        var updated = await grains.GetGrain<IStudyGrain>(studyId)
+            .PublishConsentAsync(new ConsentUpdate(request.ConsentVersion, request.DataCollected?.Select(d => d.ToDataType()).ToArray()));
         return TypedResults.Ok(StudyResponse.From(updated));
     }
 
-    public static Task<Results<Ok<StudyResponse>, ProblemHttpResult>> AnnounceEndAsync(string studyId, AnnounceEndRequest request, IGrainFactory grains) =>
+    public static Task<Ok<StudyResponse>> AnnounceEndAsync(string studyId, AnnounceEndRequest request, IGrainFactory grains) =>
         MoveAsync(studyId, grains, s => s.AnnounceEndAsync(request.EndsAt));
 
     /// <summary>The study's deletion ledger for operators: requests, outcomes, counts and times; no personal data.</summary>
-    public static async Task<Results<Ok<LedgerView>, ProblemHttpResult>> LedgerAsync(string studyId, IGrainFactory grains) =>
-        StudyRules.IsStudyId(studyId) && await grains.GetGrain<IStudyGrain>(studyId).GetAsync() is not null
-            ? TypedResults.Ok(await grains.GetGrain<IDeletionLedgerGrain>(studyId).ListAsync())
-            : NoSuchStudy(studyId);
+    public static async Task<Ok<LedgerView>> LedgerAsync(string studyId, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IDeletionLedgerGrain>(studyId).ListAsync());
 
-    private static async Task<Results<Ok<StudyResponse>, ProblemHttpResult>> MoveAsync(string studyId, IGrainFactory grains, Func<IStudyGrain, Task<StudyView>> move) =>
-        StudyRules.IsStudyId(studyId)
-            ? TypedResults.Ok(StudyResponse.From(await move(grains.GetGrain<IStudyGrain>(studyId))))
-            : NoSuchStudy(studyId);
-
-    private static ProblemHttpResult NoSuchStudy(string studyId) =>
-        ProblemTypes.NotFound.Result($"No study '{studyId}'.");
+    private static async Task<Ok<StudyResponse>> MoveAsync(string studyId, IGrainFactory grains, Func<IStudyGrain, Task<StudyView>> move) =>
+        TypedResults.Ok(StudyResponse.From(await move(grains.GetGrain<IStudyGrain>(studyId))));
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -39,25 +41,25 @@ public static class StudyKeys
 
     /// <summary>RFC 7638: SHA-256 over the required members in lexicographic order, no whitespace.</summary>
     public static string Thumbprint(JwkBody key) =>
-        Base64Url(SHA256.HashData(Encoding.UTF8.GetBytes($$"""{"crv":"{{key.Crv}}","kty":"{{key.Kty}}","x":"{{key.X}}","y":"{{key.Y}}"}""")));
+        Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes($$"""{"crv":"{{key.Crv}}","kty":"{{key.Kty}}","x":"{{key.X}}","y":"{{key.Y}}"}""")));
 
+    private static readonly SearchValues<char> Alphabet =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+
+    /// <summary>The bytes of a base64url value without padding or whitespace (which the BCL decoder would let pass); null for anything else.</summary>
     private static byte[]? Decode(string value)
     {
-        if (value.Contains('=', StringComparison.Ordinal) || value.Contains('+', StringComparison.Ordinal) || value.Contains('/', StringComparison.Ordinal))
+        if (value.AsSpan().ContainsAnyExcept(Alphabet))
         {
             return null;
         }
-        var base64 = value.Replace('-', '+').Replace('_', '/');
-        base64 = base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '=');
         try
         {
-            return Convert.FromBase64String(base64);
+            return Base64Url.DecodeFromChars(value);
         }
         catch (FormatException)
         {
             return null;
         }
     }
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

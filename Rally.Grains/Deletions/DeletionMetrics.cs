@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using Rally.Grains.Studies;
 
 namespace Rally.Grains.Deletions;
 

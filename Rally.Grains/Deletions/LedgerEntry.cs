@@ -1,5 +1,3 @@
-using Rally.Grains.Studies;
-
 namespace Rally.Grains.Deletions;
 
 /// <summary>

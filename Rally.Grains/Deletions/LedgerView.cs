@@ -1,5 +1,3 @@
-using Rally.Grains.Studies;
-
 namespace Rally.Grains.Deletions;
 
 /// <summary>The operators' view of a study's deletion ledger: no personal data.</summary>

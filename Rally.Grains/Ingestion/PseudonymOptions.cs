@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 
 namespace Rally.Grains.Ingestion;
@@ -11,6 +12,6 @@ public sealed class PseudonymOptions
     /// A secret of at least 32 characters. No default: required with PostgreSQL (changing it changes every
     /// pseudonym); the embedded default makes one up for its run, whose data is not kept anyway.
     /// </summary>
-    [Required, MinLength(32)]
+    [Required, MinLength(32), Description("a secret (e.g. from openssl rand -hex 32)")]
     public string Key { get; set; } = "";
 }

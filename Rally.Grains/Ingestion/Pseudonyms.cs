@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,6 @@ public sealed class Pseudonyms(IOptions<PseudonymOptions> options)
     public string For(Guid participantId, string studyId)
     {
         var mac = HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes($"{participantId:N}/{studyId}"));
-        return Convert.ToBase64String(mac, 0, 16).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return Base64Url.EncodeToString(mac.AsSpan(0, 16));
     }
 }

@@ -3,16 +3,17 @@ using Orleans.Concurrency;
 namespace Rally.Grains.Notices;
 
 /// <summary>
-/// Delivers one notice to many participants: keeps it in every participant's inbox, then pushes it to every API
-/// front in one message per front and chunk. A stateless worker local to its caller; it calls inboxes, the front
-/// registry and fronts, none of which calls back, so callers (a study, a deletion ledger) may await it safely.
+/// Delivers one notice to many participants: pushes it to every API front in one message per front and chunk of
+/// participants, then keeps it in every participant's inbox (see <c>NoticeFanOutGrain</c> for why in that order).
+/// A stateless worker local to its caller; it calls inboxes, the front registry and fronts, none of which calls
+/// back, so callers (a study, a deletion ledger) may await it safely.
 /// </summary>
 [Alias("rally.notice-fan-out-grain")]
 public interface INoticeFanOutGrain : IGrainWithIntegerKey
 {
     public const long Key = 0;
 
-    /// <summary>Completes once every inbox has kept the notice (idempotent by notice id); pushes are best effort.</summary>
+    /// <summary>Pushes, then completes once every inbox has kept the notice (idempotent by notice id); pushes are best effort.</summary>
     [Alias("deliver")]
     Task DeliverAsync(Notice notice, Guid[] participantIds);
 

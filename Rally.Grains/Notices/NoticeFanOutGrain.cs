@@ -79,8 +79,9 @@ internal sealed partial class NoticeFanOutGrain(NoticeMetrics metrics, ILogger<N
         })));
 
     /// <summary>
-    /// A failed push loses nothing (the notice is in the inbox and replayed at the next connection); the front is
-    /// dropped from the registry, registers again at its next refresh if it is still alive, and then replays.
+    /// A failed push loses nothing: the notice is in the inbox (or will be before <see cref="DeliverAsync"/> completes)
+    /// and is replayed at the participant's next connection; the front is dropped from the registry, registers again at
+    /// its next refresh if it is still alive, and then replays.
     /// </summary>
     private async Task TellAsync(NoticeFrontEntry entry, string what, Func<INoticeFront, Task> call)
     {

@@ -1,5 +1,6 @@
+using Orleans.Concurrency;
+using Rally.Grains.Deletions;
 using Rally.Grains.Ingestion;
-using Rally.Grains.Studies;
 
 namespace Rally.Grains.Participants;
 
@@ -44,14 +45,14 @@ public interface IParticipantGrain : IGrainWithGuidKey
     [Alias("get-deletion")]
     Task<DeletionView> GetDeletionAsync(Guid deletionId);
 
-    /// <summary>
-    /// Whether this participant may upload to the study now (enrolled, with the study's current consent, and
-    /// the study enrolling), under which pseudonym and by which rules; refused otherwise.
-    /// </summary>
     /// <summary>Acknowledges a notice; false when there was no such notice.</summary>
     [Alias("ack-notice")]
     Task<bool> AckNoticeAsync(Guid noticeId);
 
-    [Alias("get-upload-permit"), Orleans.Concurrency.ReadOnly]
+    /// <summary>
+    /// Whether this participant may upload to the study now (enrolled, with the study's current consent, and
+    /// the study enrolling), under which pseudonym and by which rules; refused otherwise.
+    /// </summary>
+    [Alias("get-upload-permit"), ReadOnly]
     Task<UploadPermit> GetUploadPermitAsync(string studyId);
 }

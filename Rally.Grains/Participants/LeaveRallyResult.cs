@@ -1,4 +1,4 @@
-using Rally.Grains.Studies;
+using Rally.Grains.Deletions;
 
 namespace Rally.Grains.Participants;
 

@@ -1,9 +1,13 @@
 using Orleans.Concurrency;
+using Rally.Grains.Deletions;
 using Rally.Grains.Ingestion;
 
 namespace Rally.Grains.Studies;
 
-/// <summary>One study, keyed by its study id: card, lifecycle, enrollments and deletion ledger.</summary>
+/// <summary>
+/// One study, keyed by its study id: card, lifecycle, enrollments, scheduled end and outbox of notices. Its deletion
+/// requests are kept by the study's own <see cref="Deletions.IDeletionLedgerGrain"/>, under the same key.
+/// </summary>
 [Alias("rally.study-grain")]
 public interface IStudyGrain : IGrainWithStringKey
 {

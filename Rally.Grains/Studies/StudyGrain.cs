@@ -14,6 +14,9 @@ internal sealed partial class StudyGrain(
     [FromKeyedServices(StudyClock.Key)] TimeProvider clock,
     ILogger<StudyGrain> logger) : Grain, IStudyGrain, IRemindable
 {
+    /// <summary>How often the scheduled end and the outbox are retried by their reminders when a try failed.</summary>
+    private static readonly TimeSpan RetryPeriod = TimeSpan.FromMinutes(1);
+
     private StudyState State => store.State;
 
     private string StudyId => this.GetPrimaryKeyString();
@@ -166,6 +169,31 @@ internal sealed partial class StudyGrain(
         await GrainFactory.GetGrain<IStudyCatalogGrain>(IStudyCatalogGrain.Key).PublishAsync(view);
         await DeliverOutboxAsync();
         return view;
+    }
+
+    /// <summary>Both reminders of a study (<see cref="EndReminder"/>, <see cref="OutboxReminder"/>) arrive here.</summary>
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        switch (reminderName)
+        {
+            case EndReminder:
+                await EndIfDueAsync();
+                break;
+            case OutboxReminder when State.Outbox.Count > 0:
+                await DeliverOutboxAsync();
+                break;
+            default:
+                await UnregisterAsync(reminderName);
+                break;
+        }
+    }
+
+    private async Task UnregisterAsync(string reminderName)
+    {
+        if (await this.GetReminder(reminderName) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
     }
 
     private IDeletionLedgerGrain Ledger => GrainFactory.GetGrain<IDeletionLedgerGrain>(StudyId);

@@ -12,9 +12,10 @@ public static class HealthExtensions
     public static IServiceCollection AddRallyHealthChecks(this IServiceCollection services, IConfiguration configuration)
     {
         var checks = services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [ReadyTag]);
-        if (RallyDatabase.GetConnectionString(configuration) is { } connectionString)
+        var storage = RallyStorage.Of(services, configuration);
+        if (storage.IsPostgres)
         {
-            checks.AddTypeActivatedCheck<PostgresHealthCheck>("postgres", failureStatus: null, tags: [ReadyTag], connectionString);
+            checks.AddTypeActivatedCheck<PostgresHealthCheck>("postgres", failureStatus: null, tags: [ReadyTag], storage.ConnectionString);
         }
         return services;
     }

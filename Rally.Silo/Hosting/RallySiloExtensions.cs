@@ -1,20 +1,21 @@
-using Rally.Grains.Deletions;
-using Rally.Grains.Notices;
-using Orleans.Dashboard;
-using System.ComponentModel.DataAnnotations;
 using System.Net;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Serialization;
-using System.Security.Cryptography;
+using Rally.Grains.Deletions;
 using Rally.Grains.Ingestion;
+using Rally.Grains.Notices;
 using Rally.Grains.Platform;
 using Rally.Grains.Storage;
 using Rally.Grains.Studies;
+using Rally.Silo.Configuration;
+using Rally.Silo.EventStore;
 using Rally.Silo.Schema;
 
 namespace Rally.Silo.Hosting;
@@ -36,35 +37,27 @@ public static class RallySiloExtensions
 
     /// <summary>
     /// Everything Rally's grains need except clustering: options, clock, grain storage and reminders —
-    /// Orleans' ADO.NET providers on PostgreSQL when a connection string is set (the schema migrated first),
+    /// Orleans' ADO.NET providers on PostgreSQL when <see cref="RallyStorage"/> says so (the schema migrated first),
     /// in memory otherwise.
     /// </summary>
     public static ISiloBuilder AddRallyServices(this ISiloBuilder silo, IConfiguration configuration)
     {
-        silo.Services.AddOptions<PlatformOptions>()
-            .Bind(configuration.GetSection(PlatformOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        var storage = RallyStorage.Of(silo.Services, configuration);
+        silo.Services.AddRallyOptions<PlatformOptions>(configuration, PlatformOptions.Section);
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAddKeyedSingleton<TimeProvider>(StudyClock.Key, (services, _) => services.GetRequiredService<TimeProvider>());
-        silo.Services.AddOptions<PseudonymOptions>()
-            .Bind(configuration.GetSection(PseudonymOptions.Section))
+        silo.Services.AddRallyOptions<PseudonymOptions>(configuration, PseudonymOptions.Section)
             .PostConfigure(o =>
             {
                 // Only the embedded default, whose data dies with it, may make up its key.
-                if (string.IsNullOrEmpty(o.Key) && RallyDatabase.GetConnectionString(configuration) is null)
+                if (string.IsNullOrEmpty(o.Key) && !storage.IsPostgres)
                 {
                     o.Key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
                 }
-            })
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+            });
         silo.Services.TryAddSingleton<Pseudonyms>();
         silo.Services.TryAddSingleton<NoticeMetrics>();
-        silo.Services.AddOptions<DeletionOptions>()
-            .Bind(configuration.GetSection(DeletionOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        silo.Services.AddRallyOptions<DeletionOptions>(configuration, DeletionOptions.Section);
         // Deletions retry by reminder; a retry period under Orleans' minimum (1 minute) lowers the minimum.
         silo.Services.AddOptions<ReminderOptions>()
             .Configure<IOptions<DeletionOptions>>((o, deletions) =>
@@ -78,35 +71,33 @@ public static class RallySiloExtensions
         silo.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o =>
             o.JsonSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
 
-        var connectionString = RallyDatabase.GetConnectionString(configuration);
-        if (connectionString is null)
+        if (!storage.IsPostgres)
         {
             silo.AddMemoryGrainStorage(StorageNames.Rally);
             silo.UseInMemoryReminderService();
             return silo;
         }
 
-        silo.AddRallySchemaMigration(connectionString);
+        silo.AddRallySchemaMigration(storage.ConnectionString);
         silo.AddAdoNetGrainStorage(StorageNames.Rally, o =>
         {
-            o.Invariant = RallyDatabase.Invariant;
-            o.ConnectionString = connectionString;
+            o.Invariant = RallyStorage.Invariant;
+            o.ConnectionString = storage.ConnectionString;
         });
         silo.UseAdoNetReminderService(o =>
         {
-            o.Invariant = RallyDatabase.Invariant;
-            o.ConnectionString = connectionString;
+            o.Invariant = RallyStorage.Invariant;
+            o.ConnectionString = storage.ConnectionString;
         });
         return silo;
     }
 
-    /// <summary>Membership in PostgreSQL when a connection string is set; a single localhost silo otherwise.</summary>
+    /// <summary>Membership in PostgreSQL when <see cref="RallyStorage"/> says so; a single localhost silo otherwise.</summary>
     public static ISiloBuilder UseRallyClustering(this ISiloBuilder silo, IConfiguration configuration)
     {
-        var cluster = configuration.GetSection(RallyClusterOptions.Section).Get<RallyClusterOptions>() ?? new RallyClusterOptions();
-        Validator.ValidateObject(cluster, new ValidationContext(cluster), validateAllProperties: true);
-        var connectionString = RallyDatabase.GetConnectionString(configuration);
-        if (connectionString is null)
+        var cluster = configuration.GetRallyOptions<RallyClusterOptions>(RallyClusterOptions.Section);
+        var storage = RallyStorage.Of(silo.Services, configuration);
+        if (!storage.IsPostgres)
         {
             return silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort);
         }
@@ -119,8 +110,8 @@ public static class RallySiloExtensions
         silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedIPAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
         silo.UseAdoNetClustering(o =>
         {
-            o.Invariant = RallyDatabase.Invariant;
-            o.ConnectionString = connectionString;
+            o.Invariant = RallyStorage.Invariant;
+            o.ConnectionString = storage.ConnectionString;
         });
         silo.Services.AddOptions<ClusterMembershipOptions>()
             .Configure(TuneFailureDetection)

@@ -6,13 +6,14 @@ using Npgsql;
 using Orleans.Configuration;
 using Orleans.Streams;
 using Rally.Grains.Ingestion;
+using Rally.Silo.Configuration;
 using Rally.Silo.Streams;
 
 namespace Rally.Silo.Hosting;
 
 /// <summary>
 /// The study-data stream provider (<see cref="RallyStreams.Provider"/>): Orleans' ADO.NET streams on PostgreSQL
-/// when a connection string is set (the durable queue of <c>deploy/sql/0005_streaming.sql</c>), memory streams
+/// when <see cref="RallyStorage"/> says so (the durable queue of <c>deploy/sql/0005_streaming.sql</c>), memory streams
 /// otherwise. Silos and clients must be configured alike: both map a stream to one of
 /// <see cref="RallyStreamOptions.Queues"/> queues.
 /// </summary>
@@ -28,8 +29,9 @@ public static class RallyStreamingExtensions
     {
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(configuration);
-        silo.Services.AddRallyStreamOptions(configuration);
-        if (RallyDatabase.GetConnectionString(configuration) is not { } connectionString)
+        silo.Services.AddRallyOptions<RallyStreamOptions>(configuration, RallyStreamOptions.Section);
+        var storage = RallyStorage.Of(silo.Services, configuration);
+        if (!storage.IsPostgres)
         {
             silo.AddMemoryStreams(RallyStreams.Provider, streams =>
             {
@@ -43,12 +45,12 @@ public static class RallyStreamingExtensions
         {
             streams.UseRallyQueues();
             streams.UseRallyDelivery();
-            streams.ConfigureAdoNet(o => o.UsePostgres(connectionString));
+            streams.ConfigureAdoNet(o => o.UsePostgres(storage.ConnectionString));
             streams.Configure<SimpleQueueCacheOptions>(o => o.Configure<IOptions<RallyStreamOptions>>(
                 (cache, rally) => cache.CacheSize = rally.Value.CacheSize));
         });
         silo.Services.AddMetrics();
-        silo.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        silo.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(storage.ConnectionString));
         silo.Services.AddHostedService<DeadLetterMonitor>();
         return silo;
     }
@@ -58,8 +60,9 @@ public static class RallyStreamingExtensions
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(configuration);
-        client.Services.AddRallyStreamOptions(configuration);
-        if (RallyDatabase.GetConnectionString(configuration) is not { } connectionString)
+        client.Services.AddRallyOptions<RallyStreamOptions>(configuration, RallyStreamOptions.Section);
+        var storage = RallyStorage.Of(client.Services, configuration);
+        if (!storage.IsPostgres)
         {
             client.AddMemoryStreams(RallyStreams.Provider, streams => streams.UseRallyQueues());
             return client;
@@ -68,16 +71,10 @@ public static class RallyStreamingExtensions
         client.AddAdoNetStreams(RallyStreams.Provider, (ClusterClientAdoNetStreamConfigurator streams) =>
         {
             streams.UseRallyQueues();
-            streams.ConfigureAdoNet(o => o.UsePostgres(connectionString));
+            streams.ConfigureAdoNet(o => o.UsePostgres(storage.ConnectionString));
         });
         return client;
     }
-
-    private static void AddRallyStreamOptions(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddOptions<RallyStreamOptions>()
-            .Bind(configuration.GetSection(RallyStreamOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
 
     /// <summary>Implicit subscriptions only, and the configured number of queues.</summary>
     private static void UseRallyQueues(this IPersistentStreamConfigurator streams)
@@ -99,7 +96,7 @@ public static class RallyStreamingExtensions
     private static void UsePostgres(this OptionsBuilder<AdoNetStreamOptions> options, string connectionString) =>
         options.Configure<IOptions<RallyStreamOptions>>((o, rally) =>
         {
-            o.Invariant = RallyDatabase.Invariant;
+            o.Invariant = RallyStorage.Invariant;
             // The provider opens a pooled connection per query and sets no session state: skip the reset on return.
             o.ConnectionString = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
             o.MaxAttempts = rally.Value.MaxAttempts;

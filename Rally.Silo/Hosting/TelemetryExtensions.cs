@@ -6,6 +6,7 @@ using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Rally.Silo.Configuration;
 
 namespace Rally.Silo.Hosting;
 
@@ -17,11 +18,11 @@ public static class TelemetryExtensions
 
     /// <summary>True when <see cref="TelemetryOptions.OtlpEndpoint"/> is set.</summary>
     public static bool IsTelemetryEnabled(this IConfiguration configuration) =>
-        configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>()?.OtlpEndpoint is not null;
+        configuration.GetRallyOptions<TelemetryOptions>(TelemetryOptions.Section).OtlpEndpoint is not null;
 
     public static IServiceCollection AddRallyTelemetry(this IServiceCollection services, IConfiguration configuration, string serviceName)
     {
-        var options = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        var options = configuration.GetRallyOptions<TelemetryOptions>(TelemetryOptions.Section);
         if (options.OtlpEndpoint is null)
         {
             return services;

@@ -6,7 +6,7 @@ namespace Rally.Silo.Hosting;
 /// OpenTelemetry export, bound from <c>Rally:Telemetry</c>. Off by default: nothing is collected or sent until
 /// <see cref="OtlpEndpoint"/> is set (the standard <c>OTEL_EXPORTER_OTLP_*</c> variables then apply as well).
 /// </summary>
-public sealed class TelemetryOptions
+public sealed class TelemetryOptions : IValidatableObject
 {
     public const string Section = "Rally:Telemetry";
 
@@ -23,6 +23,14 @@ public sealed class TelemetryOptions
     /// <summary>The share of requests traced, 0–1. Default 1 (every trace the caller or the parent asks for is kept).</summary>
     [Range(0.0, 1.0)]
     public double TraceSampleRatio { get; set; } = 1.0;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (OtlpEndpoint is { } endpoint && !(endpoint.IsAbsoluteUri && endpoint.Scheme is "http" or "https"))
+        {
+            yield return new ValidationResult("expected an absolute http or https URL, e.g. http://collector:4317", [nameof(OtlpEndpoint)]);
+        }
+    }
 }
 
 public enum OtlpProtocol

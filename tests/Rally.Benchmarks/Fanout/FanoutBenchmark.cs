@@ -9,7 +9,6 @@ using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Rally.Benchmarks.Infrastructure;
 using Rally.Tests.Infrastructure;
-using Rally.Tests.Processes;
 
 namespace Rally.Benchmarks.Fanout;
 
@@ -169,7 +168,7 @@ internal static class FanoutBenchmark
 
     private static JsonObject StudyCard()
     {
-        var (x, y, kid) = StudyKeyMaker.NewPublicKey();
+        var (x, y, kid) = StudyKeyPair.NewPublicKey();
         return new JsonObject
         {
             ["name"] = "Fan-out benchmark",

@@ -1,5 +1,5 @@
 using Npgsql;
-using Rally.Tests.Postgres;
+using Rally.Tests.Infrastructure;
 
 namespace Rally.Benchmarks.Infrastructure;
 

@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Rally.Tests.Infrastructure;
-using Rally.Tests.Processes;
 
 namespace Rally.Benchmarks.Infrastructure;
 

@@ -92,14 +92,14 @@ internal sealed class DirectWrites(string connectionString, string studyId)
             .ToArray();
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var store = new PostgresStudyEventStore(dataSource);
-        await store.AppendAsync(new EventBatch(sinkStudy, "warm-up", DateTimeOffset.UtcNow, []));
+        await store.AppendAsync([new EventBatch(sinkStudy, "warm-up", DateTimeOffset.UtcNow, [])]);
         var next = -1;
         var started = Stopwatch.GetTimestamp();
         await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(async () =>
         {
             for (var b = Interlocked.Increment(ref next); b < batches.Length; b = Interlocked.Increment(ref next))
             {
-                await store.AppendAsync(batches[b]);
+                await store.AppendAsync([batches[b]]);
             }
         })));
         return Stopwatch.GetElapsedTime(started);
@@ -115,7 +115,7 @@ internal sealed class DirectWrites(string connectionString, string studyId)
         var stagedStudy = studyId + "-staged";
         await using (var dataSource = NpgsqlDataSource.Create(connectionString))
         {
-            await new PostgresStudyEventStore(dataSource).AppendAsync(new EventBatch(stagedStudy, "warm-up", DateTimeOffset.UtcNow, []));
+            await new PostgresStudyEventStore(dataSource).AppendAsync([new EventBatch(stagedStudy, "warm-up", DateTimeOffset.UtcNow, [])]);
         }
         var chunks = rows.Chunk(rowsPerTransaction).ToArray();
         var connections = await RowCopy.OpenAsync(connectionString, writers);

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Rally.Api.Studies;
 using Rally.Tests.Infrastructure;
 
 namespace Rally.Tests.Api;
@@ -101,5 +104,41 @@ public sealed class StudyAccessTests(ApiFixture fixture)
 
         Assert.Equal("1.1", (string?)updated["consentVersion"]);
         Assert.Equal(2, updated["dataCollected"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public void Every_route_of_one_study_is_checked_by_the_study_access_rule()
+    {
+        var endpoints = fixture.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/v1/studies/{studyId}", StringComparison.Ordinal) == true)
+            .ToArray();
+
+        Assert.NotEmpty(endpoints);
+        Assert.All(endpoints, e => Assert.True(e.Metadata.GetMetadata<StudyAccessMetadata>() is not null,
+            $"{e.DisplayName} is not mapped with MapStudyRoutes, so nothing checks who may see its study."));
+    }
+
+    [Fact]
+    public async Task Every_route_a_researcher_may_call_answers_for_another_partners_study_as_for_a_missing_one()
+    {
+        var (studyId, _) = await _api.EnrollingStudyAsync();
+        var draftId = await RallyApi.DraftAsync((await _api.NewPartnerAsync()).Researcher);
+        var other = await _api.NewPartnerAsync();
+        var consent = new JsonObject { ["consentVersion"] = "9" };
+        (string Route, Func<string, Task<HttpResponseMessage>> Call)[] routes =
+        [
+            ("GET a draft", id => other.Researcher.GetAsync($"/v1/studies/{(id == studyId ? draftId : id)}")),
+            ("PUT consent", id => other.Researcher.PutAsJsonAsync($"/v1/studies/{id}/consent", consent)),
+            ("GET events", id => other.Researcher.GetAsync($"/v1/studies/{id}/events")),
+            ("GET stats", id => other.Researcher.GetAsync($"/v1/studies/{id}/stats")),
+        ];
+
+        foreach (var (route, call) in routes)
+        {
+            var hidden = await (await call(studyId)).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
+            var missing = await (await call("no-such-study")).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
+            Assert.True((string?)hidden["title"] == (string?)missing["title"], route);
+        }
+        Assert.Equal("1", (string?)(await (await _api.Anonymous.GetAsync($"/v1/studies/{studyId}")).ShouldBeAsync(HttpStatusCode.OK))["consentVersion"]);
     }
 }

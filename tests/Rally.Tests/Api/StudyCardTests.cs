@@ -48,7 +48,7 @@ public sealed class StudyCardTests(ApiFixture fixture)
     public async Task A_key_without_kid_gets_its_thumbprint_as_kid()
     {
         var partner = await _api.NewPartnerAsync();
-        var (x, y, kid) = StudyKeyMaker.NewPublicKey();
+        var (x, y, kid) = StudyKeyPair.NewPublicKey();
         var card = RallyApi.StudyCard(edit: c => c["encryptionKey"] = new JsonObject { ["kty"] = "EC", ["crv"] = "P-256", ["x"] = x, ["y"] = y });
 
         var studyId = await RallyApi.DraftAsync(partner.Researcher, card);

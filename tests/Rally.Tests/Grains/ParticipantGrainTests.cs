@@ -1,3 +1,4 @@
+using Rally.Grains.Deletions;
 using Rally.Grains.Participants;
 using Rally.Grains.Participants.Demographics;
 using Rally.Grains.Refusals;

@@ -21,7 +21,7 @@ public sealed class RallyApi(Func<string?, HttpClient> clients)
     {
     }
 
-    /// <summary>Clients of a front at <paramref name="address"/> (a real process), the operator's with <see cref="ApiFixture.OperatorKey"/>.</summary>
+    /// <summary>Clients of a front at <paramref name="address"/> (a real process), the operator's with <see cref="TestSecrets.OperatorKey"/>.</summary>
     public RallyApi(Uri address) : this(token =>
     {
         var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
@@ -36,7 +36,7 @@ public sealed class RallyApi(Func<string?, HttpClient> clients)
 
     public HttpClient Anonymous { get; } = clients(null);
 
-    public HttpClient Operator { get; } = clients(ApiFixture.OperatorKey);
+    public HttpClient Operator { get; } = clients(TestSecrets.OperatorKey);
 
     public HttpClient WithToken(string token) => clients(token);
 
@@ -67,7 +67,7 @@ public sealed class RallyApi(Func<string?, HttpClient> clients)
     /// <summary>A valid study card; change it with <paramref name="edit"/> to test refusals.</summary>
     public static JsonObject StudyCard(string consentVersion = "1", bool privateBrowsing = false, Action<JsonObject>? edit = null, StudyKeyPair? key = null)
     {
-        var (x, y, kid) = key is null ? StudyKeyMaker.NewPublicKey() : (key.X, key.Y, key.Kid);
+        var (x, y, kid) = key is null ? StudyKeyPair.NewPublicKey() : (key.X, key.Y, key.Kid);
         var card = new JsonObject
         {
             ["name"] = "Search habits",

@@ -5,7 +5,8 @@ using Jose;
 namespace Rally.Tests.Infrastructure;
 
 /// <summary>
-/// A study's key pair as its researchers hold it. Payloads are encrypted and decrypted by jose-jwt, an
+/// A study's key pair as its researchers hold it: a real EC P-256 key, published as a JWK (<see cref="X"/>,
+/// <see cref="Y"/>, <see cref="Kid"/> its RFC 7638 thumbprint). Payloads are encrypted and decrypted by jose-jwt, an
 /// independent JOSE library, exactly as a browser add-on would encrypt them (ECDH-ES, A256GCM, kid).
 /// </summary>
 public sealed class StudyKeyPair : IDisposable
@@ -15,9 +16,9 @@ public sealed class StudyKeyPair : IDisposable
     public StudyKeyPair()
     {
         var q = _key.ExportParameters(includePrivateParameters: false).Q;
-        X = StudyKeyMaker.Base64Url(q.X!);
-        Y = StudyKeyMaker.Base64Url(q.Y!);
-        Kid = StudyKeyMaker.Base64Url(SHA256.HashData(Encoding.UTF8.GetBytes($$"""{"crv":"P-256","kty":"EC","x":"{{X}}","y":"{{Y}}"}""")));
+        X = System.Buffers.Text.Base64Url.EncodeToString(q.X);
+        Y = System.Buffers.Text.Base64Url.EncodeToString(q.Y);
+        Kid = System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes($$"""{"crv":"P-256","kty":"EC","x":"{{X}}","y":"{{Y}}"}""")));
     }
 
     public string X { get; }
@@ -25,6 +26,13 @@ public sealed class StudyKeyPair : IDisposable
     public string Y { get; }
 
     public string Kid { get; }
+
+    /// <summary>The public half of a fresh key, for a study card whose payloads the test never reads.</summary>
+    public static (string X, string Y, string Kid) NewPublicKey()
+    {
+        using var key = new StudyKeyPair();
+        return (key.X, key.Y, key.Kid);
+    }
 
     public string Encrypt(string plaintext, string? kid = null) =>
         JWT.Encode(plaintext, _key, JweAlgorithm.ECDH_ES, JweEncryption.A256GCM,

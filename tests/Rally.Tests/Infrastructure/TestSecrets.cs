@@ -3,5 +3,7 @@ namespace Rally.Tests.Infrastructure;
 /// <summary>Secrets of the test deployments only (never used anywhere else).</summary>
 public static class TestSecrets
 {
+    public const string OperatorKey = "test-operator-key-0123456789abcdef";
+
     public const string PseudonymKey = "test-pseudonym-key-0123456789abcdef0123";
 }

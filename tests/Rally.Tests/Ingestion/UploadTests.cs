@@ -111,7 +111,7 @@ public sealed class UploadTests(ApiFixture fixture)
         var good = study.Event();
         var parts = ((string)good["payload"]!).Split('.');
 
-        string Header(string json) => StudyKeyMaker.Base64Url(System.Text.Encoding.UTF8.GetBytes(json));
+        string Header(string json) => System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(json));
         var epk = $$"""{"kty":"EC","crv":"P-256","x":"{{study.Key.X}}","y":"{{study.Key.Y}}"}""";
         var payloads = new Dictionary<string, string>
         {

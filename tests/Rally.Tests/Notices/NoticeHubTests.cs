@@ -104,7 +104,7 @@ public sealed class NoticeHubTests(NoticesFixture fixture)
         await RefusedAsync("rp_" + Guid.NewGuid().ToString("N") + "_" + new string('A', 43), HttpStatusCode.Unauthorized);
         await RefusedAsync(leaver.Token, HttpStatusCode.Unauthorized);
         await RefusedAsync(partner.ResearcherKey, HttpStatusCode.Forbidden);
-        await RefusedAsync(ApiFixture.OperatorKey, HttpStatusCode.Forbidden);
+        await RefusedAsync(TestSecrets.OperatorKey, HttpStatusCode.Forbidden);
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public sealed class DashboardTests(EmbeddedApiFixture fixture)
     [Fact]
     public async Task Without_the_operator_key_the_browser_is_asked_for_it()
     {
-        using var anonymous = fixture.Api.Client();
+        using var anonymous = fixture.Api.CreateClient();
         var response = await anonymous.GetAsync(new Uri("/dashboard/", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
@@ -26,13 +26,13 @@ public sealed class DashboardTests(EmbeddedApiFixture fixture)
     [Fact]
     public async Task Participants_and_wrong_keys_are_refused()
     {
-        using var anonymous = fixture.Api.Client();
+        using var anonymous = fixture.Api.CreateClient();
         var join = await anonymous.PostAsJsonAsync("/v1/participants", RallyApi.JoinBody());
         var token = (string)(await join.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["token"]!;
 
-        using var participant = fixture.Api.Client(token);
+        using var participant = fixture.Api.CreateClient(token);
         Assert.Equal(HttpStatusCode.Unauthorized, (await participant.GetAsync(new Uri("/dashboard/ClusterStats", UriKind.Relative))).StatusCode);
-        using var wrong = fixture.Api.Client();
+        using var wrong = fixture.Api.CreateClient();
         wrong.DefaultRequestHeaders.Authorization = Basic("not-the-operator-key-at-all");
         Assert.Equal(HttpStatusCode.Unauthorized, (await wrong.GetAsync(new Uri("/dashboard/ClusterStats", UriKind.Relative))).StatusCode);
     }
@@ -40,8 +40,8 @@ public sealed class DashboardTests(EmbeddedApiFixture fixture)
     [Fact]
     public async Task Operators_get_the_pages_and_the_cluster_figures()
     {
-        using var browser = fixture.Api.Client();
-        browser.DefaultRequestHeaders.Authorization = Basic(EmbeddedApiFixture.OperatorKey);
+        using var browser = fixture.Api.CreateClient();
+        browser.DefaultRequestHeaders.Authorization = Basic(TestSecrets.OperatorKey);
 
         var page = await browser.GetAsync(new Uri("/dashboard/", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
@@ -50,15 +50,15 @@ public sealed class DashboardTests(EmbeddedApiFixture fixture)
         Assert.Equal(HttpStatusCode.OK, stats.StatusCode);
         Assert.Equal("application/json", stats.Content.Headers.ContentType?.MediaType);
 
-        using var bearer = fixture.Api.Client(EmbeddedApiFixture.OperatorKey);
+        using var bearer = fixture.Api.CreateClient(TestSecrets.OperatorKey);
         Assert.Equal(HttpStatusCode.OK, (await bearer.GetAsync(new Uri("/dashboard/version", UriKind.Relative))).StatusCode);
     }
 
     [Fact]
     public async Task Stored_grain_state_is_not_shown_even_to_operators()
     {
-        using var browser = fixture.Api.Client();
-        browser.DefaultRequestHeaders.Authorization = Basic(EmbeddedApiFixture.OperatorKey);
+        using var browser = fixture.Api.CreateClient();
+        browser.DefaultRequestHeaders.Authorization = Basic(TestSecrets.OperatorKey);
 
         var response = await browser.GetAsync(new Uri($"/dashboard/GrainState?grainId={Guid.NewGuid()}&grainType=participant", UriKind.Relative));
 

@@ -12,10 +12,10 @@ public sealed class TelemetryTests(EmbeddedApiFixture fixture)
     [Fact]
     public async Task Refused_uploads_are_counted_by_reason_and_requests_are_traced()
     {
-        using var anonymous = fixture.Api.Client();
+        using var anonymous = fixture.Api.CreateClient();
         var join = await anonymous.PostAsJsonAsync("/v1/participants", RallyApi.JoinBody());
         Assert.Equal(HttpStatusCode.Created, join.StatusCode);
-        using var participant = fixture.Api.Client((string)(await join.Content.ReadFromJsonAsync<JsonObject>())!["token"]!);
+        using var participant = fixture.Api.CreateClient((string)(await join.Content.ReadFromJsonAsync<JsonObject>())!["token"]!);
 
         // Not enrolled in any study: refused before anything is queued.
         var upload = await participant.PostAsJsonAsync("/v1/studies/no-such-study/events", new

@@ -7,6 +7,7 @@ using Orleans.Runtime.Membership;
 using Orleans.Runtime.MembershipService;
 using Rally.Silo.Hosting;
 using Rally.Silo.Schema;
+using Rally.Tests.Infrastructure;
 
 namespace Rally.Tests.Postgres;
 
@@ -159,7 +160,7 @@ public sealed class ClusteringProviderTests(PostgresServer server) : IAsyncLifet
         var gateways = new AdoNetGatewayListProvider(
             NullLogger<AdoNetGatewayListProvider>.Instance,
             _services,
-            Options.Create(new AdoNetClusteringClientOptions { Invariant = RallyDatabase.Invariant, ConnectionString = _database }),
+            Options.Create(new AdoNetClusteringClientOptions { Invariant = RallyStorage.Invariant, ConnectionString = _database }),
             Options.Create(new GatewayOptions()),
             Options.Create(new ClusterOptions { ClusterId = ClusterId, ServiceId = ClusterId }));
         await gateways.InitializeGatewayListProviderAsync();
@@ -174,7 +175,7 @@ public sealed class ClusteringProviderTests(PostgresServer server) : IAsyncLifet
         var table = new AdoNetClusteringTable(
             _services,
             Options.Create(new ClusterOptions { ClusterId = clusterId, ServiceId = clusterId }),
-            Options.Create(new AdoNetClusteringSiloOptions { Invariant = RallyDatabase.Invariant, ConnectionString = _database }),
+            Options.Create(new AdoNetClusteringSiloOptions { Invariant = RallyStorage.Invariant, ConnectionString = _database }),
             NullLogger<AdoNetClusteringTable>.Instance);
         await table.InitializeMembershipTableAsync(tryInitTableVersion: true);
         return table;

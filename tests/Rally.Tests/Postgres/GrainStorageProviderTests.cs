@@ -4,6 +4,7 @@ using Orleans.Storage;
 using Orleans.TestingHost;
 using Rally.Grains.Partners;
 using Rally.Grains.Storage;
+using Rally.Tests.Infrastructure;
 
 namespace Rally.Tests.Postgres;
 
@@ -19,12 +20,12 @@ public sealed class GrainStorageProviderTests(PostgresServer server)
         var database = await server.CreateDatabaseAsync();
         var serviceId = NewServiceId();
         var partnerId = Guid.NewGuid();
-        await using (var first = await RallyTestClusters.StartAsync(database, serviceId))
+        await using (var first = await TestClusters.StartOnPostgresAsync(database, serviceId))
         {
             await first.Client.GetGrain<IPartnerGrain>(partnerId).CreateAsync("Acme Research");
         }
 
-        await using var second = await RallyTestClusters.StartAsync(database, serviceId);
+        await using var second = await TestClusters.StartOnPostgresAsync(database, serviceId);
         var partner = await second.Client.GetGrain<IPartnerGrain>(partnerId).GetAsync();
 
         Assert.Equal("Acme Research", partner?.Name);
@@ -34,7 +35,7 @@ public sealed class GrainStorageProviderTests(PostgresServer server)
     public async Task State_is_stored_as_plain_camel_case_json()
     {
         var database = await server.CreateDatabaseAsync();
-        await using var cluster = await RallyTestClusters.StartAsync(database, NewServiceId());
+        await using var cluster = await TestClusters.StartOnPostgresAsync(database, NewServiceId());
 
         await cluster.Client.GetGrain<IPartnerGrain>(Guid.NewGuid()).CreateAsync("Acme Research");
 
@@ -49,8 +50,8 @@ public sealed class GrainStorageProviderTests(PostgresServer server)
     {
         var database = await server.CreateDatabaseAsync();
         var serviceId = NewServiceId();
-        await using var a = await RallyTestClusters.StartAsync(database, serviceId);
-        await using var b = await RallyTestClusters.StartAsync(database, serviceId);
+        await using var a = await TestClusters.StartOnPostgresAsync(database, serviceId);
+        await using var b = await TestClusters.StartOnPostgresAsync(database, serviceId);
         var partnerId = Guid.NewGuid();
         Assert.Null(await b.Client.GetGrain<IPartnerGrain>(partnerId).GetAsync()); // b's activation read: no record
 
@@ -64,7 +65,7 @@ public sealed class GrainStorageProviderTests(PostgresServer server)
     public async Task Each_write_moves_the_version_on_and_a_write_from_a_stale_version_is_refused()
     {
         var database = await server.CreateDatabaseAsync();
-        await using var cluster = await RallyTestClusters.StartAsync(database, NewServiceId());
+        await using var cluster = await TestClusters.StartOnPostgresAsync(database, NewServiceId());
         var storage = Storage(cluster);
         var grainId = PartnerGrainId(Guid.NewGuid());
         await storage.WriteStateAsync(PartnerState, grainId, State("v1"));
@@ -85,7 +86,7 @@ public sealed class GrainStorageProviderTests(PostgresServer server)
     public async Task Clearing_keeps_the_record_without_state_and_moves_the_version_on()
     {
         var database = await server.CreateDatabaseAsync();
-        await using var cluster = await RallyTestClusters.StartAsync(database, NewServiceId());
+        await using var cluster = await TestClusters.StartOnPostgresAsync(database, NewServiceId());
         var storage = Storage(cluster);
         var grainId = PartnerGrainId(Guid.NewGuid());
         var state = State("to clear");
@@ -110,7 +111,7 @@ public sealed class GrainStorageProviderTests(PostgresServer server)
     public async Task Records_whose_hashes_collide_or_whose_key_extensions_differ_never_mix()
     {
         var database = await server.CreateDatabaseAsync();
-        await using var cluster = await RallyTestClusters.StartAsync(database, NewServiceId());
+        await using var cluster = await TestClusters.StartOnPostgresAsync(database, NewServiceId());
         var storage = Storage(cluster);
         var key = Guid.NewGuid();
         var plain = PartnerGrainId(key); // no key extension: stored as NULL

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
+using Rally.Tests.Infrastructure;
 
 namespace Rally.Tests.Postgres;
 
@@ -13,7 +14,7 @@ public sealed class ReminderProviderTests(PostgresServer server) : IAsyncLifetim
 
     /// <summary>Each test gets its own database, and a silo whose reminder service runs on it.</summary>
     public async Task InitializeAsync() =>
-        _cluster = await RallyTestClusters.StartAsync(await server.CreateDatabaseAsync(), $"rally-test-{Guid.NewGuid():N}");
+        _cluster = await TestClusters.StartOnPostgresAsync(await server.CreateDatabaseAsync(), $"rally-test-{Guid.NewGuid():N}");
 
     public async Task DisposeAsync()
     {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Rally.Silo.Schema;
+using Rally.Tests.Infrastructure;
 
 namespace Rally.Tests.Postgres;
 

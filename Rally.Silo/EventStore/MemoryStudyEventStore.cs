@@ -1,0 +1,139 @@
+using System.Runtime.CompilerServices;
+using Rally.Grains.Ingestion;
+
+namespace Rally.Silo.EventStore;
+
+/// <summary>The embedded default's store: every study's events in this process's memory (not durable).</summary>
+public sealed class MemoryStudyEventStore : IStudyEventStore
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, SortedList<long, StoredEvent>> _studies = [];
+    private readonly Dictionary<(string, Guid), long> _ids = [];
+    private readonly Dictionary<(string Study, string Participant), DateTimeOffset> _deletedBefore = [];
+    private readonly HashSet<string> _droppedStudies = [];
+    private readonly Dictionary<Guid, long> _receipts = [];
+    private long _cursor;
+
+    public Task<int> AppendAsync(IReadOnlyList<EventBatch> batches, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        var added = 0;
+        lock (_lock)
+        {
+            foreach (var batch in batches)
+            {
+                added += Append(batch);
+            }
+        }
+        return Task.FromResult(added);
+    }
+
+    private int Append(EventBatch batch)
+    {
+        if (_droppedStudies.Contains(batch.StudyId)
+            || (_deletedBefore.TryGetValue((batch.StudyId, batch.Participant), out var before) && batch.ReceivedAt <= before))
+        {
+            return 0;
+        }
+        if (!_studies.TryGetValue(batch.StudyId, out var events))
+        {
+            _studies[batch.StudyId] = events = [];
+        }
+        var added = 0;
+        foreach (var e in batch.Events)
+        {
+            if (_ids.TryAdd((batch.StudyId, e.Id), _cursor + 1))
+            {
+                var cursor = ++_cursor;
+                events.Add(cursor, new StoredEvent(e.Id, batch.Participant, e.Type, e.CollectedAt, batch.ReceivedAt, e.PrivateWindow, e.Payload, new EventCursor(0, cursor)));
+                added++;
+            }
+        }
+        return added;
+    }
+
+    public Task<IReadOnlySet<Guid>> ExistingAsync(string studyId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        lock (_lock)
+        {
+            return Task.FromResult<IReadOnlySet<Guid>>(ids.Where(id => _ids.ContainsKey((studyId, id))).ToHashSet());
+        }
+    }
+
+    public async IAsyncEnumerable<StoredEvent> ReadAsync(string studyId, EventCursor after, int limit, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // Pages of a copy, so a long export never holds the lock.
+        const int page = 1000;
+        var sent = 0;
+        while (sent < limit)
+        {
+            StoredEvent[] chunk;
+            lock (_lock)
+            {
+                chunk = _studies.TryGetValue(studyId, out var events)
+                    ? [.. events.Values.Where(e => e.Cursor.Sequence > after.Sequence).Take(Math.Min(page, limit - sent))]
+                    : [];
+            }
+            if (chunk.Length == 0)
+            {
+                yield break;
+            }
+            foreach (var e in chunk)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return e;
+            }
+            sent += chunk.Length;
+            after = chunk[^1].Cursor;
+            await Task.Yield();
+        }
+    }
+
+    public Task<StudyEventStats> GetStatsAsync(string studyId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            var events = _studies.TryGetValue(studyId, out var stored) ? stored.Values.ToArray() : [];
+            return Task.FromResult(new StudyEventStats(
+                events.GroupBy(e => e.Type).ToDictionary(g => g.Key, g => (long)g.Count()),
+                events.GroupBy(e => DateOnly.FromDateTime(e.CollectedAt.UtcDateTime)).ToDictionary(g => g.Key, g => (long)g.Count())));
+        }
+    }
+
+    public Task<long> DeleteParticipantAsync(string studyId, string participant, DateTimeOffset requestedAt, Guid deletionId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            var key = (studyId, participant);
+            _deletedBefore[key] = _deletedBefore.TryGetValue(key, out var before) && before > requestedAt ? before : requestedAt;
+            var doomed = _studies.TryGetValue(studyId, out var events)
+                ? events.Values.Where(e => e.Participant == participant && e.ReceivedAt <= requestedAt).ToArray()
+                : [];
+            foreach (var e in doomed)
+            {
+                events!.Remove(e.Cursor.Sequence);
+                _ids.Remove((studyId, e.Id));
+            }
+            var total = _receipts.GetValueOrDefault(deletionId) + doomed.Length;
+            _receipts[deletionId] = total;
+            return Task.FromResult(total);
+        }
+    }
+
+    public Task DropStudyAsync(string studyId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            _droppedStudies.Add(studyId);
+            if (_studies.Remove(studyId, out var events))
+            {
+                foreach (var e in events.Values)
+                {
+                    _ids.Remove((studyId, e.Id));
+                }
+            }
+        }
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+using Rally.Api.Hosting;
+using Rally.Grains.Ingestion;
+
+namespace Rally.Tests.Infrastructure;
+
+/// <summary>
+/// The real Rally.Api, started as its <c>Program</c> starts it, on Kestrel (loopback, a free port), with the operator key
+/// <see cref="TestSecrets.OperatorKey"/> and the given settings: either in front of a test cluster (External mode: the
+/// cluster's client and its first silo's study event store replace the API's own), or as the embedded default runs it.
+/// </summary>
+public sealed class RallyApiFactory : WebApplicationFactory<ApiOptions>
+{
+    private readonly InProcessTestCluster? _cluster;
+    private readonly IDictionary<string, string?> _settings;
+
+    private RallyApiFactory(InProcessTestCluster? cluster, IDictionary<string, string?>? settings)
+    {
+        _cluster = cluster;
+        _settings = settings ?? new Dictionary<string, string?>();
+        UseKestrel(0);
+    }
+
+    /// <summary>A front of <paramref name="cluster"/>, started; the caller disposes it.</summary>
+    public static RallyApiFactory Start(InProcessTestCluster cluster, IDictionary<string, string?>? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        var factory = new RallyApiFactory(cluster, settings);
+        factory.StartServer();
+        return factory;
+    }
+
+    /// <summary>Rally.Api co-hosting its own silo (the embedded default), started; the caller disposes it.</summary>
+    public static RallyApiFactory StartEmbedded(IDictionary<string, string?> settings)
+    {
+        var factory = new RallyApiFactory(null, settings);
+        factory.StartServer();
+        return factory;
+    }
+
+    /// <summary>A client with no credential, or with the given bearer token.</summary>
+    public HttpClient CreateClient(string? token)
+    {
+        var client = CreateClient();
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        }
+        return client;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting(OrleansOptions.ModeKey, (_cluster is null ? OrleansMode.Embedded : OrleansMode.External).ToString());
+        builder.UseSetting("Rally:OperatorKey", TestSecrets.OperatorKey);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        if (_cluster is { } cluster)
+        {
+            builder.ConfigureServices(services =>
+            {
+                services.AddSingleton(cluster.Client);
+                services.AddSingleton<IGrainFactory>(cluster.Client);
+                services.AddSingleton(cluster.Silos[0].ServiceProvider.GetRequiredService<IStudyEventStore>());
+            });
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System.Globalization;
+using Rally.Tests.Infrastructure;
+
+namespace Rally.Tests.Operations;
+
+/// <summary>
+/// A missing or invalid setting stops <c>Rally.Silo</c> or <c>Rally.Api</c> with exit code 2 and one line on standard
+/// error naming the setting's key and environment variable and what it expects — no stack trace, and never the value.
+/// </summary>
+public sealed class ConfigurationErrorTests
+{
+    /// <summary>A database nobody listens on: every case fails on its settings before anything would connect.</summary>
+    private static readonly string Unreachable = $"Host=127.0.0.1;Port={FreePort.Next()};Database=rally;Username=rally;Password=do-not-print-me";
+
+    private static readonly string Secret = "a-valid-secret-of-more-than-thirty-two-characters";
+
+    public static TheoryData<string, string, string, string> SiloCases => new()
+    {
+        { "no connection string", "", "ConnectionStrings:Rally is not set (environment variable ConnectionStrings__Rally)", "" },
+        { "a malformed connection string", "ConnectionStrings__Rally=Host;;Password=do-not-print-me=", "ConnectionStrings:Rally is not valid (environment variable ConnectionStrings__Rally): expected an Npgsql connection string", "" },
+        { "no pseudonym key", "ConnectionStrings__Rally=" + Unreachable, "Rally:Pseudonyms:Key is not set (environment variable Rally__Pseudonyms__Key): expected a secret", "of at least 32 characters" },
+        { "a short pseudonym key", $"ConnectionStrings__Rally={Unreachable}|Rally__Pseudonyms__Key=short", "Rally:Pseudonyms:Key is not valid (environment variable Rally__Pseudonyms__Key)", "of at least 32 characters" },
+        { "a retry period out of range", $"ConnectionStrings__Rally={Unreachable}|Rally__Pseudonyms__Key={Secret}|Rally__Deletions__RetryPeriod=00:00:00", "Rally:Deletions:RetryPeriod is not valid (environment variable Rally__Deletions__RetryPeriod): expected a duration", "from 00:00:01 to 1.00:00:00" },
+        { "a duration that is not one", $"ConnectionStrings__Rally={Unreachable}|Rally__Pseudonyms__Key={Secret}|Rally__Streams__VisibilityTimeout=soon", "Rally:Streams:VisibilityTimeout is not valid (environment variable Rally__Streams__VisibilityTimeout): expected a duration", "" },
+        { "a host name as address", $"ConnectionStrings__Rally={Unreachable}|Rally__Pseudonyms__Key={Secret}|Rally__Cluster__AdvertisedIPAddress=silo-1.local", "Rally:Cluster:AdvertisedIPAddress is not valid (environment variable Rally__Cluster__AdvertisedIPAddress): expected an IP address", "" },
+    };
+
+    public static TheoryData<string, string, string, string> ApiCases => new()
+    {
+        { "no operator key in Client mode", "ConnectionStrings__Rally=" + Unreachable, "Rally:OperatorKey is not set (environment variable Rally__OperatorKey): expected a secret", "of at least 24 characters" },
+        { "Client mode without a database", "Rally__Orleans__Mode=Client", "ConnectionStrings:Rally is not set (environment variable ConnectionStrings__Rally)", "Rally:Orleans:Mode=Client" },
+        { "an unknown mode", "Rally__Orleans__Mode=Sideways", "Rally:Orleans:Mode is not valid (environment variable Rally__Orleans__Mode): expected one of Embedded, Client, External", "" },
+        { "a batch limit out of range", "Rally__Ingestion__MaxEventsPerBatch=0", "Rally:Ingestion:MaxEventsPerBatch is not valid (environment variable Rally__Ingestion__MaxEventsPerBatch): expected a whole number from 1 to 10000", "" },
+        { "a notice time to live shorter than the refresh", "Rally__Notices__TimeToLive=00:00:05", "Rally:Notices:TimeToLive is not valid (environment variable Rally__Notices__TimeToLive): expected a duration longer than Rally:Notices:RefreshInterval", "" },
+        { "telemetry sent to no URL", "Rally__Telemetry__OtlpEndpoint=::not a url::", "Rally:Telemetry:OtlpEndpoint is not valid (environment variable Rally__Telemetry__OtlpEndpoint)", "" },
+    };
+
+    [Theory]
+    [MemberData(nameof(SiloCases))]
+    public async Task The_silo_refuses_to_start_with_one_line_naming_the_setting(string problem, string environment, string line, string expects)
+    {
+        await using var silo = RallyProcess.StartBareSilo(Environment(environment));
+
+        await AssertRefusedAsync(silo, problem, line, expects);
+    }
+
+    [Theory]
+    [MemberData(nameof(ApiCases))]
+    public async Task The_api_refuses_to_start_with_one_line_naming_the_setting(string problem, string environment, string line, string expects)
+    {
+        await using var api = RallyProcess.StartApi(Environment(environment));
+
+        await AssertRefusedAsync(api, problem, line, expects);
+    }
+
+    private static async Task AssertRefusedAsync(RallyProcess process, string problem, string line, string expects)
+    {
+        var exitCode = await process.ExitCodeAsync(TimeSpan.FromSeconds(60));
+
+        var errors = process.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var context = $"{problem}: exit code {exitCode}; everything printed:\n{process.Output}";
+        Assert.True(exitCode == 2, context);
+        var single = Assert.Single(errors);
+        Assert.StartsWith(line, single, StringComparison.Ordinal);
+        Assert.Contains(expects, single, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", process.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", process.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("do-not-print-me", process.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("short", single.Replace("shorter", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    /// <summary><c>KEY=value|KEY=value</c>, plus free ports so that no case collides with a running Rally.</summary>
+    private static Dictionary<string, string> Environment(string settings)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["Rally__Cluster__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["Rally__Cluster__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+        };
+        foreach (var setting in settings.Split('|', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = setting.IndexOf('=', StringComparison.Ordinal);
+            environment[setting[..equals]] = setting[(equals + 1)..];
+        }
+        return environment;
+    }
+}

@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Rally.Grains.Deletions;
+using Rally.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Rally.Tests.Operations;
+
+/// <summary>
+/// Three real silo processes and an API front on PostgreSQL, under load: silos are killed (<c>kill -9</c>) one after
+/// the other and replaced, then all are restarted gracefully one by one. Nothing acknowledged may be lost.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class FailoverTests(PostgresServer server, ITestOutputHelper output)
+{
+    /// <summary>Silos give up a delivery's lease sooner than in production, so redelivery after a kill is quick.</summary>
+    private static readonly Dictionary<string, string> SiloSettings = new() { ["Rally__Streams__VisibilityTimeout"] = "00:00:10" };
+
+    /// <summary>Death detection (≈2–15 s, longer on a busy machine) plus the front's 10 s response timeout for calls lost with the silo.</summary>
+    private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(45);
+
+    [Fact]
+    public async Task Killed_and_restarted_silos_under_load_lose_nothing_acknowledged()
+    {
+        var database = await server.CreateDatabaseAsync();
+        var started = new List<RallyProcess>();
+        var silos = new List<RallyProcess>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                silos.Add(Track(started, RallyProcess.StartSilo(database, SiloSettings)));
+            }
+            var front = Track(started, RallyProcess.StartApi(new Dictionary<string, string>
+            {
+                ["ConnectionStrings__Rally"] = database,
+                ["Rally__OperatorKey"] = TestSecrets.OperatorKey,
+                ["Rally__Pseudonyms__Key"] = TestSecrets.PseudonymKey,
+            }));
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            await Eventually.HoldsAsync(async () => await ClusterMembership.ActiveSilosAsync(database) == 3, "three silos Active", started);
+            await Eventually.HoldsAsync(() => front.IsReadyAsync(http), "the front to be ready", started);
+            foreach (var silo in silos)
+            {
+                await Eventually.HoldsAsync(() => silo.IsReadyAsync(http), "every silo to be ready", started);
+            }
+
+            var api = new RallyApi(front.BaseAddress);
+            using var key = new StudyKeyPair();
+            var (studyId, _) = await api.EnrollingStudyAsync(RallyApi.StudyCard(key: key));
+            using var load = new FailoverLoad(api, studyId, key);
+            await load.StartAsync(uploaders: 6, churners: 2);
+            await AcknowledgedAsync(load, 300, started);
+
+            // Two silos die hard, one after the other; each is replaced before the next dies.
+            foreach (var victim in new[] { 0, 1 })
+            {
+                load.Phase = $"kill silo {victim + 1}";
+                var killedAt = DateTime.UtcNow;
+                var clock = Stopwatch.StartNew();
+                await silos[victim].KillAsync();
+                await Eventually.HoldsAsync(() => Task.FromResult(load.AllUploadersServedSince(killedAt)), "every uploader to be served again", Live(started));
+                var recovered = clock.Elapsed;
+                output.WriteLine($"kill -9 of silo {victim + 1}: every uploader served again after {recovered.TotalSeconds:F1} s");
+                Assert.True(recovered < RecoveryBound, $"recovery took {recovered}");
+                silos[victim] = Track(started, RallyProcess.StartSilo(database, SiloSettings));
+                await Eventually.HoldsAsync(async () => await ClusterMembership.ActiveSilosAsync(database) == 3, "the replacement to be Active", Live(started));
+                // Active in the membership table comes before the silo has finished starting (its stream agents start
+                // after): the next step waits until the silo says it is ready, as an orchestrator's probe would.
+                await Eventually.HoldsAsync(() => silos[victim].IsReadyAsync(http), "the replacement to be ready", Live(started));
+                await AcknowledgedAsync(load, load.Acknowledged.Count + 200, Live(started));
+            }
+
+            // A graceful rolling restart: each silo stopped as an orchestrator stops it, then replaced.
+            load.Phase = "rolling restart";
+            for (var i = 0; i < silos.Count; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                await silos[i].StopAsync(TimeSpan.FromSeconds(60));
+                silos[i] = Track(started, RallyProcess.StartSilo(database, SiloSettings));
+                await Eventually.HoldsAsync(async () => await ClusterMembership.ActiveSilosAsync(database) == 3, "the restarted silo to be Active", Live(started));
+                await Eventually.HoldsAsync(() => silos[i].IsReadyAsync(http), "the restarted silo to be ready", Live(started));
+                output.WriteLine($"graceful restart of silo {i + 1}: {clock.Elapsed.TotalSeconds:F1} s to three Active silos, the new one ready");
+                await AcknowledgedAsync(load, load.Acknowledged.Count + 100, Live(started));
+            }
+            load.Phase = "end";
+            await load.StopAsync();
+
+            var failures = load.Failures.ToArray();
+            foreach (var group in failures.GroupBy(f => (f.Phase, f.What)))
+            {
+                output.WriteLine($"{group.Key.Phase}: {group.Count()} × {group.Key.What}");
+            }
+            output.WriteLine($"acknowledged {load.Acknowledged.Count} events, {load.Unacknowledged.Count} never acknowledged; {load.Churned.Count} enrollments, {load.Churned.Values.Count(d => d is not null)} leaves");
+
+            // Never a 500; while a silo is declared dead, 503 with Retry-After; a graceful restart answers only successes.
+            Assert.DoesNotContain(failures, f => f.What.StartsWith("500", StringComparison.Ordinal));
+            Assert.All(failures.Where(f => f.What.StartsWith('5')), f => Assert.Equal("503 retry-after", f.What));
+            Assert.DoesNotContain(failures, f => f.Phase == "rolling restart");
+
+            // Every acknowledged event is stored, exactly once; nothing else is.
+            await Eventually.HoldsAsync(async () => (await StoredAsync(database, studyId)).IsSupersetOf(load.Acknowledged.Keys), "every acknowledged event to be stored", Live(started));
+            var stored = await TestDatabase.ColumnAsync<Guid>(database, "SELECT id FROM rally_study_events WHERE study_id = @study", ("study", studyId));
+            Assert.Equal(stored.Count, stored.Distinct().Count());
+            Assert.Empty(stored.Except(load.Acknowledged.Keys).Except(load.Unacknowledged.Keys));
+
+            // Every acknowledged enrollment took effect, and so did every acknowledged leave with its deletion.
+            foreach (var (participant, deletionId) in load.Churned)
+            {
+                var me = await (await participant.Client.GetAsync(new Uri("/v1/me", UriKind.Relative))).ShouldBeAsync(HttpStatusCode.OK);
+                var enrolled = me["enrollments"]!.AsArray().Any(e => (string?)e!["studyId"] == studyId);
+                if (deletionId is null)
+                {
+                    continue; // the load stopped before it left, or its leave's answer was lost
+                }
+                Assert.False(enrolled, $"{participant.Id} left {studyId} but is still enrolled");
+                await Eventually.HoldsAsync(async () => await DeletionStatusAsync(participant, deletionId.Value) == "completed", $"deletion {deletionId} to complete", Live(started));
+            }
+            Assert.Contains(load.Churned.Values, d => d is not null);
+        }
+        finally
+        {
+            foreach (var process in started)
+            {
+                output.WriteLine($"--- process {process.Id}: errors ---\n{Errors(process.Output)}");
+                await process.DisposeAsync();
+            }
+        }
+    }
+
+    private static RallyProcess Track(List<RallyProcess> started, RallyProcess process)
+    {
+        started.Add(process);
+        return process;
+    }
+
+    /// <summary>The processes still running: a wait fails early if one of them dies, not because of one killed on purpose.</summary>
+    private static List<RallyProcess> Live(List<RallyProcess> started) => [.. started.Where(p => !p.HasExited)];
+
+    private static Task AcknowledgedAsync(FailoverLoad load, int count, IReadOnlyList<RallyProcess> processes) =>
+        Eventually.HoldsAsync(() => Task.FromResult(load.Acknowledged.Count >= count), $"{count} acknowledged events", processes);
+
+    private static async Task<HashSet<Guid>> StoredAsync(string database, string studyId) =>
+        [.. await TestDatabase.ColumnAsync<Guid>(database, "SELECT id FROM rally_study_events WHERE study_id = @study", ("study", studyId))];
+
+    private static async Task<string?> DeletionStatusAsync(TestParticipant participant, Guid deletionId)
+    {
+        using var response = await participant.Client.GetAsync(new Uri($"/v1/me/deletions/{deletionId}", UriKind.Relative));
+        return response.IsSuccessStatusCode ? (string?)(await response.Content.ReadFromJsonAsync<JsonObject>())!["status"] : null;
+    }
+
+    /// <summary>The process's error entries and 503 answers, with the lines that follow them (the exception), at most 8 KB.</summary>
+    private static string Errors(string text)
+    {
+        var lines = text.Split('\n');
+        var kept = new System.Text.StringBuilder();
+        for (var i = 0; i < lines.Length && kept.Length < 8192; i++)
+        {
+            if (lines[i].StartsWith("fail:", StringComparison.Ordinal) || lines[i].StartsWith("crit:", StringComparison.Ordinal)
+                || lines[i].Contains("RallyExceptionHandler", StringComparison.Ordinal))
+            {
+                kept.AppendJoin('\n', lines.Skip(i).Take(6)).Append('\n');
+            }
+        }
+        return kept.ToString();
+    }
+}

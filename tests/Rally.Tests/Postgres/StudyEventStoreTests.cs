@@ -1,0 +1,141 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Rally.Grains.Ingestion;
+using Rally.Silo.EventStore;
+using Rally.Silo.Schema;
+using Rally.Tests.Infrastructure;
+
+namespace Rally.Tests.Postgres;
+
+/// <summary>The study event store's promises, held by both the PostgreSQL and the memory store.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class StudyEventStoreTests(PostgresServer postgres)
+{
+    public static TheoryData<string> Stores => ["postgres", "memory"];
+
+    private async Task<IStudyEventStore> CreateAsync(string kind)
+    {
+        if (kind == "memory")
+        {
+            return new MemoryStudyEventStore();
+        }
+        var database = await postgres.CreateDatabaseAsync();
+        await SchemaMigrator.MigrateAsync(database, NullLogger.Instance);
+        return new PostgresStudyEventStore(NpgsqlDataSource.Create(database));
+    }
+
+    private static EventBatch Batch(string studyId, string participant, int count, DateTimeOffset? receivedAt = null) =>
+        new(studyId, participant, receivedAt ?? DateTimeOffset.UtcNow,
+            [.. Enumerable.Range(0, count).Select(i => new StudyEvent(Guid.NewGuid(), i % 2 == 0 ? "a" : "b", DateTimeOffset.UtcNow, false, $"p.{i}..x.y"))]);
+
+    private static async Task<List<StoredEvent>> ReadAllAsync(IStudyEventStore store, string studyId)
+    {
+        var events = new List<StoredEvent>();
+        await foreach (var e in store.ReadAsync(studyId, EventCursor.Start, int.MaxValue))
+        {
+            events.Add(e);
+        }
+        return events;
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task Events_are_stored_once_and_read_back_in_order_from_any_cursor(string kind)
+    {
+        var store = await CreateAsync(kind);
+        var batch = Batch("study-one", "p1", 5);
+
+        Assert.Equal(5, await store.AppendAsync([batch]));
+        Assert.Equal(0, await store.AppendAsync([batch]));
+        Assert.Equal(2, await store.AppendAsync([Batch("study-one", "p2", 2)]));
+        Assert.Equal(1, await store.AppendAsync([Batch("study-two", "p1", 1)]));
+
+        var all = await ReadAllAsync(store, "study-one");
+        Assert.Equal(7, all.Count);
+        Assert.Equal(batch.Events.Select(e => e.Id), all.Take(5).Select(e => e.Id));
+        Assert.Equal(batch.Events.Select(e => e.Payload), all.Take(5).Select(e => e.Payload));
+        var rest = new List<StoredEvent>();
+        await foreach (var e in store.ReadAsync("study-one", all[2].Cursor, 100))
+        {
+            rest.Add(e);
+        }
+        Assert.Equal(all.Skip(3).Select(e => e.Id), rest.Select(e => e.Id));
+        Assert.Equal(batch.Events.Take(2).Select(e => e.Id).ToHashSet(), await store.ExistingAsync("study-one", [batch.Events[0].Id, batch.Events[1].Id, Guid.NewGuid()]));
+        var stats = await store.GetStatsAsync("study-one");
+        Assert.Equal(4, stats.EventsByType["a"]);
+        Assert.Equal(3, stats.EventsByType["b"]);
+        Assert.Equal(7, stats.EventsByDay.Values.Sum());
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task Deleting_a_participant_removes_its_events_and_keeps_late_ones_out(string kind)
+    {
+        var store = await CreateAsync(kind);
+        await store.AppendAsync([Batch("study-del", "leaver", 4)]);
+        await store.AppendAsync([Batch("study-del", "stayer", 3)]);
+        await store.AppendAsync([Batch("other-study", "leaver", 2)]);
+
+        var requestedAt = DateTimeOffset.UtcNow;
+        var deletion = Guid.NewGuid();
+        Assert.Equal(4, await store.DeleteParticipantAsync("study-del", "leaver", requestedAt, deletion));
+        // Retried (its success went unrecorded): nothing more to delete, and the request's count stands.
+        Assert.Equal(4, await store.DeleteParticipantAsync("study-del", "leaver", requestedAt, deletion));
+        Assert.Equal(0, await store.DeleteParticipantAsync("study-del", "leaver", requestedAt, Guid.NewGuid()));
+        // In flight when the request was made, stored only now: kept out.
+        Assert.Equal(0, await store.AppendAsync([Batch("study-del", "leaver", 2, requestedAt.AddMilliseconds(-1))]));
+
+        Assert.All(await ReadAllAsync(store, "study-del"), e => Assert.Equal("stayer", e.Participant));
+        Assert.Equal(3, (await ReadAllAsync(store, "study-del")).Count);
+        Assert.Equal(2, (await ReadAllAsync(store, "other-study")).Count);
+
+        // Enrolled again later: what it sends from then on is kept, and a retried old request does not touch it.
+        Assert.Equal(2, await store.AppendAsync([Batch("study-del", "leaver", 2, requestedAt.AddSeconds(1))]));
+        Assert.Equal(4, await store.DeleteParticipantAsync("study-del", "leaver", requestedAt, deletion));
+        Assert.Equal(5, (await ReadAllAsync(store, "study-del")).Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task Dropping_a_study_removes_all_its_raw_data_at_once_and_keeps_late_data_out(string kind)
+    {
+        var store = await CreateAsync(kind);
+        await store.AppendAsync([Batch("study-drop", "p1", 3)]);
+        await store.AppendAsync([Batch("study-keep", "p1", 2)]);
+
+        await store.DropStudyAsync("study-drop");
+        await store.DropStudyAsync("study-drop");
+
+        Assert.Empty(await ReadAllAsync(store, "study-drop"));
+        Assert.Equal(0, await store.AppendAsync([Batch("study-drop", "p2", 2)]));
+        Assert.Empty(await ReadAllAsync(store, "study-drop"));
+        Assert.Empty((await store.GetStatsAsync("study-drop")).EventsByType);
+        Assert.Equal(2, (await ReadAllAsync(store, "study-keep")).Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task One_write_of_batches_of_several_studies_and_participants_keeps_each_rule_per_batch(string kind)
+    {
+        var store = await CreateAsync(kind);
+        var requestedAt = DateTimeOffset.UtcNow;
+        await store.DeleteParticipantAsync("study-mix", "leaver", requestedAt, Guid.NewGuid());
+        await store.DropStudyAsync("study-mix-dropped");
+        var repeated = Batch("study-mix", "p1", 3);
+
+        var added = await store.AppendAsync([
+            repeated,
+            Batch("study-mix", "leaver", 2, requestedAt.AddMilliseconds(-1)),  // sent before leaving: kept out
+            Batch("study-mix", "leaver", 1, requestedAt.AddSeconds(1)),        // enrolled again since: kept
+            Batch("study-mix-other", "p1", 4),
+            Batch("study-mix-dropped", "p1", 2),
+            repeated with { ReceivedAt = repeated.ReceivedAt.AddSeconds(1) },  // a redelivery in the same write
+        ]);
+
+        Assert.Equal(3 + 1 + 4, added);
+        Assert.Equal(repeated.Events.Select(e => e.Id), (await ReadAllAsync(store, "study-mix")).Where(e => e.Participant == "p1").Select(e => e.Id));
+        Assert.Single(await ReadAllAsync(store, "study-mix"), e => e.Participant == "leaver");
+        Assert.Equal(4, (await ReadAllAsync(store, "study-mix-other")).Count);
+        Assert.Empty(await ReadAllAsync(store, "study-mix-dropped"));
+    }
+}
