@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Rally.Api.Authentication;
 using Rally.Api.Hosting;
 using Rally.Api.Ingestion;
@@ -8,7 +9,6 @@ using Rally.Api.Partners;
 using Rally.Api.Platform;
 using Rally.Api.Problems;
 using Rally.Api.Studies;
-using Microsoft.Extensions.Options;
 using Rally.Silo.Configuration;
 using Rally.Silo.Hosting;
 

@@ -1,5 +1,3 @@
-using Orleans.Runtime;
-
 namespace Rally.Api.Hosting;
 
 /// <summary>Failures that mean the cluster could not take a call just now (it ran nothing): resend, then answer 503.</summary>

@@ -1,5 +1,4 @@
 using System.Runtime.ExceptionServices;
-using Orleans.Runtime;
 
 namespace Rally.Api.Hosting;
 

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Rally.Api.Authentication;
@@ -11,7 +10,6 @@ using Rally.Api.Studies;
 using Rally.Grains.Audit;
 using Rally.Grains.Ingestion;
 using Rally.Grains.Participants;
-using Rally.Grains.Studies;
 
 namespace Rally.Api.Ingestion;
 

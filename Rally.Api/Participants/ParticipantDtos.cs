@@ -1,9 +1,8 @@
 using System.ComponentModel.DataAnnotations;
-using Rally.Grains.Deletions;
 using Rally.Api.Notices;
+using Rally.Grains.Deletions;
 using Rally.Grains.Participants;
 using Rally.Grains.Participants.Demographics;
-using Rally.Grains.Studies;
 
 namespace Rally.Api.Participants;
 

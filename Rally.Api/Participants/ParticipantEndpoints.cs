@@ -4,7 +4,6 @@ using Rally.Api.Authentication;
 using Rally.Api.Problems;
 using Rally.Grains.Deletions;
 using Rally.Grains.Participants;
-using Rally.Grains.Studies;
 
 namespace Rally.Api.Participants;
 

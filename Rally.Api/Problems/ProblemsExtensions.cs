@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Microsoft.AspNetCore.Routing;
 
 namespace Rally.Api.Problems;
 

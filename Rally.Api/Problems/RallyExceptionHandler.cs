@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
-using Orleans.Runtime;
 using Rally.Api.Ingestion;
 using Rally.Grains.Refusals;
 

@@ -1,4 +1,6 @@
 using System.Diagnostics.Metrics;
+using System.Reflection;
+using System.Text.Json.Serialization;
 
 namespace Rally.Grains.Notices;
 
@@ -19,7 +21,12 @@ public sealed class NoticeMetrics
     }
 
     public void Sent(NoticeKind kind, int participants) =>
-        _sent.Add(participants, new KeyValuePair<string, object?>("kind", kind.ToString()));
+        _sent.Add(participants, new KeyValuePair<string, object?>("kind", KindNames[kind]));
+
+    /// <summary>Each kind as participants see it (<c>study-ended</c>, …), so dashboards and the API speak alike.</summary>
+    private static readonly Dictionary<NoticeKind, string> KindNames = Enum.GetValues<NoticeKind>().ToDictionary(
+        kind => kind,
+        kind => typeof(NoticeKind).GetField(kind.ToString())!.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()!.Name);
 
     public void Pushed(int messages) => _pushes.Add(messages);
 }

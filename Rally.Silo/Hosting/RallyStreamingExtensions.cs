@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -28,9 +27,7 @@ public static class RallyStreamingExtensions
     public static ISiloBuilder AddRallyStreams(this ISiloBuilder silo, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(silo);
-        ArgumentNullException.ThrowIfNull(configuration);
-        silo.Services.AddRallyOptions<RallyStreamOptions>(configuration, RallyStreamOptions.Section);
-        var storage = RallyStorage.Of(silo.Services, configuration);
+        var storage = silo.Services.AddRallyStreamOptions(configuration);
         if (!storage.IsPostgres)
         {
             silo.AddMemoryStreams(RallyStreams.Provider, streams =>
@@ -59,9 +56,7 @@ public static class RallyStreamingExtensions
     public static IClientBuilder AddRallyStreams(this IClientBuilder client, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(configuration);
-        client.Services.AddRallyOptions<RallyStreamOptions>(configuration, RallyStreamOptions.Section);
-        var storage = RallyStorage.Of(client.Services, configuration);
+        var storage = client.Services.AddRallyStreamOptions(configuration);
         if (!storage.IsPostgres)
         {
             client.AddMemoryStreams(RallyStreams.Provider, streams => streams.UseRallyQueues());
@@ -74,6 +69,14 @@ public static class RallyStreamingExtensions
             streams.ConfigureAdoNet(o => o.UsePostgres(storage.ConnectionString));
         });
         return client;
+    }
+
+    /// <summary>Silos and clients alike: <see cref="RallyStreamOptions"/>, and where the streams' queues live.</summary>
+    private static RallyStorage AddRallyStreamOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddRallyOptions<RallyStreamOptions>(configuration, RallyStreamOptions.Section);
+        return RallyStorage.Of(services, configuration);
     }
 
     /// <summary>Implicit subscriptions only, and the configured number of queues.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Npgsql;
 using Rally.Benchmarks.Infrastructure;
 using Rally.Tests.Infrastructure;

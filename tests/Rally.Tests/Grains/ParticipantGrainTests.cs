@@ -2,7 +2,6 @@ using Rally.Grains.Deletions;
 using Rally.Grains.Participants;
 using Rally.Grains.Participants.Demographics;
 using Rally.Grains.Refusals;
-using Rally.Grains.Studies;
 using Rally.Tests.Infrastructure;
 
 namespace Rally.Tests.Grains;

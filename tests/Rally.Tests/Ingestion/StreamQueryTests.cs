@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Rally.Silo.Schema;
 using Rally.Tests.Infrastructure;

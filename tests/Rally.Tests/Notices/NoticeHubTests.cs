@@ -1,9 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.SignalR.Client;
-using Orleans.Runtime;
 using Rally.Grains.Notices;
 using Rally.Tests.Infrastructure;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Rally.Grains.Deletions;
 using Rally.Tests.Infrastructure;
 using Xunit.Abstractions;
 

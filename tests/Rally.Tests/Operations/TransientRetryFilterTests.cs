@@ -1,6 +1,5 @@
 using System.Reflection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Orleans.Runtime;
 using Orleans.Serialization.Invocation;
 using Rally.Api.Hosting;
 

@@ -1,5 +1,5 @@
-using Orleans.TestingHost;
 using System.Net;
+using Orleans.TestingHost;
 using Rally.Tests.Infrastructure;
 
 namespace Rally.Tests.Postgres;

@@ -1,0 +1,30 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Rally.Grains.Notices;
+using Rally.Tests.Infrastructure;
+
+namespace Rally.Tests.Notices;
+
+/// <summary>Operators see the notices sent, by kind, named as participants see them (meter <c>Rally.Notices</c>).</summary>
+[Collection(ApiCollection.Name)]
+public sealed class NoticeMetricsTests(ApiFixture fixture)
+{
+    private static readonly string[] Kinds = ["study-ending", "study-ended", "consent-changed", "data-deleted"];
+
+    private readonly RallyApi _api = new(fixture);
+
+    [Fact]
+    public async Task Notices_sent_are_counted_by_kind_in_the_api_spelling()
+    {
+        var meters = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IMeterFactory>();
+        using var sent = new MetricCollector<long>(meters, NoticeMetrics.MeterName, "rally.notices.sent");
+        using var study = await IngestionScenario.StartAsync(_api);
+
+        await _api.MoveAsync(study.StudyId, "end");
+
+        var measurements = sent.GetMeasurementSnapshot();
+        Assert.Contains(measurements, m => m.Value == 1 && (string?)m.Tags["kind"] == "study-ended");
+        Assert.All(measurements, m => Assert.Contains((string?)m.Tags["kind"], Kinds));
+    }
+}
