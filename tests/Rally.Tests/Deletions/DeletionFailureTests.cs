@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Orleans.Runtime.Placement;
 using Orleans.TestingHost;
 using Rally.Grains.Deletions;
 using Rally.Tests.Infrastructure;
@@ -151,7 +152,10 @@ public sealed class DeletionFailureTests(PostgresServer postgres) : IDisposable
             _stayerPseudonym = stored.GroupBy(l => (string)l["participant"]!).Single(g => g.Count() == 2).Key;
         }
 
-        /// <summary>Places the study's ledger on the second silo (the first serves the test API's reads), by reactivating it until it lands there.</summary>
+        /// <summary>
+        /// Places the study's ledger on the second silo (the first serves the test API's reads): it is reactivated with
+        /// Orleans' placement hint naming that silo until it is there (something else may activate it first).
+        /// </summary>
         public async Task<InProcessSiloHandle> LedgerOnSecondSiloAsync()
         {
             var ledger = Cluster.Client.GetGrain<IDeletionLedgerGrain>(_study.StudyId);
@@ -162,7 +166,15 @@ public sealed class DeletionFailureTests(PostgresServer postgres) : IDisposable
             var seen = new List<string>();
             for (var attempt = 0; attempt < 40; attempt++)
             {
-                await ledger.ListAsync();
+                RequestContext.Set(IPlacementDirector.PlacementHintKey, Cluster.Silos[1].SiloAddress);
+                try
+                {
+                    await ledger.ListAsync();
+                }
+                finally
+                {
+                    RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+                }
                 var host = await HostAsync();
                 seen.Add(host?.ToString() ?? "none");
                 if (Cluster.Silos[1].SiloAddress.Equals(host))
