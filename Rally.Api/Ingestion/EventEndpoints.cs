@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Rally.Api.Authentication;
+using Rally.Api.Hosting;
 using Rally.Api.Problems;
 using Rally.Api.Studies;
 using Rally.Grains.Audit;
@@ -24,7 +25,7 @@ public static class EventEndpoints
 
     public static IEndpointRouteBuilder MapEventEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var study = endpoints.MapStudyRoutes().WithTags("Study data");
+        var study = endpoints.MapStudyRoutes().WithTags(ApiTags.StudyData);
         study.MapPost("/events", UploadAsync).RequireAuthorization(RallyAuth.ParticipantPolicy).SeenBy(StudyAccess.Enrolled)
             .WithMetadata(new IngestionMetrics.UploadRoute()).AddEndpointFilter<IngestionMetrics.Filter>();
         study.MapGet("/events", ExportAsync).RequireAuthorization(RallyAuth.ResearcherPolicy).Produces(StatusCodes.Status200OK, contentType: "application/x-ndjson");

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Rally.Api.Authentication;
+using Rally.Api.Hosting;
 using Rally.Api.Problems;
 using Rally.Grains.Deletions;
 using Rally.Grains.Participants;
@@ -12,7 +13,7 @@ public static class ParticipantEndpoints
 {
     public static IEndpointRouteBuilder MapParticipantEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var v1 = endpoints.MapGroup("/v1").WithTags("Participants");
+        var v1 = endpoints.MapGroup("/v1").WithTags(ApiTags.Participants);
         v1.MapPost("/participants", JoinAsync).AllowAnonymous();
 
         var me = v1.MapGroup("/me").RequireAuthorization(RallyAuth.ParticipantPolicy);

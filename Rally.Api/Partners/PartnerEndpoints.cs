@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Rally.Api.Authentication;
+using Rally.Api.Hosting;
 using Rally.Api.Problems;
 using Rally.Grains.Partners;
 
@@ -9,7 +10,7 @@ public static class PartnerEndpoints
 {
     public static IEndpointRouteBuilder MapPartnerEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var partners = endpoints.MapGroup("/v1/partners").WithTags("Partners").RequireAuthorization(RallyAuth.OperatorPolicy);
+        var partners = endpoints.MapGroup("/v1/partners").WithTags(ApiTags.Partners).RequireAuthorization(RallyAuth.OperatorPolicy);
         partners.MapPost("/", CreateAsync);
         partners.MapGet("/{partnerId:guid}", GetAsync);
         partners.MapPost("/{partnerId:guid}/researchers", CreateResearcherAsync);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Rally.Api.Hosting;
 using Rally.Grains.Platform;
 
 namespace Rally.Api.Platform;
@@ -12,7 +13,7 @@ public static class PlatformEndpoints
 {
     public static IEndpointRouteBuilder MapPlatformEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGroup("/v1/platform").WithTags("Platform").MapGet("/", GetAsync).AllowAnonymous();
+        endpoints.MapGroup("/v1/platform").WithTags(ApiTags.Platform).MapGet("/", GetAsync).AllowAnonymous();
         return endpoints;
     }
 

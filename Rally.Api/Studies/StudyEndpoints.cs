@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Rally.Api.Authentication;
+using Rally.Api.Hosting;
 using Rally.Api.Problems;
 using Rally.Grains.Deletions;
 using Rally.Grains.Partners;
@@ -12,11 +13,11 @@ public static class StudyEndpoints
 {
     public static IEndpointRouteBuilder MapStudyEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var studies = endpoints.MapGroup("/v1/studies").WithTags("Studies");
+        var studies = endpoints.MapGroup("/v1/studies").WithTags(ApiTags.Studies);
         studies.MapGet("/", ListAsync).AllowAnonymous();
         studies.MapPost("/", DraftAsync).RequireAuthorization(RallyAuth.ResearcherOrOperatorPolicy);
 
-        var study = endpoints.MapStudyRoutes().WithTags("Studies");
+        var study = endpoints.MapStudyRoutes().WithTags(ApiTags.Studies);
         study.MapGet("/", GetAsync).AllowAnonymous().SeenBy(StudyAccess.Published);
         study.MapPut("/consent", PublishConsentAsync).RequireAuthorization(RallyAuth.ResearcherOrOperatorPolicy);
 

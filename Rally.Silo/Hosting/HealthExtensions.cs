@@ -8,6 +8,9 @@ public static class HealthExtensions
     /// <summary>Tag of the checks that decide readiness (liveness runs none: the process answering is enough).</summary>
     public const string ReadyTag = "ready";
 
+    /// <summary>The group the API reference shows the probes in.</summary>
+    public const string Tag = "Health";
+
     /// <summary>Readiness: the cluster answers and, in PostgreSQL mode, so does the database.</summary>
     public static IServiceCollection AddRallyHealthChecks(this IServiceCollection services, IConfiguration configuration)
     {
