@@ -33,6 +33,7 @@ public static class HttpHostingExtensions
         builder.Services.AddValidation();
         builder.Services.AddOpenApi(o =>
         {
+            o.AddDocumentTransformer<DelegateEndpointTransformer>();
             o.AddDocumentTransformer<ApiDocumentTransformer>();
             var bearer = new BearerSecurityTransformer();
             o.AddDocumentTransformer(bearer);
