@@ -54,7 +54,8 @@ public static class EventEndpoints
                 in exports shortly after. An event id is stored once per study, so resending a batch after an error or a
                 timeout is safe: `accepted` counts the events new to the study, `duplicates` those it already held or
                 that repeat within the batch.
-                """);
+                """)
+            .WithRequestExample(ApiExamples.Upload);
         study.MapGet("/events", ExportAsync).RequireAuthorization(RallyAuth.ResearcherPolicy).Produces(StatusCodes.Status200OK, contentType: "application/x-ndjson")
             .WithName("exportStudyEvents")
             .WithSummary("Export a study's events as NDJSON")

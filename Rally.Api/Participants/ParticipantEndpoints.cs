@@ -28,7 +28,8 @@ public static class ParticipantEndpoints
                 Answers `201` with the `participantId` and its bearer `token` (`rp_…`), shown this once: Rally keeps only
                 its hash. Every successful call makes a new participant, so a client keeps the token rather than joining
                 again.
-                """);
+                """)
+            .WithRequestExample(ApiExamples.Join);
 
         var me = v1.MapGroup("/me").RequireAuthorization(RallyAuth.ParticipantPolicy);
         me.MapGet("/", GetMeAsync)
@@ -89,7 +90,8 @@ public static class ParticipantEndpoints
                 Answers `201` for a new enrollment and `200` when the participant was already enrolled: enrolling again is
                 harmless, and is how a participant consents to a new version (`needsReconsent`) or changes
                 `shareDemographics`. A repeat is checked by the same rules, so once the study has ended it gets `409`.
-                """);
+                """)
+            .WithRequestExample(ApiExamples.Enroll);
         me.MapDelete("/enrollments/{studyId}", LeaveStudyAsync)
             .WithName("leaveStudy")
             .WithSummary("Leave a study")

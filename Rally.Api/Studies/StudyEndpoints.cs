@@ -41,7 +41,8 @@ public static class StudyEndpoints
                 `studyId` is generated unless given (3 to 64 lower-case letters, digits or `-`); one already taken is
                 `409 already-exists`. Answers `201` with the `studyId` and `state: draft`. A draft is seen only by its
                 partner's researchers and operators, until an operator launches it.
-                """);
+                """)
+            .WithRequestExample(ApiExamples.DraftStudy);
 
         var study = endpoints.MapStudyRoutes().WithTags(ApiTags.Studies);
         study.MapGet("/", GetAsync).AllowAnonymous().SeenBy(StudyAccess.Published)
