@@ -66,9 +66,9 @@ public static class ParticipantEndpoints
             .WithDescription("""
                 The participant's own profile (participant token). The census-like survey is optional, and so is every
                 answer: the body replaces the whole profile, and an answer left out is cleared. Only the published values
-                are accepted (the schema's enums; `zipCode` 5 digits, at most 15 `races`, stored once each, in order);
-                anything else, or an unknown field, is `400 invalid-request` and changes nothing. No study is given the
-                profile unless the participant enrolled in it with `shareDemographics: true`.
+                are accepted (the schema's enums; `zipCode` 5 digits; at most 15 `races`, kept once each, in the survey's
+                order); anything else, or an unknown field, is `400 invalid-request` and changes nothing. No study is given
+                the profile unless the participant enrolled in it with `shareDemographics: true`.
                 """);
         me.MapDelete("/profile", DeleteProfileAsync)
             .WithName("deleteProfile")
