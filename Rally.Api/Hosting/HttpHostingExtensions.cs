@@ -10,7 +10,7 @@ namespace Rally.Api.Hosting;
 
 public static class HttpHostingExtensions
 {
-    /// <summary>Strict JSON, request limits, validation and the OpenAPI document.</summary>
+    /// <summary>Strict JSON, request limits, validation and the OpenAPI document, written as the API's manual.</summary>
     public static WebApplicationBuilder AddRallyHttp(this WebApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -33,6 +33,8 @@ public static class HttpHostingExtensions
         builder.Services.AddValidation();
         builder.Services.AddOpenApi(o =>
         {
+            o.AddDocumentTransformer<DelegateEndpointTransformer>();
+            o.AddDocumentTransformer<ApiDocumentTransformer>();
             var bearer = new BearerSecurityTransformer();
             o.AddDocumentTransformer(bearer);
             o.AddOperationTransformer(bearer);

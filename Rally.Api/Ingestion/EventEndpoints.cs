@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Rally.Api.Authentication;
+using Rally.Api.Hosting;
 using Rally.Api.Problems;
 using Rally.Api.Studies;
 using Rally.Grains.Audit;
@@ -22,12 +23,66 @@ public static class EventEndpoints
 
     public static IEndpointRouteBuilder MapEventEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var study = endpoints.MapStudyRoutes().WithTags("Study data");
+        var study = endpoints.MapStudyRoutes().WithTags(ApiTags.StudyData);
         study.MapPost("/events", UploadAsync).RequireAuthorization(RallyAuth.ParticipantPolicy).SeenBy(StudyAccess.Enrolled)
-            .WithMetadata(new IngestionMetrics.UploadRoute()).AddEndpointFilter<IngestionMetrics.Filter>();
-        study.MapGet("/events", ExportAsync).RequireAuthorization(RallyAuth.ResearcherPolicy).Produces(StatusCodes.Status200OK, contentType: "application/x-ndjson");
-        study.MapGet("/stats", StatsAsync).RequireAuthorization(RallyAuth.ResearcherOrOperatorPolicy);
-        study.MapGet("/audit", AuditAsync).RequireAuthorization(RallyAuth.OperatorPolicy);
+            .WithMetadata(new IngestionMetrics.UploadRoute()).AddEndpointFilter<IngestionMetrics.Filter>()
+            .WithName("uploadStudyEvents")
+            .WithSummary("Upload a batch of study events")
+            .WithDescription("""
+                A participant enrolled in the study (participant token). `events` holds 1 to
+                `Rally:Ingestion:MaxEventsPerBatch` (default 200) events `{ id, type, collectedAt, privateWindow, payload }`.
+                `payload` is a compact JWE the add-on encrypted in the browser to the study's `encryptionKey`: `alg`
+                `ECDH-ES`, `enc` `A256GCM`, `kid` the key's `kid`, the ephemeral key `epk` in the protected header, no
+                `zip`, at most `Rally:Ingestion:MaxPayloadBytes` characters (default 32 768). Rally checks its form and
+                header and never sees the plaintext.
+
+                The batch is checked whole before anything is queued; a refusal stores nothing of it:
+                - `400 invalid-request`: no events, or a body that is not a valid batch;
+                - `413 batch-too-large`: more events than the limit (`413 body-too-large`: a body over
+                  `Rally:Api:MaxRequestBodyBytes`, default 1 MiB);
+                - `404 not-enrolled`: the participant is not, or no longer, enrolled in the study;
+                - `409 study-not-enrolling`: the study has ended;
+                - `422 consent-version-mismatch`: the study published a new consent version since the participant
+                  enrolled; enroll again with it;
+                - `400 invalid-event`, naming the first offending event in `eventIndex` and `eventId`: a `type` the study
+                  did not declare, `privateWindow: true` where the study does not collect in private windows, a
+                  `collectedAt` more than a day ahead, or a payload that is not such a JWE for the study's current key.
+
+                `202` means durably queued: the events are stored even if a server dies right after the answer, and appear
+                in exports shortly after. An event id is stored once per study, so resending a batch after an error or a
+                timeout is safe: `accepted` counts the events new to the study, `duplicates` those it already held or
+                that repeat within the batch.
+                """)
+            .WithRequestExample(ApiExamples.Upload);
+        study.MapGet("/events", ExportAsync).RequireAuthorization(RallyAuth.ResearcherPolicy).Produces(StatusCodes.Status200OK, contentType: "application/x-ndjson")
+            .WithName("exportStudyEvents")
+            .WithSummary("Export a study's events as NDJSON")
+            .WithDescription("""
+                The study's own researchers only (researcher key); another partner's study answers `404 not-found`.
+                Streams `application/x-ndjson`, one event a line: `id`, `participant` (a pseudonym for this study only,
+                never the platform-wide id), `type`, `collectedAt`, `receivedAt`, `payload` (the JWE as uploaded: decrypt
+                it with the study's private key) and `cursor`.
+
+                Lines come in a stable order, and a cursor never skips an event stored later. To resume, pass the last
+                line's `cursor` as `after`; `limit` caps the lines of one request (1 to `Rally:Ingestion:MaxExportLimit`,
+                which is also the default: 100 000). An empty body means there is nothing newer. A bad `after` or `limit`
+                is `400 invalid-request`. Every export, including one broken off, is recorded in the study's audit log.
+                """);
+        study.MapGet("/stats", StatsAsync).RequireAuthorization(RallyAuth.ResearcherOrOperatorPolicy)
+            .WithName("getStudyStats")
+            .WithSummary("Count a study's participants and events")
+            .WithDescription("""
+                The study's own researchers and operators; another partner's study answers `404 not-found`. Exact figures:
+                `enrolled` (participants enrolled now), and the stored events by `type` (`eventsByType`) and by UTC day of
+                collection (`eventsByDay`, `yyyy-MM-dd`).
+                """);
+        study.MapGet("/audit", AuditAsync).RequireAuthorization(RallyAuth.OperatorPolicy)
+            .WithName("getStudyAudit")
+            .WithSummary("Read a study's export audit log")
+            .WithDescription("""
+                Operators only. One entry per export of the study's events, oldest first: the researcher, when, from which
+                cursor (`after`), how many events it sent, and whether it finished.
+                """);
         return endpoints;
     }
 

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Rally.Api.Authentication;
+using Rally.Api.Hosting;
 using Rally.Api.Problems;
 using Rally.Grains.Deletions;
 using Rally.Grains.Participants;
@@ -11,19 +12,118 @@ public static class ParticipantEndpoints
 {
     public static IEndpointRouteBuilder MapParticipantEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var v1 = endpoints.MapGroup("/v1").WithTags("Participants");
-        v1.MapPost("/participants", JoinAsync).AllowAnonymous();
+        var v1 = endpoints.MapGroup("/v1").WithTags(ApiTags.Participants);
+        v1.MapPost("/participants", JoinAsync).AllowAnonymous()
+            .WithName("joinRally")
+            .WithSummary("Join Rally")
+            .WithDescription("""
+                Anyone may call it: no credential. Each browser install joins on its own and gets its own identity;
+                nothing passes between installs (a second device joins and consents by itself).
+
+                The body gives the platform consent and attests eligibility. Refused, with nothing stored:
+                - `422 not-eligible` unless `residesInUnitedStates` and `ageAtLeast19` are both `true`;
+                - `422 consent-version-mismatch` unless `platformConsentVersion` is the current one (`GET /v1/platform`).
+
+                Answers `201` with the `participantId` and its bearer `token` (`rp_…`), shown this once: Rally keeps only
+                its hash. Every successful call makes a new participant, so a client keeps the token rather than joining
+                again.
+                """)
+            .WithRequestExample(ApiExamples.Join);
 
         var me = v1.MapGroup("/me").RequireAuthorization(RallyAuth.ParticipantPolicy);
-        me.MapGet("/", GetMeAsync);
-        me.MapDelete("/", LeaveRallyAsync);
-        me.MapGet("/profile", GetProfileAsync);
-        me.MapPut("/profile", PutProfileAsync);
-        me.MapDelete("/profile", DeleteProfileAsync);
-        me.MapPost("/enrollments", EnrollAsync);
-        me.MapDelete("/enrollments/{studyId}", LeaveStudyAsync);
-        me.MapGet("/deletions/{deletionId:guid}", GetDeletionAsync);
-        me.MapPost("/notices/{noticeId:guid}/ack", AckNoticeAsync);
+        me.MapGet("/", GetMeAsync)
+            .WithName("getMe")
+            .WithSummary("Read your status, enrollments and notices")
+            .WithDescription("""
+                The participant's own record (participant token). Lists each enrollment with the consent version given and
+                `needsReconsent`: the study has since published a new consent version, and the participant's uploads to
+                it are refused until it enrolls again with that version. Lists the notices not yet acknowledged, oldest
+                first (the same ones the notices hub sends on connecting).
+                """);
+        me.MapDelete("/", LeaveRallyAsync)
+            .WithName("leaveRally")
+            .WithSummary("Leave Rally")
+            .WithDescription("""
+                The participant leaves for good (participant token). In one step: the token stops working at once (on
+                every front, and live notice connections are closed), the demographic profile and platform data are
+                deleted, pending notices are dropped, and every study the participant was in is left, with a deletion
+                request each; what remains is a tombstone with no personal data.
+
+                `studies` gives each study's outcome as leaving one study does: `dataDeletion` `deleted` (the study is
+                open: its data from this participant is deleted in the background) or `locked` (the study has ended: the
+                data is deleted with everyone's when its analysis completes). The answer is `202` when some study answers
+                `deleted`, `200` otherwise. The requests cannot be followed with `GET /v1/me/deletions/{deletionId}`
+                afterwards, since the token no longer works. Joining again makes a new participant.
+                """);
+        me.MapGet("/profile", GetProfileAsync)
+            .WithName("getProfile")
+            .WithSummary("Read your demographic profile")
+            .WithDescription("The participant's own profile (participant token); `404 not-found` when none was filled in.");
+        me.MapPut("/profile", PutProfileAsync)
+            .WithName("putProfile")
+            .WithSummary("Fill in or replace your demographic profile")
+            .WithDescription("""
+                The participant's own profile (participant token). The census-like survey is optional, and so is every
+                answer: the body replaces the whole profile, and an answer left out is cleared. Only the published values
+                are accepted (the schema's enums; `zipCode` 5 digits; at most 15 `races`, kept once each, in the survey's
+                order); anything else, or an unknown field, is `400 invalid-request` and changes nothing. No study is given
+                the profile unless the participant enrolled in it with `shareDemographics: true`.
+                """);
+        me.MapDelete("/profile", DeleteProfileAsync)
+            .WithName("deleteProfile")
+            .WithSummary("Delete your demographic profile")
+            .WithDescription("The participant's own profile (participant token). Answers `204` whether or not there was one.");
+        me.MapPost("/enrollments", EnrollAsync)
+            .WithName("enrollInStudy")
+            .WithSummary("Enroll in a study")
+            .WithDescription("""
+                The participant consents to a study (participant token), whose card (`GET /v1/studies/{studyId}`) it has
+                shown. Refused, with nothing stored:
+                - `404 not-found`: no such study, or one that is still a draft;
+                - `409 study-not-enrolling`: the study has ended;
+                - `422 consent-version-mismatch`: `consentVersion` is not the study's current one;
+                - `422 private-browsing-not-acknowledged`: the study collects in private browsing windows
+                  (`collectsInPrivateBrowsing`) and `privateBrowsingAcknowledged` is not `true`; show its
+                  `privateBrowsingWarning` first.
+
+                Answers `201` for a new enrollment and `200` when the participant was already enrolled: enrolling again is
+                harmless, and is how a participant consents to a new version (`needsReconsent`) or changes
+                `shareDemographics`. A repeat is checked by the same rules, so once the study has ended it gets `409`.
+                """)
+            .WithRequestExample(ApiExamples.Enroll);
+        me.MapDelete("/enrollments/{studyId}", LeaveStudyAsync)
+            .WithName("leaveStudy")
+            .WithSummary("Leave a study")
+            .WithDescription("""
+                The participant leaves one study (participant token). Collection stops at once: later uploads get
+                `404 not-enrolled`. What happens to the data it collected (`dataDeletion`):
+                - `deleted`: the study is still open, so everything it collected from this participant is deleted, in
+                  the background and retried until done, whatever fails meanwhile (also the answer for a study whose
+                  analysis has completed: its raw data is already gone);
+                - `locked`: the study has ended, so the data stays locked until its analysis completes, and is then
+                  deleted with everyone's.
+
+                The `deletionId` can be followed with `GET /v1/me/deletions/{deletionId}`; a `data-deleted` notice
+                follows when the deletion completes. `404 not-enrolled` when the participant is not, or no longer,
+                enrolled: leaving twice gets `404` the second time.
+                """);
+        me.MapGet("/deletions/{deletionId:guid}", GetDeletionAsync)
+            .WithName("getDeletion")
+            .WithSummary("Follow a deletion request")
+            .WithDescription("""
+                One of the participant's own deletion requests (participant token); another participant's id answers
+                `404 not-found`, as an unknown one does. `status` is `pending` (recorded; the study's store has not yet
+                confirmed the deletion), `locked` (the study has ended: deleted when its analysis completes) or
+                `completed` (with `completedAt`).
+                """);
+        me.MapPost("/notices/{noticeId:guid}/ack", AckNoticeAsync)
+            .WithName("ackNotice")
+            .WithSummary("Acknowledge a notice")
+            .WithDescription("""
+                The participant has seen the notice (participant token): it leaves the list of `GET /v1/me` and is no
+                longer sent when the participant connects to the notices hub. `204` when done; `404 not-found` when no
+                pending notice has this id, including one already acknowledged.
+                """);
         return endpoints;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Rally.Api.Authentication;
+using Rally.Api.Hosting;
 using Rally.Api.Problems;
 using Rally.Grains.Partners;
 
@@ -9,10 +10,26 @@ public static class PartnerEndpoints
 {
     public static IEndpointRouteBuilder MapPartnerEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var partners = endpoints.MapGroup("/v1/partners").WithTags("Partners").RequireAuthorization(RallyAuth.OperatorPolicy);
-        partners.MapPost("/", CreateAsync);
-        partners.MapGet("/{partnerId:guid}", GetAsync);
-        partners.MapPost("/{partnerId:guid}/researchers", CreateResearcherAsync);
+        var partners = endpoints.MapGroup("/v1/partners").WithTags(ApiTags.Partners).RequireAuthorization(RallyAuth.OperatorPolicy);
+        partners.MapPost("/", CreateAsync)
+            .WithName("createPartner")
+            .WithSummary("Create a research partner")
+            .WithDescription("""
+                Operators only. `name` is 1 to 200 characters. Answers `201` with the new `partnerId`; its researchers
+                then get their keys from `POST /v1/partners/{partnerId}/researchers`.
+                """);
+        partners.MapGet("/{partnerId:guid}", GetAsync)
+            .WithName("getPartner")
+            .WithSummary("Read a research partner")
+            .WithDescription("Operators only. The partner's name, creation time and the ids of its researchers (never their keys); `404 not-found` for an unknown id.");
+        partners.MapPost("/{partnerId:guid}/researchers", CreateResearcherAsync)
+            .WithName("createResearcher")
+            .WithSummary("Issue a researcher key")
+            .WithDescription("""
+                Operators only. Adds a researcher (`name`, 1 to 200 characters) to the partner and answers `201` with its
+                bearer `key` (`rr_…`), shown this once: Rally keeps only its hash, so a lost key is replaced by issuing a
+                new one. The key opens its own partner's studies only. `404 not-found` for an unknown partner.
+                """);
         return endpoints;
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Rally.Api.Hosting;
 using Rally.Grains.Platform;
 
 namespace Rally.Api.Platform;
@@ -12,7 +13,15 @@ public static class PlatformEndpoints
 {
     public static IEndpointRouteBuilder MapPlatformEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGroup("/v1/platform").WithTags("Platform").MapGet("/", GetAsync).AllowAnonymous();
+        endpoints.MapGroup("/v1/platform").WithTags(ApiTags.Platform).MapGet("/", GetAsync).AllowAnonymous()
+            .WithName("getPlatform")
+            .WithSummary("Read the platform consent and eligibility rules")
+            .WithDescription("""
+                Anyone may call it. Returns the current `platformConsentVersion`, which joining
+                (`POST /v1/participants`) must carry, and the eligibility rules a participant attests to when joining:
+                where participants must live (`residesIn`), the `minimumAge`, and the names of the attestation fields
+                that must be `true`.
+                """);
         return endpoints;
     }
 

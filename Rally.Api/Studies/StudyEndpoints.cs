@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Rally.Api.Authentication;
+using Rally.Api.Hosting;
 using Rally.Api.Problems;
 using Rally.Grains.Deletions;
 using Rally.Grains.Partners;
@@ -12,22 +13,108 @@ public static class StudyEndpoints
 {
     public static IEndpointRouteBuilder MapStudyEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var studies = endpoints.MapGroup("/v1/studies").WithTags("Studies");
-        studies.MapGet("/", ListAsync).AllowAnonymous();
-        studies.MapPost("/", DraftAsync).RequireAuthorization(RallyAuth.ResearcherOrOperatorPolicy);
+        var studies = endpoints.MapGroup("/v1/studies").WithTags(ApiTags.Studies);
+        studies.MapGet("/", ListAsync).AllowAnonymous()
+            .WithName("listStudies")
+            .WithSummary("List the studies open to participants")
+            .WithDescription("""
+                Anyone may call it. The cards of the studies that are enrolling or have ended, in the order they were
+                launched. Drafts are not listed, nor are studies whose analysis has completed.
+                """);
+        studies.MapPost("/", DraftAsync).RequireAuthorization(RallyAuth.ResearcherOrOperatorPolicy)
+            .WithName("draftStudy")
+            .WithSummary("Draft a study")
+            .WithDescription("""
+                A researcher drafts for its own partner (naming another `partnerId` is `403 forbidden`); an operator must
+                name the `partnerId` (`400 invalid-request` without one, `404 not-found` for an unknown partner).
 
-        var study = endpoints.MapStudyRoutes().WithTags("Studies");
-        study.MapGet("/", GetAsync).AllowAnonymous().SeenBy(StudyAccess.Published);
-        study.MapPut("/consent", PublishConsentAsync).RequireAuthorization(RallyAuth.ResearcherOrOperatorPolicy);
+                The card is checked whole, and refused with `400 invalid-request` and its `errors`:
+                - `dataCollected` declares each event type once (lower-case, at most 64 characters) with a description
+                  of what is collected: 1 to 100 types, the only ones uploads may ever carry;
+                - `encryptionKey` is the study's public key only, an EC P-256 JWK (`kty` `EC`, `crv` `P-256`, `x`, `y`);
+                  never send its private part `d`. A `kid`, if given, must be the key's RFC 7638 thumbprint; it is
+                  computed otherwise. Add-ons encrypt every payload to this key;
+                - `consentVersion` is 1 to 32 letters, digits, `.`, `_` or `-`;
+                - `addOn.downloadUrl` is an absolute https URL;
+                - `privateBrowsingWarning` is required when `collectsInPrivateBrowsing` is `true` (and dropped otherwise).
+
+                `studyId` is generated unless given (3 to 64 lower-case letters, digits or `-`); one already taken is
+                `409 already-exists`. Answers `201` with the `studyId` and `state: draft`. A draft is seen only by its
+                partner's researchers and operators, until an operator launches it.
+                """)
+            .WithRequestExample(ApiExamples.DraftStudy);
+
+        var study = endpoints.MapStudyRoutes().WithTags(ApiTags.Studies);
+        study.MapGet("/", GetAsync).AllowAnonymous().SeenBy(StudyAccess.Published)
+            .WithName("getStudy")
+            .WithSummary("Read a study's details page")
+            .WithDescription("""
+                Anyone may read a launched study (enrolling, ended or analysis-complete): the card participants read before
+                consenting, with the current `consentVersion` to enroll with, the `encryptionKey` to encrypt payloads to,
+                the `state`, and `endsAt` once an end is announced. A draft is seen only by its partner's researchers and
+                operators; to anyone else it answers `404 not-found`, exactly as a missing study.
+                """);
+        study.MapPut("/consent", PublishConsentAsync).RequireAuthorization(RallyAuth.ResearcherOrOperatorPolicy)
+            .WithName("publishConsent")
+            .WithSummary("Publish a new consent version")
+            .WithDescription("""
+                The study's own researchers and operators; another partner's study answers `404 not-found`. Only while the
+                study is a draft or enrolling (`409 invalid-transition` once it has ended), and each version once
+                (`409 already-exists`). `dataCollected`, when given, replaces the declared event types (checked as when
+                drafting); left out, they stay.
+
+                Enrolled participants get a `consent-changed` notice and `needsReconsent`; their uploads are refused
+                (`422 consent-version-mismatch`) until they enroll again with the new version, and new enrollments must
+                give it.
+                """);
 
         study.MapPost("/launch", (string studyId, IGrainFactory grains) => MoveAsync(studyId, grains, s => s.LaunchAsync()))
-            .RequireAuthorization(RallyAuth.OperatorPolicy);
-        study.MapPost("/announce-end", AnnounceEndAsync).RequireAuthorization(RallyAuth.OperatorPolicy);
+            .RequireAuthorization(RallyAuth.OperatorPolicy)
+            .WithName("launchStudy")
+            .WithSummary("Launch a study")
+            .WithDescription("""
+                Operators only. A draft becomes `enrolling`: it is listed publicly, participants may enroll, and enrolled
+                participants may upload. `409 invalid-transition` unless the study is a draft.
+                """);
+        study.MapPost("/announce-end", AnnounceEndAsync).RequireAuthorization(RallyAuth.OperatorPolicy)
+            .WithName("announceStudyEnd")
+            .WithSummary("Announce when a study ends")
+            .WithDescription("""
+                Operators only, for an enrolling study (`409 invalid-transition` otherwise). `endsAt` must lie in the future
+                (`400 invalid-request`). Every enrolled participant gets a `study-ending` notice now, and the study ends by
+                itself at `endsAt`, as `POST /v1/studies/{studyId}/end` would end it. Announcing again moves the date and
+                notifies again.
+                """);
         study.MapPost("/end", (string studyId, IGrainFactory grains) => MoveAsync(studyId, grains, s => s.EndAsync()))
-            .RequireAuthorization(RallyAuth.OperatorPolicy);
-        study.MapGet("/deletions", LedgerAsync).RequireAuthorization(RallyAuth.OperatorPolicy);
+            .RequireAuthorization(RallyAuth.OperatorPolicy)
+            .WithName("endStudy")
+            .WithSummary("End a study")
+            .WithDescription("""
+                Operators only, for an enrolling study (`409 invalid-transition` otherwise). Collection stops at once
+                (uploads and enrollments get `409 study-not-enrolling`); enrolled participants get a `study-ended` notice
+                asking them to uninstall the study's add-on; the data is locked: whoever leaves from now on gets
+                `dataDeletion: locked`, deleted when the analysis completes. Deletions requested while the study was open
+                keep their course.
+                """);
+        study.MapGet("/deletions", LedgerAsync).RequireAuthorization(RallyAuth.OperatorPolicy)
+            .WithName("getDeletionLedger")
+            .WithSummary("Read a study's deletion ledger")
+            .WithDescription("""
+                Operators only. Every deletion request the study received, oldest first: its `deletionId`, `dataDeletion`,
+                `status`, when it was requested and completed, and how many events it deleted; and when the study's whole
+                raw data was dropped (`dropRequestedAt`, `droppedAt`). No personal data: no participant ids or pseudonyms.
+                """);
         study.MapPost("/complete-analysis", (string studyId, IGrainFactory grains) => MoveAsync(studyId, grains, s => s.CompleteAnalysisAsync()))
-            .RequireAuthorization(RallyAuth.OperatorPolicy);
+            .RequireAuthorization(RallyAuth.OperatorPolicy)
+            .WithName("completeStudyAnalysis")
+            .WithSummary("Complete a study's analysis")
+            .WithDescription("""
+                Operators only, for an ended study (`409 invalid-transition` otherwise). Deletes the raw data of every
+                participant of the study at once and completes every locked deletion request (each participant concerned
+                gets a `data-deleted` notice); only aggregated or de-identified results may remain. The deletion runs in
+                the background and is retried until done: follow it in `GET /v1/studies/{studyId}/deletions`. It cannot be
+                undone.
+                """);
         return endpoints;
     }
 
