@@ -98,8 +98,10 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
             Version = Version,
             Description = Introduction,
             Contact = new OpenApiContact { Name = "Rally operators" },
-            License = new OpenApiLicense { Name = "Proprietary" },
+            License = new OpenApiLicense { Name = "Proprietary", Identifier = "LicenseRef-Proprietary" },
         };
+        // Where the document is served: the same for every front and every deployment (not the host that asked).
+        document.Servers = [new OpenApiServer { Url = "/", Description = "The Rally front that serves this document." }];
         // The generator lists the tags its operations use; each gets its description, in the order of ApiTags.
         var used = document.Tags ?? new HashSet<OpenApiTag>();
         document.Tags = new HashSet<OpenApiTag>(ApiTags.All.Select(t =>

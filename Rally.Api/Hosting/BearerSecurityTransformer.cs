@@ -4,7 +4,10 @@ using Microsoft.OpenApi;
 
 namespace Rally.Api.Hosting;
 
-/// <summary>Documents the bearer credential and marks every operation that needs one, so the API reference can send it.</summary>
+/// <summary>
+/// Documents the bearer credential and marks every operation that needs one, so the API reference can send it; every
+/// other operation declares that it needs none (<c>security: []</c>).
+/// </summary>
 internal sealed class BearerSecurityTransformer : IOpenApiDocumentTransformer, IOpenApiOperationTransformer
 {
     private const string SchemeId = "bearer";
@@ -19,15 +22,21 @@ internal sealed class BearerSecurityTransformer : IOpenApiDocumentTransformer, I
             Scheme = "bearer",
             Description = "A participant token (rp_…), a researcher key (rr_…) or the operator key.",
         };
+        // Operations that no operation transformer saw (the health probes) are public too: they say so.
+        var paths = document.Paths?.Values.AsEnumerable() ?? [];
+        foreach (var operation in paths.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []))
+        {
+            operation.Security ??= [];
+        }
         return Task.CompletedTask;
     }
 
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+        operation.Security ??= [];
         if (metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any())
         {
-            operation.Security ??= [];
             operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SchemeId, context.Document)] = [] });
         }
         return Task.CompletedTask;

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Rally.Api.Ingestion;
+using Rally.Api.Problems;
 using Rally.Silo.Configuration;
 using Scalar.AspNetCore;
 
@@ -38,6 +39,9 @@ public static class HttpHostingExtensions
             var bearer = new BearerSecurityTransformer();
             o.AddDocumentTransformer(bearer);
             o.AddOperationTransformer(bearer);
+            var problems = new ProblemResponsesTransformer();
+            o.AddDocumentTransformer(problems);
+            o.AddOperationTransformer(problems);
         });
         return builder;
     }

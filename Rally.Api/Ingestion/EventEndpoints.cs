@@ -27,6 +27,7 @@ public static class EventEndpoints
         study.MapPost("/events", UploadAsync).RequireAuthorization(RallyAuth.ParticipantPolicy).SeenBy(StudyAccess.Enrolled)
             .WithMetadata(new IngestionMetrics.UploadRoute()).AddEndpointFilter<IngestionMetrics.Filter>()
             .WithName("uploadStudyEvents")
+            .Refuses(ProblemTypes.InvalidRequest, ProblemTypes.InvalidEvent, ProblemTypes.NotEnrolled, ProblemTypes.StudyNotEnrolling, ProblemTypes.BatchTooLarge, ProblemTypes.ConsentVersionMismatch, ProblemTypes.ParticipantLeft)
             .WithSummary("Upload a batch of study events")
             .WithDescription("""
                 A participant enrolled in the study (participant token). `events` holds 1 to
@@ -54,8 +55,9 @@ public static class EventEndpoints
                 that repeat within the batch.
                 """)
             .WithRequestExample(ApiExamples.Upload);
-        study.MapGet("/events", ExportAsync).RequireAuthorization(RallyAuth.ResearcherPolicy).Produces(StatusCodes.Status200OK, contentType: "application/x-ndjson")
+        study.MapGet("/events", ExportAsync).RequireAuthorization(RallyAuth.ResearcherPolicy).Produces<ExportedEvent>(StatusCodes.Status200OK, "application/x-ndjson")
             .WithName("exportStudyEvents")
+            .Refuses(ProblemTypes.InvalidRequest)
             .WithSummary("Export a study's events as NDJSON")
             .WithDescription("""
                 The study's own researchers only (researcher key); another partner's study answers `404 not-found`.
@@ -184,7 +186,7 @@ public static class EventEndpoints
 
     public static async Task<Ok<StatsResponse>> StatsAsync(string studyId, HttpContext http, IStudyEventStore store, CancellationToken cancellationToken)
     {
-        var study = StudyAccessFilter.Study(http);
+        var study = StudyAccessFilter.Study(http, studyId);
         var stats = await store.GetStatsAsync(studyId, cancellationToken);
         return TypedResults.Ok(new StatsResponse(
             study.Enrolled,

@@ -15,6 +15,7 @@ public static class ParticipantEndpoints
         var v1 = endpoints.MapGroup("/v1").WithTags(ApiTags.Participants);
         v1.MapPost("/participants", JoinAsync).AllowAnonymous()
             .WithName("joinRally")
+            .Refuses(ProblemTypes.NotEligible, ProblemTypes.ConsentVersionMismatch)
             .WithSummary("Join Rally")
             .WithDescription("""
                 Anyone may call it: no credential. Each browser install joins on its own and gets its own identity;
@@ -33,6 +34,7 @@ public static class ParticipantEndpoints
         var me = v1.MapGroup("/me").RequireAuthorization(RallyAuth.ParticipantPolicy);
         me.MapGet("/", GetMeAsync)
             .WithName("getMe")
+            .Refuses(ProblemTypes.ParticipantLeft)
             .WithSummary("Read your status, enrollments and notices")
             .WithDescription("""
                 The participant's own record (participant token). Lists each enrollment with the consent version given and
@@ -42,6 +44,7 @@ public static class ParticipantEndpoints
                 """);
         me.MapDelete("/", LeaveRallyAsync)
             .WithName("leaveRally")
+            .Refuses(ProblemTypes.ParticipantLeft)
             .WithSummary("Leave Rally")
             .WithDescription("""
                 The participant leaves for good (participant token). In one step: the token stops working at once (on
@@ -57,10 +60,12 @@ public static class ParticipantEndpoints
                 """);
         me.MapGet("/profile", GetProfileAsync)
             .WithName("getProfile")
+            .Refuses(ProblemTypes.NotFound, ProblemTypes.ParticipantLeft)
             .WithSummary("Read your demographic profile")
             .WithDescription("The participant's own profile (participant token); `404 not-found` when none was filled in.");
         me.MapPut("/profile", PutProfileAsync)
             .WithName("putProfile")
+            .Refuses(ProblemTypes.ParticipantLeft)
             .WithSummary("Fill in or replace your demographic profile")
             .WithDescription("""
                 The participant's own profile (participant token). The census-like survey is optional, and so is every
@@ -71,10 +76,12 @@ public static class ParticipantEndpoints
                 """);
         me.MapDelete("/profile", DeleteProfileAsync)
             .WithName("deleteProfile")
+            .Refuses(ProblemTypes.ParticipantLeft)
             .WithSummary("Delete your demographic profile")
             .WithDescription("The participant's own profile (participant token). Answers `204` whether or not there was one.");
         me.MapPost("/enrollments", EnrollAsync)
             .WithName("enrollInStudy")
+            .Refuses(ProblemTypes.NotFound, ProblemTypes.StudyNotEnrolling, ProblemTypes.ConsentVersionMismatch, ProblemTypes.PrivateBrowsingNotAcknowledged, ProblemTypes.ParticipantLeft)
             .WithSummary("Enroll in a study")
             .WithDescription("""
                 The participant consents to a study (participant token), whose card (`GET /v1/studies/{studyId}`) it has
@@ -93,6 +100,7 @@ public static class ParticipantEndpoints
             .WithRequestExample(ApiExamples.Enroll);
         me.MapDelete("/enrollments/{studyId}", LeaveStudyAsync)
             .WithName("leaveStudy")
+            .Refuses(ProblemTypes.NotEnrolled, ProblemTypes.ParticipantLeft)
             .WithSummary("Leave a study")
             .WithDescription("""
                 The participant leaves one study (participant token). Collection stops at once: later uploads get
@@ -109,6 +117,7 @@ public static class ParticipantEndpoints
                 """);
         me.MapGet("/deletions/{deletionId:guid}", GetDeletionAsync)
             .WithName("getDeletion")
+            .Refuses(ProblemTypes.NotFound, ProblemTypes.ParticipantLeft)
             .WithSummary("Follow a deletion request")
             .WithDescription("""
                 One of the participant's own deletion requests (participant token); another participant's id answers
@@ -118,6 +127,7 @@ public static class ParticipantEndpoints
                 """);
         me.MapPost("/notices/{noticeId:guid}/ack", AckNoticeAsync)
             .WithName("ackNotice")
+            .Refuses(ProblemTypes.NotFound, ProblemTypes.ParticipantLeft)
             .WithSummary("Acknowledge a notice")
             .WithDescription("""
                 The participant has seen the notice (participant token): it leaves the list of `GET /v1/me` and is no

@@ -20,10 +20,12 @@ public static class PartnerEndpoints
                 """);
         partners.MapGet("/{partnerId:guid}", GetAsync)
             .WithName("getPartner")
+            .Refuses(ProblemTypes.NotFound)
             .WithSummary("Read a research partner")
             .WithDescription("Operators only. The partner's name, creation time and the ids of its researchers (never their keys); `404 not-found` for an unknown id.");
         partners.MapPost("/{partnerId:guid}/researchers", CreateResearcherAsync)
             .WithName("createResearcher")
+            .Refuses(ProblemTypes.NotFound)
             .WithSummary("Issue a researcher key")
             .WithDescription("""
                 Operators only. Adds a researcher (`name`, 1 to 200 characters) to the partner and answers `201` with its

@@ -1,3 +1,4 @@
+using System.Reflection;
 using Rally.Grains.Refusals;
 
 namespace Rally.Api.Problems;
@@ -25,6 +26,12 @@ public static class ProblemTypes
     public static readonly ProblemType TooManyRequests = new("too-many-requests", 429, "Too many requests.");
     public static readonly ProblemType Internal = new("internal", 500, "An unexpected error occurred.");
     public static readonly ProblemType Unavailable = new("unavailable", 503, "Temporarily unavailable; retry shortly.");
+
+    /// <summary>Every type above, in declaration order (declared after them: static fields initialize in text order).</summary>
+    public static IReadOnlyList<ProblemType> All { get; } = [.. typeof(ProblemTypes)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(f => f.FieldType == typeof(ProblemType))
+        .Select(f => (ProblemType)f.GetValue(null)!)];
 
     public static ProblemType For(RefusalKind kind) => kind switch
     {

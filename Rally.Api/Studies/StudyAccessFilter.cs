@@ -39,12 +39,13 @@ internal sealed class StudyAccessFilter(IGrainFactory grains, IAuthorizationServ
         return await next(context);
     }
 
-    /// <summary>The study the filter let through (on routes other than <see cref="StudyAccess.Enrolled"/>).</summary>
-    public static StudyView Study(HttpContext http)
+    /// <summary>The study <paramref name="studyId"/> as the filter let it through (on routes other than <see cref="StudyAccess.Enrolled"/>).</summary>
+    public static StudyView Study(HttpContext http, string studyId)
     {
         ArgumentNullException.ThrowIfNull(http);
-        return http.Items[typeof(StudyView)] as StudyView
-            ?? throw new InvalidOperationException("The route's study was not checked: map it with MapStudyRoutes.");
+        return http.Items[typeof(StudyView)] is StudyView study && study.StudyId == studyId
+            ? study
+            : throw new InvalidOperationException($"Study '{studyId}' was not checked on this route: map it with MapStudyRoutes.");
     }
 
     public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NoSuchStudy(string studyId) =>

@@ -23,6 +23,7 @@ public static class StudyEndpoints
                 """);
         studies.MapPost("/", DraftAsync).RequireAuthorization(RallyAuth.ResearcherOrOperatorPolicy)
             .WithName("draftStudy")
+            .Refuses(ProblemTypes.NotFound, ProblemTypes.AlreadyExists)
             .WithSummary("Draft a study")
             .WithDescription("""
                 A researcher drafts for its own partner (naming another `partnerId` is `403 forbidden`); an operator must
@@ -56,6 +57,7 @@ public static class StudyEndpoints
                 """);
         study.MapPut("/consent", PublishConsentAsync).RequireAuthorization(RallyAuth.ResearcherOrOperatorPolicy)
             .WithName("publishConsent")
+            .Refuses(ProblemTypes.InvalidTransition, ProblemTypes.AlreadyExists)
             .WithSummary("Publish a new consent version")
             .WithDescription("""
                 The study's own researchers and operators; another partner's study answers `404 not-found`. Only while the
@@ -71,6 +73,7 @@ public static class StudyEndpoints
         study.MapPost("/launch", (string studyId, IGrainFactory grains) => MoveAsync(studyId, grains, s => s.LaunchAsync()))
             .RequireAuthorization(RallyAuth.OperatorPolicy)
             .WithName("launchStudy")
+            .Refuses(ProblemTypes.InvalidTransition)
             .WithSummary("Launch a study")
             .WithDescription("""
                 Operators only. A draft becomes `enrolling`: it is listed publicly, participants may enroll, and enrolled
@@ -78,6 +81,7 @@ public static class StudyEndpoints
                 """);
         study.MapPost("/announce-end", AnnounceEndAsync).RequireAuthorization(RallyAuth.OperatorPolicy)
             .WithName("announceStudyEnd")
+            .Refuses(ProblemTypes.InvalidRequest, ProblemTypes.InvalidTransition)
             .WithSummary("Announce when a study ends")
             .WithDescription("""
                 Operators only, for an enrolling study (`409 invalid-transition` otherwise). `endsAt` must lie in the future
@@ -88,6 +92,7 @@ public static class StudyEndpoints
         study.MapPost("/end", (string studyId, IGrainFactory grains) => MoveAsync(studyId, grains, s => s.EndAsync()))
             .RequireAuthorization(RallyAuth.OperatorPolicy)
             .WithName("endStudy")
+            .Refuses(ProblemTypes.InvalidTransition)
             .WithSummary("End a study")
             .WithDescription("""
                 Operators only, for an enrolling study (`409 invalid-transition` otherwise). Collection stops at once
@@ -107,6 +112,7 @@ public static class StudyEndpoints
         study.MapPost("/complete-analysis", (string studyId, IGrainFactory grains) => MoveAsync(studyId, grains, s => s.CompleteAnalysisAsync()))
             .RequireAuthorization(RallyAuth.OperatorPolicy)
             .WithName("completeStudyAnalysis")
+            .Refuses(ProblemTypes.InvalidTransition)
             .WithSummary("Complete a study's analysis")
             .WithDescription("""
                 Operators only, for an ended study (`409 invalid-transition` otherwise). Deletes the raw data of every
@@ -125,8 +131,8 @@ public static class StudyEndpoints
     }
 
     /// <summary>Any published study is public; a draft only to its partner's researchers and operators (<see cref="StudyAccess.Published"/>).</summary>
-    public static Ok<StudyResponse> GetAsync(HttpContext http) =>
-        TypedResults.Ok(StudyResponse.From(StudyAccessFilter.Study(http)));
+    public static Ok<StudyResponse> GetAsync(string studyId, HttpContext http) =>
+        TypedResults.Ok(StudyResponse.From(StudyAccessFilter.Study(http, studyId)));
 
     public static async Task<Results<Created<DraftStudyResponse>, ProblemHttpResult>> DraftAsync(
         DraftStudyRequest request, ClaimsPrincipal user, IGrainFactory grains)

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Reflection;
 using System.Text.Json.Nodes;
 using Rally.Api.Hosting;
 using Rally.Api.Problems;
@@ -41,10 +40,7 @@ public sealed class ApiReferenceTests(ApiFixture fixture)
     public async Task Every_problem_type_is_listed_with_its_status_in_the_introduction()
     {
         var introduction = (string?)(await DocumentAsync())["info"]!["description"] ?? "";
-        var types = typeof(ProblemTypes).GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Where(f => f.FieldType == typeof(ProblemType))
-            .Select(f => (ProblemType)f.GetValue(null)!)
-            .ToArray();
+        var types = ProblemTypes.All;
 
         Assert.NotEmpty(types);
         Assert.All(types, type => Assert.True(introduction.Contains($"| `{type.Slug}` | {type.Status} |", StringComparison.Ordinal),
@@ -132,13 +128,15 @@ public sealed class ApiReferenceTests(ApiFixture fixture)
     }
 
     [Fact]
-    public async Task The_document_says_which_routes_need_a_bearer_credential()
+    public async Task The_document_says_which_routes_need_a_bearer_credential_and_which_need_none()
     {
         var document = await DocumentAsync();
 
         Assert.Equal("bearer", (string?)document["components"]!["securitySchemes"]!["bearer"]!["scheme"]);
-        Assert.NotNull(document["paths"]!["/v1/me"]!["get"]!["security"]);
-        Assert.Null(document["paths"]!["/v1/platform"]!["get"]!["security"]);
+        Assert.NotEmpty(document["paths"]!["/v1/me"]!["get"]!["security"]!.AsArray());
+        Assert.Empty(document["paths"]!["/v1/platform"]!["get"]!["security"]!.AsArray());
+        Assert.Empty(document["paths"]!["/health/ready"]!["get"]!["security"]!.AsArray());
+        Assert.All(Operations(document), o => Assert.True(o.Operation["security"] is JsonArray, $"{o.Name} does not declare its security."));
     }
 
     [Fact]

@@ -19,11 +19,22 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public async Task InitializeAsync() => _deployment = await TestDeployment.StartAsync(1);
 
+    /// <summary>Ends the deployment, then fails the collection if its tests met an error status the contract does not document.</summary>
     public async Task DisposeAsync()
     {
-        if (_deployment is not null)
+        if (_deployment is null)
         {
-            await _deployment.DisposeAsync();
+            return;
+        }
+        var undocumented = _deployment.Front.Problems.Undocumented();
+        await _deployment.DisposeAsync();
+        if (undocumented.Count > 0)
+        {
+            // xUnit names a collection's cleanup failure without its message: the lines go to standard error too.
+            await Console.Error.WriteLineAsync(string.Join(Environment.NewLine, undocumented));
+            throw new InvalidOperationException(
+                "The tests met answers that docs/openapi.json does not document on their operation (add the problem with Refuses, "
+                + "then accept the contract):\n" + string.Join("\n", undocumented));
         }
     }
 

@@ -83,7 +83,7 @@ public sealed class PostgresCluster : IAsyncDisposable
         Directory.Delete(_folder, recursive: true);
     }
 
-    private static Task RunAsPostgresAsync(string program, IEnumerable<string> arguments) =>
+    private static Task<string> RunAsPostgresAsync(string program, IEnumerable<string> arguments) =>
         Environment.IsPrivilegedProcess
             ? ProcessRunner.RunAsync("runuser", ["-u", "postgres", "--", program, .. arguments], CommandTimeout)
             : ProcessRunner.RunAsync(program, arguments, CommandTimeout);

@@ -5,13 +5,16 @@ namespace Rally.Tests.Infrastructure;
 /// <summary>Runs a command to completion and fails with everything it printed when it fails.</summary>
 internal static class ProcessRunner
 {
-    public static async Task RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>Runs a program to its end and returns what it printed (standard output, then error); throws unless it exits with 0.</summary>
+    public static async Task<string> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout,
+        IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
         foreach (var argument in arguments)
         {
@@ -40,5 +43,6 @@ internal static class ProcessRunner
             throw new InvalidOperationException(
                 $"'{fileName} {string.Join(' ', start.ArgumentList)}' exited with {process.ExitCode}:\n{await output}{await error}");
         }
+        return await output + await error;
     }
 }

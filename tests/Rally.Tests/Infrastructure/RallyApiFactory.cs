@@ -41,6 +41,9 @@ public sealed class RallyApiFactory : WebApplicationFactory<ApiOptions>
         return factory;
     }
 
+    /// <summary>Every error status this front answered, by operation (see <see cref="ProblemRecorder"/>).</summary>
+    public ProblemRecorder Problems { get; } = new();
+
     /// <summary>A client with no credential, or with the given bearer token.</summary>
     public HttpClient CreateClient(string? token)
     {
@@ -60,6 +63,7 @@ public sealed class RallyApiFactory : WebApplicationFactory<ApiOptions>
         {
             builder.UseSetting(key, value);
         }
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(Problems));
         if (_cluster is { } cluster)
         {
             builder.ConfigureServices(services =>
