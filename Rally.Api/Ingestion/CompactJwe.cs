@@ -1,15 +1,25 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Text.Json;
 
 namespace Rally.Api.Ingestion;
 
 /// <summary>
-/// Checks that a payload is what Rally's add-ons send: a compact JWE encrypted to the study's key with
-/// ECDH-ES (direct key agreement, so no encrypted key) and A256GCM. Only form and header are checked:
-/// the backend never holds a private key and never sees the plaintext.
+/// Checks that a payload is what Rally's add-ons send, and carries nothing readable beside its ciphertext: a compact JWE
+/// encrypted to the study's key with ECDH-ES (direct key agreement, so no encrypted key) and A256GCM, whose protected
+/// header, which is not encrypted, holds exactly <c>alg</c>, <c>enc</c>, <c>kid</c>, <c>epk</c> (an EC P-256 point, nothing
+/// else) and optionally <c>typ</c> <c>JWE</c>, in compact JSON, every part in canonical base64url. The backend never holds
+/// a private key and never sees the plaintext.
 /// </summary>
 public static class CompactJwe
 {
+    /// <summary>The most a protected header may hold, decoded: what the allowed members need, with room to spare.</summary>
+    public const int MaxHeaderBytes = 1024;
+
+    private const string FiveParts = "payload must be a JWE in compact form (five base64url parts separated by '.').";
+
+    private static readonly SearchValues<byte> Whitespace = SearchValues.Create(" \t\r\n"u8);
+
     /// <summary>Null when acceptable; otherwise what is wrong, without echoing the payload.</summary>
     public static string? Check(string payload, string keyId, int maxLength)
     {
@@ -34,7 +44,7 @@ public static class CompactJwe
                 parts[count++] = start..i;
                 start = i + 1;
             }
-            else if (!IsBase64UrlChar(payload[i]))
+            else if (Sextet(payload[i]) < 0)
             {
                 base64Url = false;
             }
@@ -46,17 +56,17 @@ public static class CompactJwe
         var text = payload.AsSpan();
         foreach (var part in parts)
         {
-            base64Url &= text[part].Length % 4 != 1;
+            base64Url &= IsCanonical(text[part]);
         }
         if (!base64Url)
         {
-            return "payload parts must be base64url without padding.";
+            return "payload parts must be canonical base64url: no padding, and no bits set past the last byte.";
         }
         if (text[parts[1]].Length != 0)
         {
             return "payload must use ECDH-ES direct key agreement: its encrypted key part must be empty.";
         }
-        if (Base64UrlLength(text[parts[2]]) != 12 || Base64UrlLength(text[parts[4]]) != 16)
+        if (text[parts[2]].Length != 16 || text[parts[4]].Length != 22)
         {
             return "payload must be A256GCM: a 96-bit IV and a 128-bit authentication tag.";
         }
@@ -67,44 +77,49 @@ public static class CompactJwe
         return CheckHeader(text[parts[0]], keyId);
     }
 
-    private const string FiveParts = "payload must be a JWE in compact form (five base64url parts separated by '.').";
-
     private static string? CheckHeader(ReadOnlySpan<char> encoded, string keyId)
     {
+        if (encoded.Length > Base64Url.GetEncodedLength(MaxHeaderBytes))
+        {
+            return $"payload's protected header is over {MaxHeaderBytes} bytes.";
+        }
+        Span<byte> json = stackalloc byte[Base64Url.GetMaxDecodedLength(encoded.Length)];
+        json = json[..Base64Url.DecodeFromChars(encoded, json)];
+        // Nothing a legitimate header holds needs whitespace or an escape; either could hide or disguise a member.
+        if (json.ContainsAny(Whitespace) || json.Contains((byte)'\\'))
+        {
+            return "payload's protected header must be compact JSON, without whitespace or escapes.";
+        }
         try
         {
-            using var header = JsonDocument.Parse(Base64Url.DecodeFromChars(encoded));
-            var root = header.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return "payload's protected header must be a JSON object.";
-            }
-            if (Text(root, "alg") != "ECDH-ES" || Text(root, "enc") != "A256GCM")
-            {
-                return "payload must be encrypted with alg 'ECDH-ES' and enc 'A256GCM'.";
-            }
-            if (Text(root, "kid") != keyId)
-            {
-                return "payload was not encrypted to this study's current key (its kid differs).";
-            }
-            if (!root.TryGetProperty("epk", out var epk) || epk.ValueKind != JsonValueKind.Object
-                || Text(epk, "kty") != "EC" || Text(epk, "crv") != "P-256" || Text(epk, "x") is null || Text(epk, "y") is null)
-            {
-                return "payload's header must carry the ephemeral EC P-256 public key (epk).";
-            }
-            return root.TryGetProperty("zip", out _) ? "compressed payloads (zip) are not accepted." : null;
+            return ProtectedHeader.Check(json, keyId);
         }
-        catch (Exception e) when (e is JsonException or FormatException)
+        catch (JsonException)
         {
-            return "payload's protected header is not base64url-encoded JSON.";
+            return "payload's protected header is not a JSON object.";
         }
     }
 
-    private static string? Text(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    /// <summary>No padding, no character outside the alphabet, and no bits set past the last byte (so each value has one spelling).</summary>
+    internal static bool IsCanonical(ReadOnlySpan<char> part)
+    {
+        var last = part.IsEmpty ? 0 : Sextet(part[^1]);
+        return (part.Length % 4) switch
+        {
+            1 => false,
+            2 => (last & 0b1111) == 0,
+            3 => (last & 0b11) == 0,
+            _ => true,
+        };
+    }
 
-    private static bool IsBase64UrlChar(char c) =>
-        c is (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_';
-
-    private static int Base64UrlLength(ReadOnlySpan<char> part) => part.Length * 3 / 4;
+    private static int Sextet(char c) => c switch
+    {
+        >= 'A' and <= 'Z' => c - 'A',
+        >= 'a' and <= 'z' => c - 'a' + 26,
+        >= '0' and <= '9' => c - '0' + 52,
+        '-' => 62,
+        '_' => 63,
+        _ => -1,
+    };
 }

@@ -32,10 +32,14 @@ public static class EventEndpoints
             .WithDescription("""
                 A participant enrolled in the study (participant token). `events` holds 1 to
                 `Rally:Ingestion:MaxEventsPerBatch` (default 200) events `{ id, type, collectedAt, privateWindow, payload }`.
-                `payload` is a compact JWE the add-on encrypted in the browser to the study's `encryptionKey`: `alg`
-                `ECDH-ES`, `enc` `A256GCM`, `kid` the key's `kid`, the ephemeral key `epk` in the protected header, no
-                `zip`, at most `Rally:Ingestion:MaxPayloadBytes` characters (default 32 768). Rally checks its form and
-                header and never sees the plaintext.
+                `payload` is a compact JWE the add-on encrypted in the browser to the study's `encryptionKey`, at most
+                `Rally:Ingestion:MaxPayloadBytes` characters (default 32 768): an empty encrypted key, a 96-bit IV, a
+                ciphertext and a 128-bit tag, every part canonical base64url (no padding, no bits set past the last
+                byte). Its protected header, which is not encrypted, is an allow-list, so nothing readable rides beside
+                the ciphertext: exactly `alg` `ECDH-ES`, `enc` `A256GCM`, `kid` the key's `kid`, `epk` (`kty` `EC`,
+                `crv` `P-256`, `x`, `y`: a point on the curve, nothing else) and optionally `typ` `JWE`, each once, as
+                compact JSON (no whitespace, no escapes), at most 1 KiB. Rally checks form and header and never sees the
+                plaintext.
 
                 The batch is checked whole before anything is queued; a refusal stores nothing of it:
                 - `400 invalid-request`: no events, or a body that is not a valid batch;

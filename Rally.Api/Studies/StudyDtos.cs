@@ -13,13 +13,21 @@ public sealed record DataTypeBody(string Type, string Description)
     public static DataTypeBody From(DataType d) => new(d.Type, d.Description);
 }
 
-/// <summary>The study's public key as a JWK (EC P-256). <c>kid</c>, when given, must be the RFC 7638 thumbprint.</summary>
+/// <summary>
+/// The study's public key as a JWK (RFC 7517/7518, EC P-256), as key tools write it: members Rally does not use are
+/// ignored (RFC 7517), those it understands must fit a public ECDH-ES key, and <c>kid</c>, when given, must be the RFC 7638
+/// thumbprint (<see cref="StudyKeys.Validate"/>). Rally keeps and publishes only the canonical public key (<see cref="PublicJwk"/>).
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
 public sealed record JwkBody(
     [property: StringLength(8)] string Kty,
     [property: StringLength(16)] string Crv,
     [property: StringLength(64)] string X,
     [property: StringLength(64)] string Y,
     [property: StringLength(64)] string? Kid = null,
+    [property: StringLength(16)] string? Use = null,
+    [property: StringLength(32)] string? Alg = null,
+    [property: JsonPropertyName("key_ops"), MaxLength(16)] string[]? KeyOps = null,
     // Accepted only to refuse it with a clear message: Rally never holds a study's private key.
     [property: JsonPropertyName("d")] string? D = null) : IValidatableObject
 {
@@ -32,8 +40,19 @@ public sealed record JwkBody(
     }
 
     public StudyKey ToStudyKey() => new(Kty, Crv, X, Y, StudyKeys.Thumbprint(this));
+}
 
-    public static JwkBody From(StudyKey k) => new(k.Kty, k.Crv, k.X, k.Y, k.Kid);
+/// <summary>
+/// A study's public key as Rally publishes it: the canonical members only, never a null one, so that any JOSE library
+/// (e.g. <c>jose</c>'s <c>importJWK</c>) imports it as the public ECDH-ES key it is.
+/// </summary>
+public sealed record PublicJwk(string Kty, string Crv, string X, string Y, string Kid, string Use, string Alg)
+{
+    public static PublicJwk From(StudyKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return new(key.Kty, key.Crv, key.X, key.Y, key.Kid, StudyKeys.Use, StudyKeys.Algorithm);
+    }
 }
 
 public sealed record AddOnBody(
@@ -108,7 +127,7 @@ public sealed record StudyResponse(
     bool CollectsInPrivateBrowsing,
     string? PrivateBrowsingWarning,
     string ConsentVersion,
-    JwkBody EncryptionKey,
+    PublicJwk EncryptionKey,
     AddOnBody AddOn,
     StudyLifecycle State,
     DateTimeOffset? EndsAt,
@@ -122,7 +141,7 @@ public sealed record StudyResponse(
         var c = s.Card;
         return new(s.StudyId, c.Name, c.Partner, c.PartnerId, c.Description, [.. c.DataCollected.Select(DataTypeBody.From)],
             c.WhoHasAccess, c.HowDataIsUsed, c.CollectsInPrivateBrowsing, c.PrivateBrowsingWarning, c.ConsentVersion,
-            JwkBody.From(c.EncryptionKey), new AddOnBody(c.AddOn.Id, c.AddOn.DownloadUrl), s.State, s.EndsAt, s.CreatedAt,
+            PublicJwk.From(c.EncryptionKey), new AddOnBody(c.AddOn.Id, c.AddOn.DownloadUrl), s.State, s.EndsAt, s.CreatedAt,
             s.LaunchedAt, s.EndedAt, s.AnalysisCompletedAt);
     }
 }

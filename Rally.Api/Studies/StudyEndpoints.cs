@@ -32,9 +32,11 @@ public static class StudyEndpoints
                 The card is checked whole, and refused with `400 invalid-request` and its `errors`:
                 - `dataCollected` declares each event type once (lower-case, at most 64 characters) with a description
                   of what is collected: 1 to 100 types, the only ones uploads may ever carry;
-                - `encryptionKey` is the study's public key only, an EC P-256 JWK (`kty` `EC`, `crv` `P-256`, `x`, `y`);
-                  never send its private part `d`. A `kid`, if given, must be the key's RFC 7638 thumbprint; it is
-                  computed otherwise. Add-ons encrypt every payload to this key;
+                - `encryptionKey` is the study's public key only, an EC P-256 JWK (`kty` `EC`, `crv` `P-256`, `x`, `y`),
+                  as key tools write it: other members are ignored, but never send its private part `d`; `use`, when
+                  given, is `enc`, `alg` `ECDH-ES`, and a non-empty `key_ops` allows `deriveKey` or `deriveBits`. A `kid`,
+                  if given, must be the key's RFC 7638 thumbprint; it is computed otherwise. The card publishes only
+                  `kty`, `crv`, `x`, `y`, `kid`, `use` and `alg`. Add-ons encrypt every payload to this key;
                 - `consentVersion` is 1 to 32 letters, digits, `.`, `_` or `-`;
                 - `addOn.downloadUrl` is an absolute https URL;
                 - `privateBrowsingWarning` is required when `collectsInPrivateBrowsing` is `true` (and dropped otherwise).

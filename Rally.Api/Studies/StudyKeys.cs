@@ -8,6 +8,12 @@ namespace Rally.Api.Studies;
 /// <summary>Checks a study's public key (EC P-256 JWK) and computes its RFC 7638 thumbprint.</summary>
 public static class StudyKeys
 {
+    /// <summary>What a study key is for (JWK <c>use</c>): encryption.</summary>
+    public const string Use = "enc";
+
+    /// <summary>The one algorithm a study key serves (JWK <c>alg</c>): ECDH-ES key agreement.</summary>
+    public const string Algorithm = "ECDH-ES";
+
     /// <summary>Null when the key is a valid P-256 public point; otherwise what is wrong with it.</summary>
     public static string? Validate(JwkBody key)
     {
@@ -18,6 +24,18 @@ public static class StudyKeys
         if (key.Kty != "EC" || key.Crv != "P-256")
         {
             return "encryptionKey must be an EC key on curve P-256 (kty 'EC', crv 'P-256').";
+        }
+        if (key.Use is not null && key.Use != Use)
+        {
+            return $"encryptionKey use, when given, must be '{Use}': the key encrypts, it does not sign.";
+        }
+        if (key.Alg is not null && key.Alg != Algorithm)
+        {
+            return $"encryptionKey alg, when given, must be '{Algorithm}'.";
+        }
+        if (key.KeyOps is { Length: > 0 } operations && !operations.Any(o => o is "deriveKey" or "deriveBits"))
+        {
+            return "encryptionKey key_ops, when not empty, must allow deriveKey or deriveBits (what ECDH-ES does with it).";
         }
         if (Decode(key.X) is not { Length: 32 } x || Decode(key.Y) is not { Length: 32 } y)
         {

@@ -18,6 +18,10 @@ public sealed class StudyCardTests(ApiFixture fixture)
         { "a point off the curve", """{"encryptionKey":{"y":"AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA"}}""" },
         { "a short coordinate", """{"encryptionKey":{"x":"AQID"}}""" },
         { "a wrong kid", """{"encryptionKey":{"kid":"not-the-thumbprint"}}""" },
+        { "a signing key", """{"encryptionKey":{"use":"sig"}}""" },
+        { "another algorithm", """{"encryptionKey":{"alg":"ES256"}}""" },
+        { "key operations without derivation", """{"encryptionKey":{"key_ops":["sign","verify"]}}""" },
+        { "an empty private key", """{"encryptionKey":{"d":""}}""" },
         { "no data types", """{"dataCollected":[]}""" },
         { "a duplicate data type", """{"dataCollected":[{"type":"a","description":"x"},{"type":"a","description":"y"}]}""" },
         { "a bad data type", """{"dataCollected":[{"type":"Page Visit","description":"x"}]}""" },
@@ -55,7 +59,8 @@ public sealed class StudyCardTests(ApiFixture fixture)
 
         var read = await (await partner.Researcher.GetAsync($"/v1/studies/{studyId}")).ShouldBeAsync(HttpStatusCode.OK);
         Assert.Equal(kid, (string?)read["encryptionKey"]!["kid"]);
-        Assert.Null(read["encryptionKey"]!["d"]);
+        Assert.Equal(["kty", "crv", "x", "y", "kid", "use", "alg"], read["encryptionKey"]!.AsObject().Select(m => m.Key));
+        Assert.DoesNotContain(read["encryptionKey"]!.AsObject(), m => m.Value is null);
     }
 
     [Fact]

@@ -123,6 +123,8 @@ public sealed class UploadTests(ApiFixture fixture)
             ["no epk"] = string.Join('.', Header($$"""{"alg":"ECDH-ES","enc":"A256GCM","kid":"{{study.Key.Kid}}"}"""), "", parts[2], parts[3], parts[4]),
             ["a short iv"] = string.Join('.', parts[0], "", "AAAA", parts[3], parts[4]),
             ["an oversized payload"] = string.Join('.', parts[0], "", parts[2], new string('A', 40_000), parts[4]),
+            ["plaintext beside the ciphertext"] = string.Join('.', Header($$"""{"alg":"ECDH-ES","enc":"A256GCM","kid":"{{study.Key.Kid}}","epk":{{epk}},"x-note":"alice@example.com visited https://bank.example/acct/123"}"""), "", parts[2], parts[3], parts[4]),
+            ["a duplicated alg"] = string.Join('.', Header($$"""{"alg":"ECDH-ES","alg":"dir","enc":"A256GCM","kid":"{{study.Key.Kid}}","epk":{{epk}}}"""), "", parts[2], parts[3], parts[4]),
         };
 
         foreach (var (what, payload) in payloads)

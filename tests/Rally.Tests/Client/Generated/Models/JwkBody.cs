@@ -9,9 +9,19 @@ namespace Rally.Tests.Client.Generated.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class JwkBody : IParsable
+    public partial class JwkBody : IAdditionalDataHolder, IParsable
     #pragma warning restore CS1591
     {
+        /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
+        public IDictionary<string, object> AdditionalData { get; set; }
+        /// <summary>The alg property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Alg { get; set; }
+#nullable restore
+#else
+        public string Alg { get; set; }
+#endif
         /// <summary>The crv property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -28,6 +38,14 @@ namespace Rally.Tests.Client.Generated.Models
 #else
         public string D { get; set; }
 #endif
+        /// <summary>The key_ops property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<string>? KeyOps { get; set; }
+#nullable restore
+#else
+        public List<string> KeyOps { get; set; }
+#endif
         /// <summary>The kid property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -43,6 +61,14 @@ namespace Rally.Tests.Client.Generated.Models
 #nullable restore
 #else
         public string Kty { get; set; }
+#endif
+        /// <summary>The use property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Use { get; set; }
+#nullable restore
+#else
+        public string Use { get; set; }
 #endif
         /// <summary>The x property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -61,6 +87,13 @@ namespace Rally.Tests.Client.Generated.Models
         public string Y { get; set; }
 #endif
         /// <summary>
+        /// Instantiates a new <see cref="global::Rally.Tests.Client.Generated.Models.JwkBody"/> and sets the default values.
+        /// </summary>
+        public JwkBody()
+        {
+            AdditionalData = new Dictionary<string, object>();
+        }
+        /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
         /// <returns>A <see cref="global::Rally.Tests.Client.Generated.Models.JwkBody"/></returns>
@@ -78,10 +111,13 @@ namespace Rally.Tests.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "alg", n => { Alg = n.GetStringValue(); } },
                 { "crv", n => { Crv = n.GetStringValue(); } },
                 { "d", n => { D = n.GetStringValue(); } },
+                { "key_ops", n => { KeyOps = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "kid", n => { Kid = n.GetStringValue(); } },
                 { "kty", n => { Kty = n.GetStringValue(); } },
+                { "use", n => { Use = n.GetStringValue(); } },
                 { "x", n => { X = n.GetStringValue(); } },
                 { "y", n => { Y = n.GetStringValue(); } },
             };
@@ -93,12 +129,16 @@ namespace Rally.Tests.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteStringValue("alg", Alg);
             writer.WriteStringValue("crv", Crv);
             writer.WriteStringValue("d", D);
+            writer.WriteCollectionOfPrimitiveValues<string>("key_ops", KeyOps);
             writer.WriteStringValue("kid", Kid);
             writer.WriteStringValue("kty", Kty);
+            writer.WriteStringValue("use", Use);
             writer.WriteStringValue("x", X);
             writer.WriteStringValue("y", Y);
+            writer.WriteAdditionalData(AdditionalData);
         }
     }
 }

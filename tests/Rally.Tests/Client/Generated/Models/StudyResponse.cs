@@ -53,10 +53,10 @@ namespace Rally.Tests.Client.Generated.Models
         /// <summary>The encryptionKey property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public global::Rally.Tests.Client.Generated.Models.JwkBody? EncryptionKey { get; set; }
+        public global::Rally.Tests.Client.Generated.Models.PublicJwk? EncryptionKey { get; set; }
 #nullable restore
 #else
-        public global::Rally.Tests.Client.Generated.Models.JwkBody EncryptionKey { get; set; }
+        public global::Rally.Tests.Client.Generated.Models.PublicJwk EncryptionKey { get; set; }
 #endif
         /// <summary>The endedAt property</summary>
         public DateTimeOffset? EndedAt { get; set; }
@@ -141,7 +141,7 @@ namespace Rally.Tests.Client.Generated.Models
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
                 { "dataCollected", n => { DataCollected = n.GetCollectionOfObjectValues<global::Rally.Tests.Client.Generated.Models.DataTypeBody>(global::Rally.Tests.Client.Generated.Models.DataTypeBody.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "description", n => { Description = n.GetStringValue(); } },
-                { "encryptionKey", n => { EncryptionKey = n.GetObjectValue<global::Rally.Tests.Client.Generated.Models.JwkBody>(global::Rally.Tests.Client.Generated.Models.JwkBody.CreateFromDiscriminatorValue); } },
+                { "encryptionKey", n => { EncryptionKey = n.GetObjectValue<global::Rally.Tests.Client.Generated.Models.PublicJwk>(global::Rally.Tests.Client.Generated.Models.PublicJwk.CreateFromDiscriminatorValue); } },
                 { "endedAt", n => { EndedAt = n.GetDateTimeOffsetValue(); } },
                 { "endsAt", n => { EndsAt = n.GetDateTimeOffsetValue(); } },
                 { "howDataIsUsed", n => { HowDataIsUsed = n.GetStringValue(); } },
@@ -169,7 +169,7 @@ namespace Rally.Tests.Client.Generated.Models
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
             writer.WriteCollectionOfObjectValues<global::Rally.Tests.Client.Generated.Models.DataTypeBody>("dataCollected", DataCollected);
             writer.WriteStringValue("description", Description);
-            writer.WriteObjectValue<global::Rally.Tests.Client.Generated.Models.JwkBody>("encryptionKey", EncryptionKey);
+            writer.WriteObjectValue<global::Rally.Tests.Client.Generated.Models.PublicJwk>("encryptionKey", EncryptionKey);
             writer.WriteDateTimeOffsetValue("endedAt", EndedAt);
             writer.WriteDateTimeOffsetValue("endsAt", EndsAt);
             writer.WriteStringValue("howDataIsUsed", HowDataIsUsed);
