@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Rally.Api.Authentication;
 using Rally.Api.Problems;
 using Rally.Grains.Studies;
@@ -48,7 +49,7 @@ internal sealed class StudyAccessFilter(IGrainFactory grains, IAuthorizationServ
             : throw new InvalidOperationException($"Study '{studyId}' was not checked on this route: map it with MapStudyRoutes.");
     }
 
-    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NoSuchStudy(string studyId) =>
+    private static ProblemHttpResult NoSuchStudy(string studyId) =>
         ProblemTypes.NotFound.Result($"No study '{studyId}'.");
 
     private async Task<bool> MaySeeAsync(HttpContext http, StudyView study, StudyAccess access) =>
