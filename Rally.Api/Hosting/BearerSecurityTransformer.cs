@@ -35,10 +35,14 @@ internal sealed class BearerSecurityTransformer : IOpenApiDocumentTransformer, I
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
         operation.Security ??= [];
-        if (metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any())
+        if (NeedsCredential(metadata))
         {
             operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SchemeId, context.Document)] = [] });
         }
         return Task.CompletedTask;
     }
+
+    /// <summary>The endpoint asks for a credential: it is authorized and not open to anonymous callers.</summary>
+    public static bool NeedsCredential(IList<object> metadata) =>
+        metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any();
 }

@@ -15,14 +15,8 @@ public static class OrleansHostingExtensions
     public static OrleansMode GetOrleansMode(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        if (builder.Services.FirstOrDefault(d => d.ServiceType == typeof(OrleansMode))?.ImplementationInstance is OrleansMode decided)
-        {
-            return decided;
-        }
-        var mode = builder.Configuration.GetRallyOptions<OrleansOptions>(OrleansOptions.Section)
-            .ModeFor(RallyStorage.Of(builder.Services, builder.Configuration));
-        builder.Services.AddSingleton(typeof(OrleansMode), mode);
-        return mode;
+        return builder.Services.DecideOnce(() => builder.Configuration.GetRallyOptions<OrleansOptions>(OrleansOptions.Section)
+            .ModeFor(RallyStorage.Of(builder.Services, builder.Configuration)));
     }
 
     /// <summary>Connects the API to the grains as <see cref="GetOrleansMode"/> says.</summary>

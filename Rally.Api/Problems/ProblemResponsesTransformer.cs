@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using Rally.Api.Hosting;
 using Rally.Api.Studies;
 
 namespace Rally.Api.Problems;
@@ -44,7 +44,7 @@ internal sealed class ProblemResponsesTransformer : IOpenApiDocumentTransformer,
         {
             problems.AddRange([ProblemTypes.InvalidRequest, ProblemTypes.BodyTooLarge, ProblemTypes.UnsupportedMediaType]);
         }
-        if (metadata.OfType<IAuthorizeData>().Any() && !metadata.OfType<IAllowAnonymous>().Any())
+        if (BearerSecurityTransformer.NeedsCredential(metadata))
         {
             // Every policy of Rally's routes is a role: a valid credential of another role is forbidden.
             problems.AddRange([ProblemTypes.Unauthorized, ProblemTypes.Forbidden]);

@@ -29,17 +29,8 @@ public sealed class RallyStorage
     public bool IsPostgres => ConnectionString is not null;
 
     /// <summary>The decision registered in <paramref name="services"/>; made from <paramref name="configuration"/> and registered when there is none yet.</summary>
-    public static RallyStorage Of(IServiceCollection services, IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        if (services.FirstOrDefault(d => d.ServiceType == typeof(RallyStorage))?.ImplementationInstance is RallyStorage decided)
-        {
-            return decided;
-        }
-        var storage = From(configuration);
-        services.AddSingleton(storage);
-        return storage;
-    }
+    public static RallyStorage Of(IServiceCollection services, IConfiguration configuration) =>
+        services.DecideOnce(() => From(configuration));
 
     private static RallyStorage From(IConfiguration configuration)
     {

@@ -18,7 +18,7 @@ public sealed class StudyKeyPair : IDisposable
         var q = _key.ExportParameters(includePrivateParameters: false).Q;
         X = System.Buffers.Text.Base64Url.EncodeToString(q.X);
         Y = System.Buffers.Text.Base64Url.EncodeToString(q.Y);
-        Kid = System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes($$"""{"crv":"P-256","kty":"EC","x":"{{X}}","y":"{{Y}}"}""")));
+        Kid = Thumbprint(X, Y);
     }
 
     public string X { get; }
@@ -33,6 +33,10 @@ public sealed class StudyKeyPair : IDisposable
         using var key = new StudyKeyPair();
         return (key.X, key.Y, key.Kid);
     }
+
+    /// <summary>RFC 7638: the SHA-256 of the key's required members, in order, without whitespace (computed here, not by Rally).</summary>
+    public static string Thumbprint(string x, string y) =>
+        System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes($$"""{"crv":"P-256","kty":"EC","x":"{{x}}","y":"{{y}}"}""")));
 
     public string Encrypt(string plaintext, string? kid = null) =>
         JWT.Encode(plaintext, _key, JweAlgorithm.ECDH_ES, JweEncryption.A256GCM,

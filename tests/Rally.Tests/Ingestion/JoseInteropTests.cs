@@ -1,8 +1,6 @@
-using System.Buffers.Text;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.IdentityModel.Tokens;
@@ -49,7 +47,7 @@ public sealed class JoseInteropTests(ApiFixture fixture)
                 ["crv"] = "P-256",
                 ["x"] = (string)key["x"]!,
                 ["y"] = (string)key["y"]!,
-                ["kid"] = Thumbprint((string)key["x"]!, (string)key["y"]!),
+                ["kid"] = StudyKeyPair.Thumbprint((string)key["x"]!, (string)key["y"]!),
                 ["use"] = "enc",
                 ["alg"] = "ECDH-ES",
             }.ToJsonString(), published.ToJsonString());
@@ -103,7 +101,4 @@ public sealed class JoseInteropTests(ApiFixture fixture)
         jwk.Alg = "ECDH-ES";
         return JsonSerializer.Serialize(jwk);
     }
-
-    private static string Thumbprint(string x, string y) =>
-        Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes($$"""{"crv":"P-256","kty":"EC","x":"{{x}}","y":"{{y}}"}""")));
 }
