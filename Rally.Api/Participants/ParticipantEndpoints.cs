@@ -155,7 +155,7 @@ public static class ParticipantEndpoints
         var studies = result.Studies.Select(LeaveStudyResponse.From).ToArray();
         var response = new LeaveRallyResponse(ParticipantStatus.Left, result.LeftAt, ProfileDeleted: true, studies);
         // 202 while some study still has to carry out a deletion; 200 when nothing is left to do.
-        return studies.Any(s => s.DataDeletion == DataDeletion.Deleted)
+        return studies.Any(s => s.DataDeletion is DataDeletion.Deleted or DataDeletion.Pending)
             ? TypedResults.Accepted((string?)null, response)
             : TypedResults.Ok(response);
     }

@@ -15,4 +15,11 @@ public enum DataDeletion
     /// <summary>The study has ended: the data stays locked until its analysis completes, then is deleted with everyone's.</summary>
     [JsonStringEnumMemberName("locked")]
     Locked = 1,
+
+    /// <summary>
+    /// The study could not be told yet (it or the database is unreachable): the request is kept and sent again until
+    /// the study has it, then it is deleted or locked as the study's state says.
+    /// </summary>
+    [JsonStringEnumMemberName("pending")]
+    Pending = 2,
 }

@@ -43,17 +43,19 @@ internal sealed partial class DeletionLedgerGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<DeletionReceipt> RequestAsync(Guid deletionId, Guid participantId, StudyLifecycle lifecycle)
+    public async Task<DeletionReceipt> RequestAsync(DeletionRequest request)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        var deletionId = request.DeletionId;
         if (!State.Entries.TryGetValue(deletionId, out var entry))
         {
             var now = clock.GetUtcNow();
-            entry = lifecycle switch
+            entry = request.Lifecycle switch
             {
-                StudyLifecycle.Ended => new LedgerEntry(participantId, DataDeletion.Locked, DeletionStatus.Locked, now, null),
+                StudyLifecycle.Ended => new LedgerEntry(request.NoticeTo, DataDeletion.Locked, DeletionStatus.Locked, now, null, Pseudonym: request.Pseudonym),
                 // Raw data of a study whose analysis completed is already gone.
                 StudyLifecycle.AnalysisComplete => new LedgerEntry(null, DataDeletion.Deleted, DeletionStatus.Completed, now, now, 0),
-                _ => new LedgerEntry(participantId, DataDeletion.Deleted, DeletionStatus.Pending, now, null),
+                _ => new LedgerEntry(request.NoticeTo, DataDeletion.Deleted, DeletionStatus.Pending, now, null, Pseudonym: request.Pseudonym),
             };
             State.Entries[deletionId] = entry;
             try
@@ -72,7 +74,25 @@ internal sealed partial class DeletionLedgerGrain(
                 await ScheduleAsync();
             }
         }
+        else if (request.NoticeTo is null && entry.ParticipantId is not null)
+        {
+            // Sent again by a participant who has since left Rally: its id is not kept any longer.
+            await ForgetAsync(deletionId);
+        }
         return new DeletionReceipt(StudyId, deletionId, entry.DataDeletion);
+    }
+
+    public async Task ForgetAsync(Guid deletionId)
+    {
+        if (State.Entries.TryGetValue(deletionId, out var entry) && entry.ParticipantId is { } participantId)
+        {
+            State.Entries[deletionId] = entry with
+            {
+                ParticipantId = null,
+                Pseudonym = entry.Pseudonym ?? pseudonyms.For(participantId, StudyId, enrollment: null),
+            };
+            await store.WriteStateAsync();
+        }
     }
 
     public Task<DeletionView?> GetAsync(Guid deletionId) =>
@@ -128,13 +148,17 @@ internal sealed partial class DeletionLedgerGrain(
             foreach (var (deletionId, entry) in due)
             {
                 var deleted = State.DroppedAt is null
-                    ? await events.DeleteParticipantAsync(StudyId, pseudonyms.For(entry.ParticipantId!.Value, StudyId), entry.RequestedAt, deletionId)
+                    ? await events.DeleteParticipantAsync(StudyId, PseudonymOf(entry), deletionId)
                     : 0;
-                await NotifyAsync(deletionId, entry.ParticipantId!.Value);
+                if (entry.ParticipantId is { } participantId)
+                {
+                    await NotifyAsync(deletionId, participantId);
+                }
                 var completedAt = clock.GetUtcNow();
                 State.Entries[deletionId] = entry with
                 {
                     ParticipantId = null,
+                    Pseudonym = null,
                     Status = DeletionStatus.Completed,
                     CompletedAt = completedAt,
                     DeletedEvents = entry.Status == DeletionStatus.Locked ? null : deleted,
@@ -155,6 +179,9 @@ internal sealed partial class DeletionLedgerGrain(
             LogDeletionDeferred(logger, ex, StudyId);
         }
     }
+
+    private string PseudonymOf(LedgerEntry entry) =>
+        entry.Pseudonym ?? pseudonyms.For(entry.ParticipantId!.Value, StudyId, enrollment: null);
 
     /// <summary>
     /// Kept in the participant's inbox (awaited: the request completes only once the notice is recorded), then

@@ -14,4 +14,13 @@ public sealed class DeletionOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan RetryPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long after a participant leaves an upload it was allowed just before may still be handed to the stream.
+    /// A deleted enrollment's pseudonym stays blocked for <c>Rally:Streams:ExpiryTimeout</c> +
+    /// <c>Rally:Streams:MaxDeliveryTime</c> + this, after which nothing sent under it can still arrive, and is then
+    /// forgotten. Default 5 minutes.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan InFlightMargin { get; set; } = TimeSpan.FromMinutes(5);
 }

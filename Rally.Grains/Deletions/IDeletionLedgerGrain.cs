@@ -11,8 +11,12 @@ namespace Rally.Grains.Deletions;
 public interface IDeletionLedgerGrain : IGrainWithStringKey
 {
     /// <summary>Records a participant's request (once, by its id); what happens depends on where the study is in its life.</summary>
-    [Alias("request")]
-    Task<DeletionReceipt> RequestAsync(Guid deletionId, Guid participantId, StudyLifecycle lifecycle);
+    [Alias("request-deletion")]
+    Task<DeletionReceipt> RequestAsync(DeletionRequest request);
+
+    /// <summary>The participant of request <paramref name="deletionId"/> left Rally: its id is no longer kept (nor is it told).</summary>
+    [Alias("forget")]
+    Task ForgetAsync(Guid deletionId);
 
     /// <summary>Answers from memory, even while the ledger waits on the store (interleaved: reads never wait on a deletion).</summary>
     [Alias("get"), AlwaysInterleave]

@@ -1,8 +1,10 @@
 namespace Rally.Grains.Deletions;
 
 /// <summary>
-/// One deletion request. The participant id is what finds the data (through the study pseudonym);
-/// it is forgotten once the request completes, and never shown to operators.
+/// One deletion request. <see cref="Pseudonym"/> (the enrollment's name in the study) is what finds the data;
+/// <see cref="ParticipantId"/> is only whom to tell when it completes: kept while the participant is in Rally and the
+/// request is open, never for a participant who left Rally, and never shown to operators. Entries recorded before
+/// requests carried a pseudonym have only the participant id, from which their (older, per-study) pseudonym follows.
 /// </summary>
 [GenerateSerializer, Alias("rally.ledger-entry")]
 public sealed record LedgerEntry(
@@ -11,4 +13,5 @@ public sealed record LedgerEntry(
     [property: Id(2)] DeletionStatus Status,
     [property: Id(3)] DateTimeOffset RequestedAt,
     [property: Id(4)] DateTimeOffset? CompletedAt,
-    [property: Id(5)] long? DeletedEvents = null);
+    [property: Id(5)] long? DeletedEvents = null,
+    [property: Id(6)] string? Pseudonym = null);

@@ -8,7 +8,7 @@ public interface IStudyEventStore
 {
     /// <summary>
     /// Stores, in one transaction, the batches' events that their study does not hold yet, unless the
-    /// participant's data in the study (or the study's raw data) was deleted; returns how many were stored.
+    /// enrollment's data (by pseudonym) or the study's raw data was deleted; returns how many were stored.
     /// Batches may be of different studies and participants.
     /// </summary>
     Task<int> AppendAsync(IReadOnlyList<EventBatch> batches, CancellationToken cancellationToken = default);
@@ -22,12 +22,19 @@ public interface IStudyEventStore
     Task<StudyEventStats> GetStatsAsync(string studyId, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Carries out deletion request <paramref name="deletionId"/>: deletes every event the participant (by study
-    /// pseudonym) sent the study up to <paramref name="requestedAt"/>, and keeps any received until then that arrive
-    /// later from being stored. Idempotent; returns how many events the request deleted in all its tries, counted
-    /// with the deletion itself, so that a retry after an unrecorded success still reports the right number.
+    /// Carries out deletion request <paramref name="deletionId"/>: deletes every event stored under the enrollment's
+    /// pseudonym <paramref name="participant"/> and blocks the pseudonym, so that none that arrives later (in flight,
+    /// redelivered) is ever stored, whatever its timestamps say. Idempotent; returns how many events the request
+    /// deleted in all its tries, counted with the deletion itself, so that a retry after an unrecorded success still
+    /// reports the right number.
     /// </summary>
-    Task<long> DeleteParticipantAsync(string studyId, string participant, DateTimeOffset requestedAt, Guid deletionId, CancellationToken cancellationToken = default);
+    Task<long> DeleteParticipantAsync(string studyId, string participant, Guid deletionId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Forgets blocked pseudonyms (and, in PostgreSQL, any dead-lettered upload of theirs) blocked more than
+    /// <paramref name="olderThan"/> ago: by then nothing sent under them can still arrive. Returns how many it forgot.
+    /// </summary>
+    Task<int> PruneDeletedAsync(TimeSpan olderThan, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes all of the study's raw data at once, and keeps any that arrives later from being stored. Idempotent.</summary>
     Task DropStudyAsync(string studyId, CancellationToken cancellationToken = default);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Rally.Grains.Deletions;
 using Rally.Grains.Ingestion;
 using Rally.Grains.Notices;
@@ -15,29 +16,30 @@ internal sealed partial class ParticipantGrain(
     [PersistentState("participant", StorageNames.Rally)] IPersistentState<ParticipantState> store,
     TimeProvider clock,
     Pseudonyms pseudonyms,
-    ILogger<ParticipantGrain> logger) : Grain, IParticipantGrain
+    IOptions<DeletionOptions> deletionOptions,
+    ILogger<ParticipantGrain> logger) : Grain, IParticipantGrain, IRemindable
 {
+    /// <summary>Retries what leaving (a study or Rally) left unconfirmed, until the studies and the inbox have it.</summary>
+    private const string LeavingReminder = "leaving";
+
     private ParticipantState State => store.State;
 
     private Guid ParticipantId => this.GetPrimaryKey();
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Work recorded before requests were retried by reminder (or whose reminder is somehow gone) is taken up again
+    /// whenever the participant is activated; the reminder does it otherwise.
+    /// </summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // A request the study never confirmed (a crash between our write and its) is sent again;
-        // the study records it once by its id.
-        foreach (var (deletionId, record) in State.Deletions.Where(d => d.Value.DataDeletion is null).ToArray())
+        if (State.HasWork())
         {
-            try
-            {
-                await ConfirmDeletionAsync(deletionId, record);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogDeletionResendFailed(logger, ex, deletionId);
-            }
+            this.RegisterGrainTimer(_ => CarryOutAsync(), new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
         }
-        await base.OnActivateAsync(cancellationToken);
+        return base.OnActivateAsync(cancellationToken);
     }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => CarryOutAsync();
 
     public async Task JoinAsync(JoinCommand command)
     {
@@ -120,7 +122,10 @@ internal sealed partial class ParticipantGrain(
             .EnrollAsync(ParticipantId, command.ConsentVersion, command.PrivateBrowsingAcknowledged);
 
         var existing = State.Enrollments.GetValueOrDefault(command.StudyId);
-        var record = new EnrollmentRecord(command.ConsentVersion, command.ShareDemographics, existing?.EnrolledAt ?? clock.GetUtcNow());
+        // Consenting again keeps the enrollment (and its pseudonym); a new enrollment gets a new one.
+        var record = existing is null
+            ? new EnrollmentRecord(command.ConsentVersion, command.ShareDemographics, clock.GetUtcNow(), Guid.NewGuid())
+            : existing with { ConsentVersion = command.ConsentVersion, ShareDemographics = command.ShareDemographics };
         if (record != existing)
         {
             State.Enrollments[command.StudyId] = record;
@@ -135,33 +140,48 @@ internal sealed partial class ParticipantGrain(
         if (State.Deletions.TryGetValue(deletionId, out var sent) && sent.StudyId == studyId)
         {
             // The same leave sent again: it took effect; the study and its ledger answer by the request's id.
-            return await ConfirmDeletionAsync(deletionId, sent);
+            return sent.DataDeletion is { } done ? new DeletionReceipt(studyId, deletionId, done) : await TryConfirmAsync(deletionId, sent);
         }
-        if (!State.Enrollments.Remove(studyId))
+        if (!State.Enrollments.TryGetValue(studyId, out var enrollment))
         {
             throw new RefusedException(RefusalKind.NotEnrolled, $"You are not enrolled in study '{studyId}'.");
         }
-        // Recorded before the study is told, so the request survives a crash in between.
-        var record = new DeletionRecord(studyId, clock.GetUtcNow(), null);
+        // The reminder first, then the request, recorded before the study is told: whatever fails after this
+        // write, the request is sent again until the study has it.
+        await EnsureReminderAsync();
+        State.Enrollments.Remove(studyId);
+        var record = new DeletionRecord(studyId, clock.GetUtcNow(), null, pseudonyms.For(ParticipantId, studyId, enrollment.Enrollment));
         State.Deletions[deletionId] = record;
         await store.WriteStateAsync();
-        return await ConfirmDeletionAsync(deletionId, record);
+        var receipt = await TryConfirmAsync(deletionId, record);
+        await SaveProgressAsync();
+        return receipt;
     }
 
     public async Task<LeaveRallyResult> LeaveRallyAsync()
     {
         EnsureActive();
         var now = clock.GetUtcNow();
-        var requests = State.Enrollments.Keys.ToDictionary(_ => Guid.NewGuid(), studyId => new DeletionRecord(studyId, now, null));
+        var requests = State.Enrollments.ToDictionary(
+            _ => Guid.NewGuid(),
+            e => new DeletionRecord(e.Key, now, null, pseudonyms.For(ParticipantId, e.Key, e.Value.Enrollment)));
+        foreach (var (deletionId, unsent) in State.Deletions.Where(d => d.Value.DataDeletion is null))
+        {
+            requests[deletionId] = unsent;
+        }
+        // Earlier requests' ledgers may hold this id, to tell the participant when they complete: they forget it.
+        var forget = State.Deletions.ToDictionary(d => d.Key, d => d.Value.StudyId);
 
-        // One write makes the token useless, removes every personal field and records a deletion
-        // request per study; the studies are told afterwards (and again on reactivation if that fails).
-        store.State = new ParticipantState { Status = ParticipantStatus.Left, LeftAt = now, Deletions = requests };
+        // The reminder first; then one write makes the token useless, removes every personal field and records
+        // what is left to do, which is carried out now and retried by the reminder until done, whatever fails.
+        await EnsureReminderAsync();
+        store.State = new ParticipantState { Status = ParticipantStatus.Left, LeftAt = now, Deletions = requests, Forget = forget, InboxOpen = true };
         await store.WriteStateAsync();
-        await Inbox.CloseAsync();
-
-        var receipts = await Task.WhenAll(requests.Select(r => ConfirmDeletionAsync(r.Key, r.Value, write: false)));
-        await store.WriteStateAsync();
+        var receipts = await Task.WhenAll(requests.ToArray().Select(r => TryConfirmAsync(r.Key, r.Value)));
+        await TryAsync(() => Inbox.CloseAsync(), () => State.InboxOpen = false);
+        await Task.WhenAll(forget.ToArray().Select(f => TryAsync(
+            () => GrainFactory.GetGrain<IDeletionLedgerGrain>(f.Value).ForgetAsync(f.Key), () => State.Forget.Remove(f.Key))));
+        await SaveProgressAsync();
         await CloseNoticeConnectionsAsync();
         return new LeaveRallyResult(now, receipts);
     }
@@ -169,10 +189,13 @@ internal sealed partial class ParticipantGrain(
     public async Task<DeletionView> GetDeletionAsync(Guid deletionId)
     {
         EnsureActive();
-        var view = State.Deletions.TryGetValue(deletionId, out var record)
-            ? await GrainFactory.GetGrain<IDeletionLedgerGrain>(record.StudyId).GetAsync(deletionId)
-            : null;
-        return view ?? throw new RefusedException(RefusalKind.NotFound, $"No deletion request '{deletionId}' of yours is on record.");
+        if (!State.Deletions.TryGetValue(deletionId, out var record))
+        {
+            throw new RefusedException(RefusalKind.NotFound, $"No deletion request '{deletionId}' of yours is on record.");
+        }
+        // Not yet confirmed by the study (it is being sent again): pending, as far as anyone knows.
+        return await GrainFactory.GetGrain<IDeletionLedgerGrain>(record.StudyId).GetAsync(deletionId)
+            ?? new DeletionView(deletionId, record.StudyId, DataDeletion.Pending, DeletionStatus.Pending, record.RequestedAt, null);
     }
 
     public async Task<UploadPermit> GetUploadPermitAsync(string studyId)
@@ -192,7 +215,7 @@ internal sealed partial class ParticipantGrain(
             throw new RefusedException(RefusalKind.ConsentVersionMismatch,
                 $"Study '{studyId}' published consent version '{rules.ConsentVersion}'; consent to it again before sending more data.");
         }
-        return new UploadPermit(pseudonyms.For(ParticipantId, studyId), rules);
+        return new UploadPermit(pseudonyms.For(ParticipantId, studyId, enrollment.Enrollment), rules);
     }
 
     public async Task<bool> AckNoticeAsync(Guid noticeId)
@@ -217,24 +240,85 @@ internal sealed partial class ParticipantGrain(
         }
     }
 
-    private async Task<DeletionReceipt> ConfirmDeletionAsync(Guid deletionId, DeletionRecord record, bool write = true)
+    /// <summary>
+    /// Tells the study of a request; on success the record keeps only the outcome (a tombstone not even that),
+    /// on failure it stays for the reminder and the answer is <see cref="DataDeletion.Pending"/>. Not written here.
+    /// </summary>
+    private async Task<DeletionReceipt> TryConfirmAsync(Guid deletionId, DeletionRecord record)
     {
-        var receipt = await GrainFactory.GetGrain<IStudyGrain>(record.StudyId).LeaveAsync(ParticipantId, deletionId);
-        if (State.Status == ParticipantStatus.Left)
+        try
         {
-            // A tombstone keeps no trace of which studies the participant was in once they have the request.
-            State.Deletions.Remove(deletionId);
+            var left = State.Status == ParticipantStatus.Left;
+            var receipt = await GrainFactory.GetGrain<IStudyGrain>(record.StudyId).LeaveAsync(
+                new LeaveCommand(ParticipantId, deletionId, record.Pseudonym ?? pseudonyms.For(ParticipantId, record.StudyId, null), InRally: !left));
+            if (left)
+            {
+                // A tombstone keeps no trace of which studies the participant was in once they have the request.
+                State.Deletions.Remove(deletionId);
+            }
+            else
+            {
+                State.Deletions[deletionId] = record with { DataDeletion = receipt.DataDeletion, Pseudonym = null };
+            }
+            return receipt;
         }
-        else
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            State.Deletions[deletionId] = record with { DataDeletion = receipt.DataDeletion };
+            LogDeletionDeferred(logger, ex, deletionId);
+            return new DeletionReceipt(record.StudyId, deletionId, DataDeletion.Pending);
         }
-        if (write)
+    }
+
+    private async Task TryAsync(Func<Task> step, Action done)
+    {
+        try
+        {
+            await step();
+            done();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogLeavingStepDeferred(logger, ex);
+        }
+    }
+
+    /// <summary>One pass over what is left to do (reminder, activation); the reminder goes once nothing is.</summary>
+    private async Task CarryOutAsync()
+    {
+        foreach (var (deletionId, record) in State.Deletions.Where(d => d.Value.DataDeletion is null).ToArray())
+        {
+            await TryConfirmAsync(deletionId, record);
+        }
+        if (State.InboxOpen)
+        {
+            await TryAsync(() => Inbox.CloseAsync(), () => State.InboxOpen = false);
+        }
+        foreach (var (deletionId, studyId) in State.Forget.ToArray())
+        {
+            await TryAsync(() => GrainFactory.GetGrain<IDeletionLedgerGrain>(studyId).ForgetAsync(deletionId), () => State.Forget.Remove(deletionId));
+        }
+        await SaveProgressAsync();
+    }
+
+    /// <summary>Writes what was confirmed, then drops the reminder when nothing is left; a failure leaves both for the next tick.</summary>
+    private async Task SaveProgressAsync()
+    {
+        try
         {
             await store.WriteStateAsync();
+            if (!State.HasWork() && await this.GetReminder(LeavingReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
         }
-        return receipt;
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogLeavingStepDeferred(logger, ex);
+        }
     }
+
+    private async Task EnsureReminderAsync() =>
+        await this.RegisterOrUpdateReminder(LeavingReminder, deletionOptions.Value.RetryPeriod, deletionOptions.Value.RetryPeriod);
 
     private void EnsureActive()
     {
@@ -253,6 +337,9 @@ internal sealed partial class ParticipantGrain(
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Closing the live connections of a participant who left failed")]
     private static partial void LogDisconnectFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Resending deletion request {DeletionId} failed; it is retried on the next activation")]
-    private static partial void LogDeletionResendFailed(ILogger logger, Exception exception, Guid deletionId);
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Deletion request {DeletionId} could not be sent to its study now; it is retried by reminder")]
+    private static partial void LogDeletionDeferred(ILogger logger, Exception exception, Guid deletionId);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "A step of leaving could not be completed now; it is retried by reminder")]
+    private static partial void LogLeavingStepDeferred(ILogger logger, Exception exception);
 }

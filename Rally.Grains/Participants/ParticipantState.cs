@@ -3,8 +3,8 @@ using Rally.Grains.Deletions;
 namespace Rally.Grains.Participants;
 
 /// <summary>
-/// The stored participant (state name <c>participant</c>). After leaving Rally only
-/// <see cref="Status"/> and <see cref="LeftAt"/> remain, plus deletion requests the studies have not yet confirmed.
+/// The stored participant (state name <c>participant</c>). After leaving Rally only <see cref="Status"/> and
+/// <see cref="LeftAt"/> remain, plus what is still to be carried out (<see cref="HasWork"/>), until it is.
 /// Fields are only ever added, each with a default, so older records read as before.
 /// </summary>
 [GenerateSerializer, Alias("rally.participant-state")]
@@ -19,18 +19,35 @@ public sealed class ParticipantState
     [Id(6)] public DemographicProfile? Profile { get; set; }
     [Id(7)] public Dictionary<string, EnrollmentRecord> Enrollments { get; set; } = [];
     [Id(8)] public Dictionary<Guid, DeletionRecord> Deletions { get; set; } = [];
+
+    /// <summary>Requests of a participant who left Rally whose ledgers may still hold its id (to tell it of completion), by study.</summary>
+    [Id(9)] public Dictionary<Guid, string> Forget { get; set; } = [];
+
+    /// <summary>Left Rally, and the notice inbox not yet closed.</summary>
+    [Id(10)] public bool InboxOpen { get; set; }
+
+    /// <summary>Something the studies or the inbox have not confirmed yet, retried by the <c>leaving</c> reminder.</summary>
+    public bool HasWork() => InboxOpen || Forget.Count > 0 || Deletions.Values.Any(d => d.DataDeletion is null);
 }
 
-/// <summary>Consent given to one study.</summary>
+/// <summary>
+/// Consent given to one study. <see cref="Enrollment"/> is a random id of this enrollment, from which its pseudonym
+/// follows; null for enrollments made before enrollments had ids.
+/// </summary>
 [GenerateSerializer, Alias("rally.enrollment-record")]
 public sealed record EnrollmentRecord(
     [property: Id(0)] string ConsentVersion,
     [property: Id(1)] bool ShareDemographics,
-    [property: Id(2)] DateTimeOffset EnrolledAt);
+    [property: Id(2)] DateTimeOffset EnrolledAt,
+    [property: Id(3)] Guid? Enrollment = null);
 
-/// <summary>A deletion request sent to a study; <see cref="DataDeletion"/> is null until the study has recorded it.</summary>
+/// <summary>
+/// A deletion request sent to a study; <see cref="DataDeletion"/> is null until the study has recorded it, and
+/// <see cref="Pseudonym"/> (what the study finds the data by) is kept only until then.
+/// </summary>
 [GenerateSerializer, Alias("rally.deletion-record")]
 public sealed record DeletionRecord(
     [property: Id(0)] string StudyId,
     [property: Id(1)] DateTimeOffset RequestedAt,
-    [property: Id(2)] DataDeletion? DataDeletion);
+    [property: Id(2)] DataDeletion? DataDeletion,
+    [property: Id(3)] string? Pseudonym = null);

@@ -42,9 +42,9 @@ public interface IStudyGrain : IGrainWithStringKey
     [Alias("enroll")]
     Task EnrollAsync(Guid participantId, string consentVersion, bool privateBrowsingAcknowledged);
 
-    /// <summary>Stops collection for the participant and records the deletion request; idempotent by <paramref name="deletionId"/>.</summary>
-    [Alias("leave")]
-    Task<DeletionReceipt> LeaveAsync(Guid participantId, Guid deletionId);
+    /// <summary>Stops collection for the participant and records the deletion request; idempotent by its id.</summary>
+    [Alias("leave-enrollment")]
+    Task<DeletionReceipt> LeaveAsync(LeaveCommand command);
 
     /// <summary>What uploads to this study must satisfy; refused when no study was drafted under this id.</summary>
     [Alias("get-ingestion-rules"), ReadOnly]

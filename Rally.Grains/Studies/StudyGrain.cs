@@ -126,14 +126,17 @@ internal sealed partial class StudyGrain(
         }
     }
 
-    public async Task<DeletionReceipt> LeaveAsync(Guid participantId, Guid deletionId)
+    public async Task<DeletionReceipt> LeaveAsync(LeaveCommand command)
     {
+        ArgumentNullException.ThrowIfNull(command);
         // Collection stops at once: the participant no longer counts as enrolled.
-        if (State.Enrolled.Remove(participantId))
+        if (State.Enrolled.Remove(command.ParticipantId))
         {
             await store.WriteStateAsync();
         }
-        return await Ledger.RequestAsync(deletionId, participantId, State.Lifecycle);
+        // The ledger finds the data by pseudonym; it may write to the participant only while it is in Rally.
+        return await Ledger.RequestAsync(new DeletionRequest(
+            command.DeletionId, command.Pseudonym, command.InRally ? command.ParticipantId : null, State.Lifecycle));
     }
 
     public Task<StudyIngestionRules> GetIngestionRulesAsync()

@@ -4,12 +4,18 @@ using Rally.Grains.Ingestion;
 namespace Rally.Silo.EventStore;
 
 /// <summary>The embedded default's store: every study's events in this process's memory (not durable).</summary>
-public sealed class MemoryStudyEventStore : IStudyEventStore
+public sealed class MemoryStudyEventStore(TimeProvider clock) : IStudyEventStore
 {
+    public MemoryStudyEventStore()
+        : this(TimeProvider.System)
+    {
+    }
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, SortedList<long, StoredEvent>> _studies = [];
     private readonly Dictionary<(string, Guid), long> _ids = [];
-    private readonly Dictionary<(string Study, string Participant), DateTimeOffset> _deletedBefore = [];
+    /// <summary>Blocked pseudonyms, with when they were blocked (for pruning only: no timestamp decides what is stored).</summary>
+    private readonly Dictionary<(string Study, string Participant), DateTimeOffset> _blocked = [];
     private readonly HashSet<string> _droppedStudies = [];
     private readonly Dictionary<Guid, long> _receipts = [];
     private long _cursor;
@@ -31,7 +37,7 @@ public sealed class MemoryStudyEventStore : IStudyEventStore
     private int Append(EventBatch batch)
     {
         if (_droppedStudies.Contains(batch.StudyId)
-            || (_deletedBefore.TryGetValue((batch.StudyId, batch.Participant), out var before) && batch.ReceivedAt <= before))
+            || _blocked.ContainsKey((batch.StudyId, batch.Participant)))
         {
             return 0;
         }
@@ -101,14 +107,13 @@ public sealed class MemoryStudyEventStore : IStudyEventStore
         }
     }
 
-    public Task<long> DeleteParticipantAsync(string studyId, string participant, DateTimeOffset requestedAt, Guid deletionId, CancellationToken cancellationToken = default)
+    public Task<long> DeleteParticipantAsync(string studyId, string participant, Guid deletionId, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
-            var key = (studyId, participant);
-            _deletedBefore[key] = _deletedBefore.TryGetValue(key, out var before) && before > requestedAt ? before : requestedAt;
+            _blocked.TryAdd((studyId, participant), clock.GetUtcNow());
             var doomed = _studies.TryGetValue(studyId, out var events)
-                ? events.Values.Where(e => e.Participant == participant && e.ReceivedAt <= requestedAt).ToArray()
+                ? events.Values.Where(e => e.Participant == participant).ToArray()
                 : [];
             foreach (var e in doomed)
             {
@@ -118,6 +123,20 @@ public sealed class MemoryStudyEventStore : IStudyEventStore
             var total = _receipts.GetValueOrDefault(deletionId) + doomed.Length;
             _receipts[deletionId] = total;
             return Task.FromResult(total);
+        }
+    }
+
+    public Task<int> PruneDeletedAsync(TimeSpan olderThan, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            var cutOff = clock.GetUtcNow() - olderThan;
+            var old = _blocked.Where(b => b.Value < cutOff).Select(b => b.Key).ToArray();
+            foreach (var key in old)
+            {
+                _blocked.Remove(key);
+            }
+            return Task.FromResult(old.Length);
         }
     }
 

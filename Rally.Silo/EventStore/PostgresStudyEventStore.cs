@@ -67,7 +67,8 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource) : IStud
             FROM unnest($1, $2, $3, $4, $5, $6, $7, $8) WITH ORDINALITY
                  AS e(study_id, participant, received_at, id, type, collected_at, private_window, payload, n)
             WHERE NOT EXISTS (SELECT 1 FROM rally_deleted_participants d
-                              WHERE d.study_id = e.study_id AND d.participant = e.participant AND d.deleted_before >= e.received_at)
+                              WHERE d.study_id = e.study_id AND d.participant = e.participant
+                                AND (d.deleted_before IS NULL OR d.deleted_before >= e.received_at))
               AND NOT EXISTS (SELECT 1 FROM rally_dropped_studies s WHERE s.study_id = e.study_id)
             ORDER BY e.n
             ON CONFLICT (study_id, id) DO NOTHING
@@ -90,24 +91,25 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource) : IStud
         return insert.RecordsAffected;
     }
 
-    public async Task<long> DeleteParticipantAsync(string studyId, string participant, DateTimeOffset requestedAt, Guid deletionId, CancellationToken cancellationToken = default)
+    public async Task<long> DeleteParticipantAsync(string studyId, string participant, Guid deletionId, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateBatch();
         command.BatchCommands.Add(Command(LockExclusive, ("study", studyId), ("participant", participant)));
+        // Blocked for good (see 0009_blocked_pseudonyms.sql): no timestamp decides what is deleted or kept out.
         command.BatchCommands.Add(Command("""
-            INSERT INTO rally_deleted_participants (study_id, participant, deleted_before) VALUES (@study, @participant, @before)
-            ON CONFLICT (study_id, participant) DO UPDATE SET deleted_before = GREATEST(rally_deleted_participants.deleted_before, excluded.deleted_before)
-            """, ("study", studyId), ("participant", participant), ("before", requestedAt)));
+            INSERT INTO rally_deleted_participants (study_id, participant, deleted_before) VALUES (@study, @participant, NULL)
+            ON CONFLICT (study_id, participant) DO UPDATE SET deleted_before = NULL
+            """, ("study", studyId), ("participant", participant)));
         // The count is kept with the deletion, in its transaction (see 0008_deletion_receipts.sql).
         var delete = Command("""
             WITH deleted AS (
-                DELETE FROM rally_study_events WHERE study_id = @study AND participant = @participant AND received_at <= @before
+                DELETE FROM rally_study_events WHERE study_id = @study AND participant = @participant
                 RETURNING 1)
             INSERT INTO rally_deletion_receipts (deletion_id, study_id, deleted_events)
             SELECT @deletion, @study, count(*) FROM deleted
             ON CONFLICT (deletion_id) DO UPDATE SET deleted_events = rally_deletion_receipts.deleted_events + excluded.deleted_events
             RETURNING deleted_events
-            """, ("study", studyId), ("participant", participant), ("before", requestedAt), ("deletion", deletionId));
+            """, ("study", studyId), ("participant", participant), ("deletion", deletionId));
         command.BatchCommands.Add(delete);
         return await OnConnectionAsync(async () =>
         {
@@ -123,6 +125,14 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource) : IStud
             while (await reader.NextResultAsync(cancellationToken));
             throw new InvalidOperationException("The deletion returned no count.");
         }, repeat: false);
+    }
+
+    public async Task<int> PruneDeletedAsync(TimeSpan olderThan, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "DELETE FROM rally_deleted_participants WHERE deleted_on < now() - @age");
+        command.Parameters.AddWithValue("age", olderThan);
+        return await OnConnectionAsync(() => command.ExecuteNonQueryAsync(cancellationToken), repeat: true);
     }
 
     public async Task DropStudyAsync(string studyId, CancellationToken cancellationToken = default)

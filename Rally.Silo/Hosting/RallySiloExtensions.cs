@@ -63,6 +63,7 @@ public static class RallySiloExtensions
                 o.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(o.MinimumReminderPeriod.Ticks, deletions.Value.RetryPeriod.Ticks)));
         silo.Services.TryAddSingleton<DeletionMetrics>();
         silo.Services.AddRallySinks(configuration);
+        silo.Services.AddHostedService<BlockedPseudonymPruner>();
         silo.AddRallyStreams(configuration);
 
         // Plain JSON with stable, camelCase names: stored state survives renames of CLR types.

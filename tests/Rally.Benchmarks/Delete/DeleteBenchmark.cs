@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Options;
 using Rally.Benchmarks.Infrastructure;
 using Rally.Benchmarks.Ingest;
 using Rally.Grains.Ingestion;
@@ -47,11 +46,10 @@ internal static class DeleteBenchmark
             Workload.MakePayloads(key, 32, random), random);
         await EndToEnd.WarmUpAsync(database, rally.Api.BaseAddress, studyId, enrollment.Tokens, uploads);
         var warmUp = await RallyDeletion.LeaveAsync(http, enrollment.Tokens[options.Participants], studyId, options.PollInterval);
-        var names = await CheckPseudonymsAsync(http, enrollment, studyId, options.Participants);
+        var names = await PseudonymsAsync(http, enrollment, studyId, options.Participants, uploads);
         Console.WriteLine($"  through the API in {F(setup.Elapsed.TotalSeconds, 1)} s: a launched study, {options.Participants + 1} participants enrolled, "
             + $"{uploaded} real events (JWEs) uploaded; one participant left first (warm-up deletion: completed seen after {Ms(warmUp.Observed)})");
-        Console.WriteLine($"  pseudonyms: the researcher's export names {names.Length} participants, each as the benchmark computes it "
-            + "(HMAC of Rally:Pseudonyms:Key, the key the processes were given)");
+        Console.WriteLine($"  pseudonyms: the researcher's export names {names.Length} participants, each found by the events it uploaded");
 
         // The bulk, by binary COPY with those pseudonyms, then the mirror table for the raw baseline.
         var data = new StudyData(database, studyId);
@@ -154,31 +152,40 @@ internal static class DeleteBenchmark
     }
 
     /// <summary>
-    /// The participants' pseudonyms in the study, computed as the silo computes them and checked against the
-    /// researcher's export of the events they uploaded (a mismatch means the key differs, and the bulk rows would belong to no one).
+    /// The participants' pseudonyms in the study (one per enrollment, made by Rally), read from the researcher's export:
+    /// upload <c>b</c> was sent with token <c>b % tokens</c>, so each event id names its participant.
     /// </summary>
-    private static async Task<string[]> CheckPseudonymsAsync(HttpClient http, Enrollment enrollment, string studyId, int participants)
+    private static async Task<string[]> PseudonymsAsync(HttpClient http, Enrollment enrollment, string studyId, int participants, UploadBatch[] uploads)
     {
-        var pseudonyms = new Pseudonyms(Options.Create(new PseudonymOptions { Key = TestSecrets.PseudonymKey }));
-        var names = enrollment.ParticipantIds.Take(participants).Select(id => pseudonyms.For(id, studyId)).ToArray();
+        var sender = uploads.SelectMany(u => u.Ids.Select(id => (id, Client: u.Client % enrollment.Tokens.Length))).ToDictionary(x => x.id, x => x.Client);
         var expected = participants * DeleteOptions.UploadedPerParticipant;
-        var exported = new Dictionary<string, int>(StringComparer.Ordinal);
+        var exported = new Dictionary<Guid, string>();
         // The export shows rows once no older transaction is running: a few tries, 100 ms apart.
-        for (var attempt = 0; attempt < 50 && exported.Values.Sum() < expected; attempt++)
+        for (var attempt = 0; attempt < 50 && exported.Count < expected; attempt++)
         {
-            exported = await ExportedParticipantsAsync(http, enrollment.ResearcherKey, studyId);
-            await Task.Delay(exported.Values.Sum() < expected ? 100 : 0);
+            exported = await ExportedEventsAsync(http, enrollment.ResearcherKey, studyId);
+            await Task.Delay(exported.Count < expected ? 100 : 0);
         }
-        if (exported.Count != participants || names.Any(n => exported.GetValueOrDefault(n) != DeleteOptions.UploadedPerParticipant))
+        var names = new string[participants];
+        foreach (var (id, pseudonym) in exported)
         {
-            throw new InvalidOperationException($"The export names {exported.Count} participants ({N(exported.Values.Sum())} events), "
-                + $"{names.Count(exported.ContainsKey)} of them as computed: the processes' pseudonym key is not the benchmark's.");
+            var client = sender[id];
+            if (client < participants)
+            {
+                names[client] = names[client] is null || names[client] == pseudonym
+                    ? pseudonym
+                    : throw new InvalidOperationException($"Participant {client} appears under two pseudonyms in one enrollment.");
+            }
+        }
+        if (names.Any(n => n is null) || names.Distinct(StringComparer.Ordinal).Count() != participants)
+        {
+            throw new InvalidOperationException($"The export names {exported.Values.Distinct().Count()} participants ({N(exported.Count)} events); expected {participants}.");
         }
         return names;
     }
 
-    /// <summary>Events per participant in the researcher's export (<c>GET /v1/studies/{id}/events</c>, NDJSON).</summary>
-    private static async Task<Dictionary<string, int>> ExportedParticipantsAsync(HttpClient http, string researcherKey, string studyId)
+    /// <summary>Each event's pseudonym in the researcher's export (<c>GET /v1/studies/{id}/events</c>, NDJSON).</summary>
+    private static async Task<Dictionary<Guid, string>> ExportedEventsAsync(HttpClient http, string researcherKey, string studyId)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/studies/{studyId}/events");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", researcherKey);
@@ -189,9 +196,8 @@ internal static class DeleteBenchmark
             throw new InvalidOperationException($"GET /v1/studies/{studyId}/events: {(int)response.StatusCode} {text}");
         }
         return text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => (string)JsonNode.Parse(line)!["participant"]!)
-            .GroupBy(p => p, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+            .Select(line => JsonNode.Parse(line)!)
+            .ToDictionary(l => Guid.Parse((string)l["id"]!), l => (string)l["participant"]!);
     }
 
     /// <summary>What the study's ledger says the deletion removed, as operators see it (null unless completed).</summary>

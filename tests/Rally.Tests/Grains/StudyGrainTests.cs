@@ -37,10 +37,10 @@ public sealed class StudyGrainTests(ClusterFixture fixture)
         var deletionId = Guid.NewGuid();
         await study.EnrollAsync(participantId, "1", false);
 
-        var first = await study.LeaveAsync(participantId, deletionId);
+        var first = await study.LeaveAsync(new LeaveCommand(participantId, deletionId, "p-once", InRally: true));
         var done = await GrainScenario.DeletionWhenAsync(Grains, study.GetPrimaryKeyString(), deletionId, DeletionStatus.Completed);
         await study.EndAsync();
-        var again = await study.LeaveAsync(participantId, deletionId);
+        var again = await study.LeaveAsync(new LeaveCommand(participantId, deletionId, "p-once", InRally: true));
 
         Assert.Equal(first, again);
         Assert.Equal(DataDeletion.Deleted, again.DataDeletion);
@@ -55,9 +55,9 @@ public sealed class StudyGrainTests(ClusterFixture fixture)
         var (early, late) = (Guid.NewGuid(), Guid.NewGuid());
         await study.EnrollAsync(early, "1", false);
         await study.EnrollAsync(late, "1", false);
-        var open = await study.LeaveAsync(early, Guid.NewGuid());
+        var open = await study.LeaveAsync(new LeaveCommand(early, Guid.NewGuid(), "p-early", InRally: true));
         await study.EndAsync();
-        var locked = await study.LeaveAsync(late, Guid.NewGuid());
+        var locked = await study.LeaveAsync(new LeaveCommand(late, Guid.NewGuid(), "p-late", InRally: true));
         var ledger = Grains.GetGrain<IDeletionLedgerGrain>(study.GetPrimaryKeyString());
         Assert.Equal(DeletionStatus.Locked, (await ledger.GetAsync(locked.DeletionId))!.Status);
 

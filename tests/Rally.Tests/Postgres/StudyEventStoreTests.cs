@@ -13,13 +13,15 @@ public sealed class StudyEventStoreTests(PostgresServer postgres)
 {
     public static TheoryData<string> Stores => ["postgres", "memory"];
 
+    private string? _database;
+
     private async Task<IStudyEventStore> CreateAsync(string kind)
     {
         if (kind == "memory")
         {
             return new MemoryStudyEventStore();
         }
-        var database = await postgres.CreateDatabaseAsync();
+        var database = _database = await postgres.CreateDatabaseAsync();
         await SchemaMigrator.MigrateAsync(database, NullLogger.Instance);
         return new PostgresStudyEventStore(NpgsqlDataSource.Create(database));
     }
@@ -76,23 +78,59 @@ public sealed class StudyEventStoreTests(PostgresServer postgres)
         await store.AppendAsync([Batch("study-del", "stayer", 3)]);
         await store.AppendAsync([Batch("other-study", "leaver", 2)]);
 
-        var requestedAt = DateTimeOffset.UtcNow;
         var deletion = Guid.NewGuid();
-        Assert.Equal(4, await store.DeleteParticipantAsync("study-del", "leaver", requestedAt, deletion));
+        Assert.Equal(4, await store.DeleteParticipantAsync("study-del", "leaver", deletion));
         // Retried (its success went unrecorded): nothing more to delete, and the request's count stands.
-        Assert.Equal(4, await store.DeleteParticipantAsync("study-del", "leaver", requestedAt, deletion));
-        Assert.Equal(0, await store.DeleteParticipantAsync("study-del", "leaver", requestedAt, Guid.NewGuid()));
-        // In flight when the request was made, stored only now: kept out.
-        Assert.Equal(0, await store.AppendAsync([Batch("study-del", "leaver", 2, requestedAt.AddMilliseconds(-1))]));
+        Assert.Equal(4, await store.DeleteParticipantAsync("study-del", "leaver", deletion));
+        Assert.Equal(0, await store.DeleteParticipantAsync("study-del", "leaver", Guid.NewGuid()));
+        // Still in flight under the blocked pseudonym, stamped by any clock (behind or far ahead): kept out.
+        Assert.Equal(0, await store.AppendAsync([Batch("study-del", "leaver", 2, DateTimeOffset.UtcNow.AddHours(-1))]));
+        Assert.Equal(0, await store.AppendAsync([Batch("study-del", "leaver", 2, DateTimeOffset.UtcNow.AddDays(1))]));
 
         Assert.All(await ReadAllAsync(store, "study-del"), e => Assert.Equal("stayer", e.Participant));
         Assert.Equal(3, (await ReadAllAsync(store, "study-del")).Count);
         Assert.Equal(2, (await ReadAllAsync(store, "other-study")).Count);
 
-        // Enrolled again later: what it sends from then on is kept, and a retried old request does not touch it.
-        Assert.Equal(2, await store.AppendAsync([Batch("study-del", "leaver", 2, requestedAt.AddSeconds(1))]));
-        Assert.Equal(4, await store.DeleteParticipantAsync("study-del", "leaver", requestedAt, deletion));
+        // Enrolled again later: a new pseudonym, whatever its clock says, is kept, and a retried old request does not touch it.
+        Assert.Equal(2, await store.AppendAsync([Batch("study-del", "rejoined", 2, DateTimeOffset.UtcNow.AddHours(-1))]));
+        Assert.Equal(4, await store.DeleteParticipantAsync("study-del", "leaver", deletion));
         Assert.Equal(5, (await ReadAllAsync(store, "study-del")).Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_blocked_pseudonym_is_forgotten_only_after_the_given_age(string kind)
+    {
+        var store = await CreateAsync(kind);
+        await store.DeleteParticipantAsync("study-prune", "gone", Guid.NewGuid());
+
+        Assert.Equal(0, await store.PruneDeletedAsync(TimeSpan.FromHours(1)));
+        Assert.Equal(0, await store.AppendAsync([Batch("study-prune", "gone", 1)]));
+
+        // Aged past the bound (in-flight events can no longer arrive): the row goes.
+        await Task.Delay(TimeSpan.FromMilliseconds(50));
+        Assert.True(await store.PruneDeletedAsync(TimeSpan.FromMilliseconds(1)) >= 1);
+        if (kind == "postgres")
+        {
+            Assert.Equal(0L, await TestDatabase.ScalarAsync<long>(_database!, "SELECT count(*) FROM rally_deleted_participants WHERE study_id = 'study-prune'"));
+        }
+    }
+
+    [Fact]
+    public async Task A_deletion_recorded_before_pseudonyms_were_per_enrollment_keeps_its_cut_off_until_deleted_again()
+    {
+        var store = await CreateAsync("postgres");
+        var cutOff = DateTimeOffset.UtcNow;
+        // As 0007_deletions.sql wrote it: the participant's one pseudonym in the study, and when it left.
+        await TestDatabase.ExecuteAsync(_database!, "INSERT INTO rally_deleted_participants (study_id, participant, deleted_before) VALUES ('study-old', 'legacy', @at)", ("at", cutOff));
+
+        Assert.Equal(0, await store.AppendAsync([Batch("study-old", "legacy", 2, cutOff.AddSeconds(-1))]));
+        Assert.Equal(3, await store.AppendAsync([Batch("study-old", "legacy", 3, cutOff.AddSeconds(1))]));
+
+        // Leaving that enrollment now blocks the pseudonym outright.
+        Assert.Equal(3, await store.DeleteParticipantAsync("study-old", "legacy", Guid.NewGuid()));
+        Assert.Equal(0, await store.AppendAsync([Batch("study-old", "legacy", 1, cutOff.AddDays(1))]));
+        Assert.Empty(await ReadAllAsync(store, "study-old"));
     }
 
     [Theory]
@@ -118,15 +156,14 @@ public sealed class StudyEventStoreTests(PostgresServer postgres)
     public async Task One_write_of_batches_of_several_studies_and_participants_keeps_each_rule_per_batch(string kind)
     {
         var store = await CreateAsync(kind);
-        var requestedAt = DateTimeOffset.UtcNow;
-        await store.DeleteParticipantAsync("study-mix", "leaver", requestedAt, Guid.NewGuid());
+        await store.DeleteParticipantAsync("study-mix", "leaver", Guid.NewGuid());
         await store.DropStudyAsync("study-mix-dropped");
         var repeated = Batch("study-mix", "p1", 3);
 
         var added = await store.AppendAsync([
             repeated,
-            Batch("study-mix", "leaver", 2, requestedAt.AddMilliseconds(-1)),  // sent before leaving: kept out
-            Batch("study-mix", "leaver", 1, requestedAt.AddSeconds(1)),        // enrolled again since: kept
+            Batch("study-mix", "leaver", 2),                                   // the left enrollment's: kept out
+            Batch("study-mix", "rejoined", 1),                                 // enrolled again since: kept
             Batch("study-mix-other", "p1", 4),
             Batch("study-mix-dropped", "p1", 2),
             repeated with { ReceivedAt = repeated.ReceivedAt.AddSeconds(1) },  // a redelivery in the same write
@@ -134,7 +171,8 @@ public sealed class StudyEventStoreTests(PostgresServer postgres)
 
         Assert.Equal(3 + 1 + 4, added);
         Assert.Equal(repeated.Events.Select(e => e.Id), (await ReadAllAsync(store, "study-mix")).Where(e => e.Participant == "p1").Select(e => e.Id));
-        Assert.Single(await ReadAllAsync(store, "study-mix"), e => e.Participant == "leaver");
+        Assert.DoesNotContain(await ReadAllAsync(store, "study-mix"), e => e.Participant == "leaver");
+        Assert.Single(await ReadAllAsync(store, "study-mix"), e => e.Participant == "rejoined");
         Assert.Equal(4, (await ReadAllAsync(store, "study-mix-other")).Count);
         Assert.Empty(await ReadAllAsync(store, "study-mix-dropped"));
     }
