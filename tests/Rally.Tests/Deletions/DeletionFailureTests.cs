@@ -2,7 +2,6 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Orleans.Runtime.Placement;
 using Orleans.TestingHost;
 using Rally.Grains.Deletions;
 using Rally.Tests.Infrastructure;
@@ -152,42 +151,12 @@ public sealed class DeletionFailureTests(PostgresServer postgres) : IDisposable
             _stayerPseudonym = stored.GroupBy(l => (string)l["participant"]!).Single(g => g.Count() == 2).Key;
         }
 
-        /// <summary>
-        /// Places the study's ledger on the second silo (the first serves the test API's reads): it is reactivated with
-        /// Orleans' placement hint naming that silo until it is there (something else may activate it first).
-        /// </summary>
+        /// <summary>Places the study's ledger on the second silo (the first serves the test API's reads).</summary>
         public async Task<InProcessSiloHandle> LedgerOnSecondSiloAsync()
         {
             var ledger = Cluster.Client.GetGrain<IDeletionLedgerGrain>(_study.StudyId);
-            var management = Cluster.Client.GetGrain<IManagementGrain>(0);
-            // The silos' own lists of activations (the directory may still name a deactivated one for a while).
-            async Task<SiloAddress?> HostAsync() =>
-                (await management.GetDetailedGrainStatistics()).FirstOrDefault(g => g.GrainId == ledger.GetGrainId())?.SiloAddress;
-            var seen = new List<string>();
-            for (var attempt = 0; attempt < 40; attempt++)
-            {
-                RequestContext.Set(IPlacementDirector.PlacementHintKey, Cluster.Silos[1].SiloAddress);
-                try
-                {
-                    await ledger.ListAsync();
-                }
-                finally
-                {
-                    RequestContext.Remove(IPlacementDirector.PlacementHintKey);
-                }
-                var host = await HostAsync();
-                seen.Add(host?.ToString() ?? "none");
-                if (Cluster.Silos[1].SiloAddress.Equals(host))
-                {
-                    return Cluster.Silos[1];
-                }
-                if (host is not null)
-                {
-                    await management.DeactivateGrain(ledger.GetGrainId());
-                    await WaitAsync(async () => await HostAsync() is null, "the ledger to deactivate");
-                }
-            }
-            throw new InvalidOperationException($"The ledger never activated on the second silo ({Cluster.Silos[1].SiloAddress}); it was on: {string.Join(", ", seen)}.");
+            await GrainPlacement.OnSiloAsync(Cluster, ledger.GetGrainId(), () => ledger.ListAsync(), Cluster.Silos[1]);
+            return Cluster.Silos[1];
         }
 
         /// <summary>Takes a lock every participant deletion needs, in a transaction held until disposed.</summary>

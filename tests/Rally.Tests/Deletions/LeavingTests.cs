@@ -103,6 +103,33 @@ public abstract class LeavingCases : RallyCases
     }
 
     [Fact]
+    public async Task An_enrollment_keeps_its_pseudonym_through_re_consent_and_a_new_enrollment_gets_an_unlinked_one()
+    {
+        using var study = await IngestionScenario.StartAsync(Api);
+        await (await study.UploadAsync(study.Event())).ShouldBeAsync(HttpStatusCode.Accepted);
+        var first = (string)Assert.Single(await study.ExportWhenStoredAsync(1))["participant"]!;
+
+        // A new consent version, consented to again: the same enrollment, under the same name.
+        await (await study.Partner.Researcher.PutAsJsonAsync($"/v1/studies/{study.StudyId}/consent", new JsonObject { ["consentVersion"] = "2" })).ShouldBeAsync(HttpStatusCode.OK);
+        await (await RallyApi.EnrollAsync(study.Participant, study.StudyId, consentVersion: "2")).ShouldBeAsync(HttpStatusCode.OK);
+        await (await study.UploadAsync(study.Event())).ShouldBeAsync(HttpStatusCode.Accepted);
+        Assert.All(await study.ExportWhenStoredAsync(2), l => Assert.Equal(first, (string?)l["participant"]));
+
+        // Left (its data deleted) and enrolled again: a new name, and nothing under the old one.
+        var left = await (await study.Participant.Client.DeleteAsync($"/v1/me/enrollments/{study.StudyId}")).ShouldBeAsync(HttpStatusCode.OK);
+        await RallyApi.DeletionWhenAsync(study.Participant.Client, (string)left["deletionId"]!, "completed");
+        await (await RallyApi.EnrollAsync(study.Participant, study.StudyId, consentVersion: "2")).ShouldBeAsync(HttpStatusCode.Created);
+        var again = study.Event();
+        await (await study.UploadAsync(again)).ShouldBeAsync(HttpStatusCode.Accepted);
+        var line = Assert.Single(await study.ExportWhenStoredAsync(1));
+        Assert.Equal((string?)again["id"], (string?)line["id"]);
+        var second = (string)line["participant"]!;
+        Assert.NotEqual(first, second);
+        Assert.Equal(first.Length, second.Length);
+        Assert.DoesNotContain(study.Participant.Id.ToString("N"), second, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task Leaving_Rally_with_no_open_study_answers_200()
     {
         var participant = await Api.JoinAsync();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using Rally.Api.Hosting;
@@ -16,19 +17,21 @@ public sealed class RallyApiFactory : WebApplicationFactory<ApiOptions>
 {
     private readonly InProcessTestCluster? _cluster;
     private readonly IDictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    private RallyApiFactory(InProcessTestCluster? cluster, IDictionary<string, string?>? settings)
+    private RallyApiFactory(InProcessTestCluster? cluster, IDictionary<string, string?>? settings, Action<IServiceCollection>? services = null)
     {
         _cluster = cluster;
         _settings = settings ?? new Dictionary<string, string?>();
+        _services = services;
         UseKestrel(0);
     }
 
-    /// <summary>A front of <paramref name="cluster"/>, started; the caller disposes it.</summary>
-    public static RallyApiFactory Start(InProcessTestCluster cluster, IDictionary<string, string?>? settings = null)
+    /// <summary>A front of <paramref name="cluster"/>, started, with <paramref name="services"/> replacing the front's own; the caller disposes it.</summary>
+    public static RallyApiFactory Start(InProcessTestCluster cluster, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         ArgumentNullException.ThrowIfNull(cluster);
-        var factory = new RallyApiFactory(cluster, settings);
+        var factory = new RallyApiFactory(cluster, settings, services);
         factory.StartServer();
         return factory;
     }
@@ -72,6 +75,10 @@ public sealed class RallyApiFactory : WebApplicationFactory<ApiOptions>
                 services.AddSingleton<IGrainFactory>(cluster.Client);
                 services.AddSingleton(cluster.Silos[0].ServiceProvider.GetRequiredService<IStudyEventStore>());
             });
+        }
+        if (_services is { } replace)
+        {
+            builder.ConfigureTestServices(replace);
         }
     }
 }
