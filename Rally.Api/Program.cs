@@ -24,6 +24,7 @@ try
     builder.Services.AddRallyHealthChecks(builder.Configuration);
     builder.Services.AddHostedService<StartupBanner>();
     builder.Services.AddRallyTelemetry(builder.Configuration, "rally-api");
+    builder.Services.AddRallyLogRedaction();
 
     var app = builder.Build();
     // Settings are checked before the host starts, so a bad one stops the process before anything is logged or opened.

@@ -43,6 +43,7 @@ public static class RallySiloExtensions
     {
         var storage = RallyStorage.Of(silo.Services, configuration);
         silo.Services.AddRallyOptions<PlatformOptions>(configuration, PlatformOptions.Section);
+        silo.Services.AddRallyLogRedaction();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAddKeyedSingleton<TimeProvider>(StudyClock.Key, (services, _) => services.GetRequiredService<TimeProvider>());
         silo.Services.AddRallyOptions<PseudonymOptions>(configuration, PseudonymOptions.Section)
