@@ -16,19 +16,21 @@ public sealed class RallyApiFactory : WebApplicationFactory<ApiOptions>
 {
     private readonly InProcessTestCluster? _cluster;
     private readonly IDictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    private RallyApiFactory(InProcessTestCluster? cluster, IDictionary<string, string?>? settings)
+    private RallyApiFactory(InProcessTestCluster? cluster, IDictionary<string, string?>? settings, Action<IServiceCollection>? services = null)
     {
         _cluster = cluster;
         _settings = settings ?? new Dictionary<string, string?>();
+        _services = services;
         UseKestrel(0);
     }
 
-    /// <summary>A front of <paramref name="cluster"/>, started; the caller disposes it.</summary>
-    public static RallyApiFactory Start(InProcessTestCluster cluster, IDictionary<string, string?>? settings = null)
+    /// <summary>A front of <paramref name="cluster"/>, started, with <paramref name="services"/> added after the front's own; the caller disposes it.</summary>
+    public static RallyApiFactory Start(InProcessTestCluster cluster, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         ArgumentNullException.ThrowIfNull(cluster);
-        var factory = new RallyApiFactory(cluster, settings);
+        var factory = new RallyApiFactory(cluster, settings, services);
         factory.StartServer();
         return factory;
     }
@@ -64,6 +66,10 @@ public sealed class RallyApiFactory : WebApplicationFactory<ApiOptions>
             builder.UseSetting(key, value);
         }
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(Problems));
+        if (_services is not null)
+        {
+            builder.ConfigureServices(_services);
+        }
         if (_cluster is { } cluster)
         {
             builder.ConfigureServices(services =>
