@@ -4,12 +4,16 @@ using Npgsql;
 using Rally.Grains.Ingestion;
 using Rally.Silo.Configuration;
 using Rally.Silo.Hosting;
+using Rally.Silo.Streams;
 
 namespace Rally.Silo.EventStore;
 
 public static class EventStoreExtensions
 {
-    /// <summary>The studies' event store: PostgreSQL or this process's memory, as <see cref="RallyStorage"/> says.</summary>
+    /// <summary>
+    /// The studies' event store: PostgreSQL or this process's memory, as <see cref="RallyStorage"/> says; with PostgreSQL
+    /// also the <see cref="DeadLetterPurge"/> of the stream's dead letters (memory streams keep none).
+    /// </summary>
     public static IServiceCollection AddRallyEventStore(this IServiceCollection services, IConfiguration configuration)
     {
         var storage = RallyStorage.Of(services, configuration);
@@ -17,6 +21,8 @@ public static class EventStoreExtensions
         {
             services.TryAddSingleton(_ => NpgsqlDataSource.Create(storage.ConnectionString));
             services.TryAddSingleton<IStudyEventStore, PostgresStudyEventStore>();
+            // The stream's dead letters hold uploads too: this removes a participant's or a study's from them.
+            services.TryAddSingleton<DeadLetterPurge>();
         }
         else
         {

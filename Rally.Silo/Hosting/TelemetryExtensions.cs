@@ -8,7 +8,10 @@ using Rally.Silo.Configuration;
 
 namespace Rally.Silo.Hosting;
 
-/// <summary>OpenTelemetry metrics and traces of ASP.NET Core, Orleans, Npgsql and Rally's own meters, exported over OTLP when configured.</summary>
+/// <summary>
+/// OpenTelemetry metrics and traces of ASP.NET Core, Orleans, Npgsql and Rally's own meters, exported over OTLP when
+/// configured. Spans leave without the grain ids Orleans tags them with (<see cref="GrainIdTagDropper"/>).
+/// </summary>
 public static class TelemetryExtensions
 {
     /// <summary>Every meter Rally itself defines starts with this (<c>Rally.Ingestion</c>, <c>Rally.Sinks</c>, <c>Rally.Streams</c>, …).</summary>
@@ -50,6 +53,8 @@ public static class TelemetryExtensions
                 .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
                 .AddAspNetCoreInstrumentation(o => o.RecordException = false)
                 .AddNpgsql()
+                // Before the exporter, so no span leaves with a grain id (participant grains are keyed by the participant).
+                .AddProcessor(new GrainIdTagDropper())
                 .AddOtlpExporter(otlp => Exporter(otlp, "v1/traces")));
         return services;
     }
