@@ -139,7 +139,7 @@ internal sealed partial class ParticipantGrain(
         }
         if (!State.Enrollments.Remove(studyId))
         {
-            throw new RefusedException(RefusalKind.NotEnrolled, $"You are not enrolled in study '{studyId}'.");
+            throw StudyRefusals.NotEnrolled(studyId);
         }
         // Recorded before the study is told, so the request survives a crash in between.
         var record = new DeletionRecord(studyId, clock.GetUtcNow(), null);
@@ -180,7 +180,7 @@ internal sealed partial class ParticipantGrain(
         EnsureActive();
         if (!State.Enrollments.TryGetValue(studyId, out var enrollment))
         {
-            throw new RefusedException(RefusalKind.NotEnrolled, $"You are not enrolled in study '{studyId}'.");
+            throw StudyRefusals.NotEnrolled(studyId);
         }
         var rules = await GrainFactory.GetGrain<IStudyGrain>(studyId).GetIngestionRulesAsync();
         if (rules.State != StudyLifecycle.Enrolling)
