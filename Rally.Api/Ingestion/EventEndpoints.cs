@@ -11,6 +11,7 @@ using Rally.Api.Studies;
 using Rally.Grains.Audit;
 using Rally.Grains.Ingestion;
 using Rally.Grains.Participants;
+using Rally.Grains.Refusals;
 
 namespace Rally.Api.Ingestion;
 
@@ -95,7 +96,7 @@ public static class EventEndpoints
     /// <summary>Accepts a batch only whole: every event is checked before anything is queued, and 202 means queued durably.</summary>
     public static async Task<Results<Accepted<UploadResponse>, ProblemHttpResult>> UploadAsync(
         string studyId, UploadRequest request, ClaimsPrincipal user, IClusterClient cluster, IStudyEventStore store,
-        IOptions<IngestionOptions> options, TimeProvider clock, CancellationToken cancellationToken)
+        StudyIds studyIds, IOptions<IngestionOptions> options, TimeProvider clock, CancellationToken cancellationToken)
     {
         var limits = options.Value;
         if (request.Events.Length == 0)
@@ -105,6 +106,11 @@ public static class EventEndpoints
         if (request.Events.Length > limits.MaxEventsPerBatch)
         {
             return ProblemTypes.BatchTooLarge.Result($"A batch holds at most {limits.MaxEventsPerBatch} events; this one holds {request.Events.Length}.");
+        }
+        if (studyIds.IsForged(studyId))
+        {
+            // Nobody is enrolled in a study that cannot exist: the permit's own refusal, without asking any grain.
+            throw StudyRefusals.NotEnrolled(studyId);
         }
         var permit = await cluster.GetGrain<IParticipantGrain>(user.GetSubjectId()).GetUploadPermitAsync(studyId);
         var declared = permit.Rules.DeclaredTypes.ToHashSet(StringComparer.Ordinal);
