@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Rally.Api.Ingestion;
 using Rally.Silo.Configuration;
 using Rally.Silo.Hosting;
 
@@ -7,7 +8,7 @@ namespace Rally.Api.Studies;
 
 public static class StudyIdExtensions
 {
-    /// <summary>The fronts' study-id secret (<see cref="StudyIdOptions"/>) and what uses it: <see cref="StudyIds"/>.</summary>
+    /// <summary>The fronts' study-id secret (<see cref="StudyIdOptions"/>) and what uses it: <see cref="StudyIds"/>, <see cref="ExportCursors"/>.</summary>
     public static WebApplicationBuilder AddStudyIds(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -22,6 +23,7 @@ public static class StudyIdExtensions
                 }
             });
         builder.Services.TryAddSingleton<StudyIds>();
+        builder.Services.TryAddSingleton<ExportCursors>();
         return builder;
     }
 }

@@ -6,8 +6,9 @@ using System.Text;
 namespace Rally.Api.Studies;
 
 /// <summary>
-/// The fronts' secret behind study ids, from <c>Rally:StudyIds:Key</c> (environment <c>Rally__StudyIds__Key</c>): study
-/// ids carry a MAC under it (<see cref="StudyIds"/>).
+/// The fronts' secret behind study ids and export cursors, from <c>Rally:StudyIds:Key</c> (environment
+/// <c>Rally__StudyIds__Key</c>): study ids carry a MAC under it (<see cref="StudyIds"/>), export cursors are sealed with
+/// it (<see cref="Ingestion.ExportCursors"/>).
 /// </summary>
 public sealed class StudyIdOptions
 {
@@ -15,7 +16,7 @@ public sealed class StudyIdOptions
 
     /// <summary>
     /// A secret of at least 32 characters, the same on every front. No default: required with PostgreSQL (changing it
-    /// makes every study drafted since unreachable); the embedded default makes
+    /// makes every study drafted since unreachable, and every cursor handed out invalid); the embedded default makes
     /// one up for its run, whose data is not kept anyway.
     /// </summary>
     [Required, MinLength(32), Description("a secret (e.g. from openssl rand -hex 32)")]
