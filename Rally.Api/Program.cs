@@ -18,6 +18,7 @@ try
     builder.AddRallyOrleans();
     builder.AddRallyHttp();
     builder.AddRallyAuthentication();
+    builder.AddStudyIds();
     builder.AddRallyDashboard();
     builder.AddNotices();
     builder.Services.AddRallyProblems();

@@ -67,10 +67,10 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
         | `invalid-event` | 400 | One event of an upload is not acceptable: a type the study did not declare, a private window where the study does not collect there, a collection time in the future, or a payload that is not a proper JWE for the study's key. `eventIndex` and `eventId` name it; nothing of the batch was stored. |
         | `unauthorized` | 401 | No credential, or one that is unknown or revoked. |
         | `forbidden` | 403 | The credential is valid but not of a kind this route takes, or a researcher named another partner. |
-        | `not-found` | 404 | Nothing there, or nothing the caller may see: another partner's study, a draft (to anyone but its partner and operators), another participant's deletion request. Also an unknown route. |
+        | `not-found` | 404 | Nothing there, or nothing the caller may see: another partner's study, a draft (to anyone but its partner and operators), another participant's deletion request. Study ids are made by the server and signed, so a made-up one answers as a missing study. Also an unknown route. |
         | `not-enrolled` | 404 | The participant is not (or no longer) enrolled in the study: uploading, leaving the study. |
         | `method-not-allowed` | 405 | The route exists but not with this HTTP method. |
-        | `already-exists` | 409 | The name is taken: a study id already drafted, a consent version the study already published. |
+        | `already-exists` | 409 | The name is taken: a consent version the study already published. |
         | `invalid-transition` | 409 | The study's lifecycle does not allow this now: launching what is not a draft, ending what is not enrolling, changing the consent of an ended study, and so on. |
         | `study-not-enrolling` | 409 | The study has ended: it takes no enrollments and no uploads. |
         | `participant-left` | 410 | The participant left Rally while this request was under way (afterwards its token gets `401`). |

@@ -24,7 +24,7 @@ public static class ApiExamples
 
     public static ApiExample Enroll { get; } = new("enroll", "Consent to a study's current version", """
         {
-          "studyId": "study-4f9c2a7e1b3d5c08",
+          "studyId": "s-k7q2m4x5w3r5t6y6p2n4v7c3-h5j3d2f6g4s7a3z7",
           "consentVersion": "1",
           "shareDemographics": false,
           "privateBrowsingAcknowledged": false

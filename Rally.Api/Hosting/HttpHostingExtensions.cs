@@ -36,6 +36,7 @@ public static class HttpHostingExtensions
         {
             o.AddDocumentTransformer<DelegateEndpointTransformer>();
             o.AddDocumentTransformer<ApiDocumentTransformer>();
+            o.AddSchemaTransformer<NotInApiDocumentAttribute.Transformer>();
             var bearer = new BearerSecurityTransformer();
             o.AddDocumentTransformer(bearer);
             o.AddOperationTransformer(bearer);

@@ -11,6 +11,7 @@ using Rally.Api.Studies;
 using Rally.Grains.Audit;
 using Rally.Grains.Ingestion;
 using Rally.Grains.Participants;
+using Rally.Grains.Refusals;
 
 namespace Rally.Api.Ingestion;
 
@@ -71,8 +72,11 @@ public static class EventEndpoints
 
                 Lines come in a stable order, and a cursor never skips an event stored later. To resume, pass the last
                 line's `cursor` as `after`; `limit` caps the lines of one request (1 to `Rally:Ingestion:MaxExportLimit`,
-                which is also the default: 100 000). An empty body means there is nothing newer. A bad `after` or `limit`
-                is `400 invalid-request`. Every export, including one broken off, is recorded in the study's audit log.
+                which is also the default: 100 000). An empty body means there is nothing newer. A cursor is opaque (59
+                characters of base64url) and sealed to its study: one altered, one of another study, or one in the
+                `<tx>-<seq>` form of earlier versions is `400 invalid-request`: restart the export from the beginning
+                (without `after`). A bad `limit` is `400 invalid-request` too. Every export, including one broken off, is
+                recorded in the study's audit log.
                 """);
         study.MapGet("/stats", StatsAsync).RequireAuthorization(RallyAuth.ResearcherOrOperatorPolicy)
             .WithName("getStudyStats")
@@ -95,7 +99,7 @@ public static class EventEndpoints
     /// <summary>Accepts a batch only whole: every event is checked before anything is queued, and 202 means queued durably.</summary>
     public static async Task<Results<Accepted<UploadResponse>, ProblemHttpResult>> UploadAsync(
         string studyId, UploadRequest request, ClaimsPrincipal user, IClusterClient cluster, IStudyEventStore store,
-        IOptions<IngestionOptions> options, TimeProvider clock, CancellationToken cancellationToken)
+        StudyIds studyIds, IOptions<IngestionOptions> options, TimeProvider clock, CancellationToken cancellationToken)
     {
         var limits = options.Value;
         if (request.Events.Length == 0)
@@ -105,6 +109,11 @@ public static class EventEndpoints
         if (request.Events.Length > limits.MaxEventsPerBatch)
         {
             return ProblemTypes.BatchTooLarge.Result($"A batch holds at most {limits.MaxEventsPerBatch} events; this one holds {request.Events.Length}.");
+        }
+        if (studyIds.IsForged(studyId))
+        {
+            // Nobody is enrolled in a study that cannot exist: the permit's own refusal, without asking any grain.
+            throw StudyRefusals.NotEnrolled(studyId);
         }
         var permit = await cluster.GetGrain<IParticipantGrain>(user.GetSubjectId()).GetUploadPermitAsync(studyId);
         var declared = permit.Rules.DeclaredTypes.ToHashSet(StringComparer.Ordinal);
@@ -136,16 +145,14 @@ public static class EventEndpoints
 
     public static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> ExportAsync(
         string studyId, string? after, int? limit, ClaimsPrincipal user, IGrainFactory grains, IStudyEventStore store,
-        IOptions<IngestionOptions> options, TimeProvider clock)
+        ExportCursors cursors, IOptions<IngestionOptions> options, TimeProvider clock)
     {
         var from = EventCursor.Start;
-        if (after is not null)
+        if (after is not null && !cursors.TryOpen(studyId, after, out from))
         {
-            if (!EventCursor.TryParse(after, out var parsed))
-            {
-                return ProblemTypes.InvalidRequest.Result("after must be a cursor from a previous export line.");
-            }
-            from = parsed.Value;
+            return ProblemTypes.InvalidRequest.Result(
+                "after is not a cursor this study's export handed out: cursors are sealed to their study and cannot be altered, "
+                + "and the <tx>-<seq> cursors of earlier versions are no longer accepted. Restart the export from the beginning (without after).");
         }
         var max = options.Value.MaxExportLimit;
         if (limit is < 1 || limit > max)
@@ -163,10 +170,11 @@ public static class EventEndpoints
                 // Lines are serialized into a buffer and written out asynchronously, 32 KiB at a time.
                 var buffer = new ArrayBufferWriter<byte>(FlushBytes * 2);
                 await using var writer = new Utf8JsonWriter(buffer);
+                using var sealer = cursors.For(studyId);
                 await foreach (var e in store.ReadAsync(studyId, from, limit ?? max))
                 {
                     JsonSerializer.Serialize(writer, new ExportedEvent(e.Id, e.Participant, e.Type, e.CollectedAt, e.ReceivedAt, e.Payload,
-                        e.Cursor.ToString()), ExportJsonContext.Default.ExportedEvent);
+                        sealer.Seal(e.Cursor)), ExportJsonContext.Default.ExportedEvent);
                     writer.Flush();
                     writer.Reset();
                     buffer.Write("\n"u8);

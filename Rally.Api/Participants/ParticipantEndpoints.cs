@@ -3,8 +3,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Rally.Api.Authentication;
 using Rally.Api.Hosting;
 using Rally.Api.Problems;
+using Rally.Api.Studies;
 using Rally.Grains.Deletions;
 using Rally.Grains.Participants;
+using Rally.Grains.Refusals;
 
 namespace Rally.Api.Participants;
 
@@ -178,8 +180,14 @@ public static class ParticipantEndpoints
         return TypedResults.NoContent();
     }
 
-    public static async Task<Results<Created<EnrollmentResponse>, Ok<EnrollmentResponse>>> EnrollAsync(EnrollRequest request, ClaimsPrincipal user, IGrainFactory grains)
+    public static async Task<Results<Created<EnrollmentResponse>, Ok<EnrollmentResponse>>> EnrollAsync(
+        EnrollRequest request, ClaimsPrincipal user, IGrainFactory grains, StudyIds studyIds)
     {
+        if (studyIds.IsForged(request.StudyId))
+        {
+            // An id no study can have: the study's own refusal, without activating a grain for it.
+            throw StudyRefusals.NotOpen(request.StudyId);
+        }
         var result = await Participant(user, grains).EnrollAsync(
             new EnrollCommand(request.StudyId, request.ConsentVersion, request.ShareDemographics, request.PrivateBrowsingAcknowledged));
         var response = EnrollmentResponse.From(result.Enrollment);
@@ -188,9 +196,16 @@ public static class ParticipantEndpoints
             : TypedResults.Ok(response);
     }
 
-    public static async Task<Ok<LeaveStudyResponse>> LeaveStudyAsync(string studyId, ClaimsPrincipal user, IGrainFactory grains) =>
+    public static async Task<Ok<LeaveStudyResponse>> LeaveStudyAsync(string studyId, ClaimsPrincipal user, IGrainFactory grains, StudyIds studyIds)
+    {
+        if (studyIds.IsForged(studyId))
+        {
+            // Nobody is enrolled in a study that cannot exist: the participant grain's own refusal, unasked.
+            throw StudyRefusals.NotEnrolled(studyId);
+        }
         // The request's id is made here, once: a resent grain call carries the same one.
-        TypedResults.Ok(LeaveStudyResponse.From(await Participant(user, grains).LeaveStudyAsync(studyId, Guid.NewGuid())));
+        return TypedResults.Ok(LeaveStudyResponse.From(await Participant(user, grains).LeaveStudyAsync(studyId, Guid.NewGuid())));
+    }
 
     public static async Task<Ok<DeletionResponse>> GetDeletionAsync(Guid deletionId, ClaimsPrincipal user, IGrainFactory grains) =>
         TypedResults.Ok(DeletionResponse.From(await Participant(user, grains).GetDeletionAsync(deletionId)));

@@ -11,7 +11,7 @@ public enum StudyAccess
 
     /// <summary>
     /// A participant's own enrollment decides (the upload permit): the filter checks only the id's form, so the
-    /// hot upload path makes no extra grain call.
+    /// hot upload path makes no extra grain call; the handler refuses a forged id as the permit would.
     /// </summary>
     Enrolled,
 }

@@ -10,9 +10,11 @@ namespace Rally.Api.Studies;
 /// The one rule for every route under <c>/v1/studies/{studyId}</c>: a study the caller may not see answers exactly as a
 /// missing one (<c>404 not-found</c>), so that nobody learns of another partner's studies. Each route says who may
 /// see its study (<see cref="StudyAccess"/>, default <see cref="StudyAccess.Owners"/>); the study found is handed to
-/// the handler (<see cref="Study"/>).
+/// the handler (<see cref="Study"/>). An id the server cannot have made (<see cref="StudyIds.IsForged"/>) is refused
+/// as a missing study before any grain is asked, so made-up ids activate nothing (on <see cref="StudyAccess.Enrolled"/>
+/// routes the handler does so where it would ask for the permit).
 /// </summary>
-internal sealed class StudyAccessFilter(IGrainFactory grains, IAuthorizationService authorization) : IEndpointFilter
+internal sealed class StudyAccessFilter(IGrainFactory grains, IAuthorizationService authorization, StudyIds studyIds) : IEndpointFilter
 {
     public const string RouteValue = "studyId";
 
@@ -30,6 +32,10 @@ internal sealed class StudyAccessFilter(IGrainFactory grains, IAuthorizationServ
         if (access == StudyAccess.Enrolled)
         {
             return await next(context);
+        }
+        if (studyIds.IsForged(studyId))
+        {
+            return NoSuchStudy(studyId);
         }
         var study = await grains.GetGrain<IStudyGrain>(studyId).GetAsync();
         if (study is null || !await MaySeeAsync(http, study, access))

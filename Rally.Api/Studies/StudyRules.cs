@@ -3,14 +3,12 @@ using System.Text.RegularExpressions;
 
 namespace Rally.Api.Studies;
 
-/// <summary>The shapes of study identifiers, consent versions and event types.</summary>
+/// <summary>The shapes of study identifiers (new ones are made by <see cref="StudyIds"/>), consent versions and event types.</summary>
 public static partial class StudyRules
 {
     public const string StudyIdPattern = "^[a-z0-9][a-z0-9-]{2,63}$";
     public const string ConsentVersionPattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$";
     public const string EventTypePattern = "^[a-z][a-z0-9._-]{0,63}$";
-
-    public static string NewStudyId() => $"study-{Guid.NewGuid():N}"[..22];
 
     public static bool IsStudyId(string value) => StudyId().IsMatch(value);
 

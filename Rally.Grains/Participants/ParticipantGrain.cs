@@ -144,7 +144,7 @@ internal sealed partial class ParticipantGrain(
         }
         if (!State.Enrollments.TryGetValue(studyId, out var enrollment))
         {
-            throw new RefusedException(RefusalKind.NotEnrolled, $"You are not enrolled in study '{studyId}'.");
+            throw StudyRefusals.NotEnrolled(studyId);
         }
         // The reminder first, then the request, recorded before the study is told: whatever fails after this
         // write, the request is sent again until the study has it.
@@ -203,7 +203,7 @@ internal sealed partial class ParticipantGrain(
         EnsureActive();
         if (!State.Enrollments.TryGetValue(studyId, out var enrollment))
         {
-            throw new RefusedException(RefusalKind.NotEnrolled, $"You are not enrolled in study '{studyId}'.");
+            throw StudyRefusals.NotEnrolled(studyId);
         }
         var rules = await GrainFactory.GetGrain<IStudyGrain>(studyId).GetIngestionRulesAsync();
         if (rules.State != StudyLifecycle.Enrolling)

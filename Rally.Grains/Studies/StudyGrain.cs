@@ -103,7 +103,7 @@ internal sealed partial class StudyGrain(
     public async Task EnrollAsync(Guid participantId, string consentVersion, bool privateBrowsingAcknowledged)
     {
         var card = State.Lifecycle is StudyLifecycle.None or StudyLifecycle.Draft
-            ? throw new RefusedException(RefusalKind.NotFound, $"No study '{StudyId}' is open to participants.")
+            ? throw StudyRefusals.NotOpen(StudyId)
             : State.Card!;
         if (State.Lifecycle != StudyLifecycle.Enrolling)
         {

@@ -45,12 +45,7 @@ internal sealed class RallyDeployment : IAsyncDisposable
             {
                 deployment._processes.Add(RallyProcess.StartSilo(connectionString));
             }
-            deployment.Api = RallyProcess.StartApi(new Dictionary<string, string>
-            {
-                ["ConnectionStrings__Rally"] = connectionString,
-                ["Rally__OperatorKey"] = OperatorKey,
-                ["Rally__Pseudonyms__Key"] = TestSecrets.PseudonymKey,
-            });
+            deployment.Api = RallyProcess.StartFront(connectionString, new Dictionary<string, string> { ["Rally__OperatorKey"] = OperatorKey });
             deployment._processes.Add(deployment.Api);
             await deployment.WaitUntilReadyAsync();
             deployment.SiloPids = ProcFs.OwnChildrenRunning("Rally.Silo.dll");

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Rally.Api.Studies;
 using Rally.Tests.Infrastructure;
 
 namespace Rally.Tests.Api;
@@ -20,8 +21,8 @@ public sealed class LifecycleTests(ApiFixture fixture)
     public async Task A_study_runs_from_draft_to_analysis_complete()
     {
         var partner = await _api.NewPartnerAsync();
-        var studyId = await RallyApi.DraftAsync(partner.Researcher, RallyApi.StudyCard(edit: c => c["studyId"] = $"lifecycle-{Guid.NewGuid():N}"[..24]));
-        Assert.StartsWith("lifecycle-", studyId, StringComparison.Ordinal);
+        var studyId = await RallyApi.DraftAsync(partner.Researcher);
+        Assert.Matches(StudyRules.StudyIdPattern, studyId);
         Assert.False(await IsListedAsync(studyId));
 
         var launched = await _api.MoveAsync(studyId, "launch");

@@ -124,20 +124,29 @@ public sealed class StudyAccessTests(ApiFixture fixture)
         var (studyId, _) = await _api.EnrollingStudyAsync();
         var draftId = await RallyApi.DraftAsync((await _api.NewPartnerAsync()).Researcher);
         var other = await _api.NewPartnerAsync();
+        var ids = fixture.Factory.Services.GetRequiredService<StudyIds>();
+        var made = ids.New();
+        var forged = made[..^1] + (made[^1] == 'a' ? 'b' : 'a');
         var consent = new JsonObject { ["consentVersion"] = "9" };
-        (string Route, Func<string, Task<HttpResponseMessage>> Call)[] routes =
+        (string Route, string Theirs, HttpStatusCode Status, string Slug, Func<string, Task<HttpResponseMessage>> Call)[] routes =
         [
-            ("GET a draft", id => other.Researcher.GetAsync($"/v1/studies/{(id == studyId ? draftId : id)}")),
-            ("PUT consent", id => other.Researcher.PutAsJsonAsync($"/v1/studies/{id}/consent", consent)),
-            ("GET events", id => other.Researcher.GetAsync($"/v1/studies/{id}/events")),
-            ("GET stats", id => other.Researcher.GetAsync($"/v1/studies/{id}/stats")),
+            ("GET a draft", draftId, HttpStatusCode.NotFound, "not-found", id => other.Researcher.GetAsync($"/v1/studies/{id}")),
+            ("PUT consent", studyId, HttpStatusCode.NotFound, "not-found", id => other.Researcher.PutAsJsonAsync($"/v1/studies/{id}/consent", consent)),
+            ("GET events", studyId, HttpStatusCode.NotFound, "not-found", id => other.Researcher.GetAsync($"/v1/studies/{id}/events")),
+            ("GET stats", studyId, HttpStatusCode.NotFound, "not-found", id => other.Researcher.GetAsync($"/v1/studies/{id}/stats")),
+            // Drafting names no id at all: naming one, taken or not, is the same refusal.
+            ("POST a draft naming the id", studyId, HttpStatusCode.BadRequest, "invalid-request",
+                id => other.Researcher.PostAsJsonAsync("/v1/studies", RallyApi.StudyCard(edit: c => c["studyId"] = id))),
         ];
 
-        foreach (var (route, call) in routes)
+        foreach (var (route, theirs, status, slug, call) in routes)
         {
-            var hidden = await (await call(studyId)).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
-            var missing = await (await call("no-such-study")).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
-            Assert.True((string?)hidden["title"] == (string?)missing["title"], route);
+            var hidden = await (await call(theirs)).ShouldBeProblemAsync(status, slug);
+            foreach (var absent in new[] { "no-such-study", ids.New(), forged })
+            {
+                var missing = await (await call(absent)).ShouldBeProblemAsync(status, slug);
+                Assert.True(hidden.Comparable(theirs) == missing.Comparable(absent), $"{route}: {hidden} but, for {absent}, {missing}");
+            }
         }
         Assert.Equal("1", (string?)(await (await _api.Anonymous.GetAsync($"/v1/studies/{studyId}")).ShouldBeAsync(HttpStatusCode.OK))["consentVersion"]);
     }

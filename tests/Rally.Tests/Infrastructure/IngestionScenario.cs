@@ -30,6 +30,13 @@ internal sealed class IngestionScenario : IDisposable
     {
         var key = new StudyKeyPair();
         var (studyId, partner) = await api.EnrollingStudyAsync(RallyApi.StudyCard(privateBrowsing: privateBrowsing, key: key));
+        return await EnrollInAsync(api, key, studyId, partner, privateBrowsing);
+    }
+
+    /// <summary>A fresh participant enrolled in <paramref name="partner"/>'s enrolling study, whose key is <paramref name="key"/> (disposed with the scenario).</summary>
+    public static async Task<IngestionScenario> EnrollInAsync(RallyApi api, StudyKeyPair key, string studyId, TestPartner partner, bool privateBrowsing = false)
+    {
+        ArgumentNullException.ThrowIfNull(api);
         var participant = await api.JoinAsync();
         await (await RallyApi.EnrollAsync(participant, studyId, ack: privateBrowsing)).ShouldBeAsync(HttpStatusCode.Created);
         return new IngestionScenario(api, key, studyId, partner, participant);

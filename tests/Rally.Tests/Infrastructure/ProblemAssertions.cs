@@ -25,7 +25,18 @@ public static class ProblemAssertions
         return JsonNode.Parse(text)!.AsObject();
     }
 
+    /// <summary>
+    /// A problem as a client could tell two apart: every member but <c>traceId</c> (each request's own), with the id the
+    /// request named (in <c>detail</c>, <c>instance</c>) written <c>{id}</c>.
+    /// </summary>
+    public static string Comparable(this JsonObject problem, string id)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        var copy = problem.DeepClone().AsObject();
+        copy.Remove("traceId");
+        return copy.ToJsonString().Replace(id, "{id}", StringComparison.Ordinal);
+    }
+
     public static Task<HttpResponseMessage> PostJsonTextAsync(this HttpClient client, string path, string json, string mediaType = "application/json") =>
         client.PostAsync(path, new StringContent(json, System.Text.Encoding.UTF8, mediaType));
-
 }

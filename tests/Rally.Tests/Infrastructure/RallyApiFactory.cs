@@ -10,8 +10,9 @@ namespace Rally.Tests.Infrastructure;
 
 /// <summary>
 /// The real Rally.Api, started as its <c>Program</c> starts it, on Kestrel (loopback, a free port), with the operator key
-/// <see cref="TestSecrets.OperatorKey"/> and the given settings: either in front of a test cluster (External mode: the
-/// cluster's client and its first silo's study event store replace the API's own), or as the embedded default runs it.
+/// <see cref="TestSecrets.OperatorKey"/>, the study-id key <see cref="TestSecrets.StudyIdKey"/> and the given settings:
+/// either in front of a test cluster (External mode: the cluster's client and its first silo's study event store
+/// replace the API's own), or as the embedded default runs it.
 /// </summary>
 public sealed class RallyApiFactory : WebApplicationFactory<ApiOptions>
 {
@@ -62,6 +63,8 @@ public sealed class RallyApiFactory : WebApplicationFactory<ApiOptions>
     {
         builder.UseSetting(OrleansOptions.ModeKey, (_cluster is null ? OrleansMode.Embedded : OrleansMode.External).ToString());
         builder.UseSetting("Rally:OperatorKey", TestSecrets.OperatorKey);
+        // Every front of a test deployment must recognize the study ids the others made.
+        builder.UseSetting("Rally:StudyIds:Key", TestSecrets.StudyIdKey);
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -95,6 +95,22 @@ internal sealed class RallyProcess : IAsyncDisposable
     /// <summary>An API front: with a connection string, a client of the silos; without, the embedded default.</summary>
     public static RallyProcess StartApi(IDictionary<string, string> environment) => Start("Rally.Api", ["--urls"], environment);
 
+    /// <summary>An API front of the silos kept in <paramref name="connectionString"/>'s database, with the tests' secrets.</summary>
+    public static RallyProcess StartFront(string connectionString, IDictionary<string, string>? settings = null)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Rally"] = connectionString,
+            ["Rally__OperatorKey"] = TestSecrets.OperatorKey,
+            ["Rally__StudyIds__Key"] = TestSecrets.StudyIdKey,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+        return StartApi(environment);
+    }
+
     /// <summary>A silo with this environment and no Rally setting of its own (not even a connection string).</summary>
     public static RallyProcess StartBareSilo(IDictionary<string, string> environment) => Start("Rally.Silo", [], environment);
 

@@ -6,4 +6,6 @@ public static class TestSecrets
     public const string OperatorKey = "test-operator-key-0123456789abcdef";
 
     public const string PseudonymKey = "test-pseudonym-key-0123456789abcdef0123";
+
+    public const string StudyIdKey = "test-study-id-key-0123456789abcdef01234";
 }

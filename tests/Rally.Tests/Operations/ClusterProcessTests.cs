@@ -13,11 +13,7 @@ public sealed class ClusterProcessTests(PostgresServer server)
     {
         var database = await server.CreateDatabaseAsync();
         // The front starts first: it must wait for the silos rather than fail.
-        await using var api = RallyProcess.StartApi(new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Rally"] = database,
-            ["Rally__OperatorKey"] = TestSecrets.OperatorKey,
-        });
+        await using var api = RallyProcess.StartFront(database);
         await using var first = RallyProcess.StartSilo(database);
         await using var second = RallyProcess.StartSilo(database);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };

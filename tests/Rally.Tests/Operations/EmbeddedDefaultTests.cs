@@ -32,7 +32,20 @@ public sealed partial class EmbeddedDefaultTests
             Content = JsonContent.Create(new { name = "Embedded Lab" }),
             Headers = { Authorization = new("Bearer", operatorKey) },
         });
-        await partner.ShouldBeAsync(HttpStatusCode.Created);
+        var partnerId = (string)(await partner.ShouldBeAsync(HttpStatusCode.Created))["partnerId"]!;
+        var researcher = await http.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/v1/partners/{partnerId}/researchers")
+        {
+            Content = JsonContent.Create(new { name = "Dr. Embedded" }),
+            Headers = { Authorization = new("Bearer", operatorKey) },
+        });
+        var researcherKey = (string)(await researcher.ShouldBeAsync(HttpStatusCode.Created))["key"]!;
+        // Study ids carry a MAC under a key the embedded default made up for its run.
+        var draft = await http.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/v1/studies")
+        {
+            Content = JsonContent.Create(RallyApi.StudyCard()),
+            Headers = { Authorization = new("Bearer", researcherKey) },
+        });
+        Assert.Matches("^s-[a-z2-7]{24}-[a-z2-7]{16}$", (string?)(await draft.ShouldBeAsync(HttpStatusCode.Created))["studyId"]);
         var participant = await http.PostAsJsonAsync("/v1/participants", RallyApi.JoinBody());
         await participant.ShouldBeAsync(HttpStatusCode.Created);
         Assert.DoesNotContain((string)(await participant.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["token"]!, api.Output, StringComparison.Ordinal);

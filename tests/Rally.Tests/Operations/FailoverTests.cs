@@ -32,12 +32,7 @@ public sealed class FailoverTests(PostgresServer server, ITestOutputHelper outpu
             {
                 silos.Add(Track(started, RallyProcess.StartSilo(database, SiloSettings)));
             }
-            var front = Track(started, RallyProcess.StartApi(new Dictionary<string, string>
-            {
-                ["ConnectionStrings__Rally"] = database,
-                ["Rally__OperatorKey"] = TestSecrets.OperatorKey,
-                ["Rally__Pseudonyms__Key"] = TestSecrets.PseudonymKey,
-            }));
+            var front = Track(started, RallyProcess.StartFront(database));
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
             await Eventually.HoldsAsync(async () => await ClusterMembership.ActiveSilosAsync(database) == 3, "three silos Active", started);
             await Eventually.HoldsAsync(() => front.IsReadyAsync(http), "the front to be ready", started);

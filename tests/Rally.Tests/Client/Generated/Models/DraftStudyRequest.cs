@@ -80,14 +80,6 @@ namespace Rally.Tests.Client.Generated.Models
 #else
         public string PrivateBrowsingWarning { get; set; }
 #endif
-        /// <summary>The studyId property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? StudyId { get; set; }
-#nullable restore
-#else
-        public string StudyId { get; set; }
-#endif
         /// <summary>The whoHasAccess property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -131,7 +123,6 @@ namespace Rally.Tests.Client.Generated.Models
                 { "name", n => { Name = n.GetStringValue(); } },
                 { "partnerId", n => { PartnerId = n.GetGuidValue(); } },
                 { "privateBrowsingWarning", n => { PrivateBrowsingWarning = n.GetStringValue(); } },
-                { "studyId", n => { StudyId = n.GetStringValue(); } },
                 { "whoHasAccess", n => { WhoHasAccess = n.GetStringValue(); } },
             };
         }
@@ -152,7 +143,6 @@ namespace Rally.Tests.Client.Generated.Models
             writer.WriteStringValue("name", Name);
             writer.WriteGuidValue("partnerId", PartnerId);
             writer.WriteStringValue("privateBrowsingWarning", PrivateBrowsingWarning);
-            writer.WriteStringValue("studyId", StudyId);
             writer.WriteStringValue("whoHasAccess", WhoHasAccess);
         }
     }
