@@ -5,11 +5,16 @@ using System.Text;
 using Npgsql;
 using NpgsqlTypes;
 using Rally.Grains.Ingestion;
+using Rally.Silo.Streams;
 
 namespace Rally.Silo.EventStore;
 
-/// <summary>Study events in PostgreSQL (<c>deploy/sql/0006_study_events.sql</c>): one LIST partition per study.</summary>
-public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource) : IStudyEventStore
+/// <summary>
+/// Study events in PostgreSQL (<c>deploy/sql/0006_study_events.sql</c>): one LIST partition per study. A deletion
+/// also purges the stream's dead letters of what it deletes (<see cref="DeadLetterPurge"/>, where the streams are
+/// PostgreSQL's).
+/// </summary>
+public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource, DeadLetterPurge? deadLetters = null) : IStudyEventStore
 {
     private readonly ConcurrentDictionary<string, Task> _partitions = new(StringComparer.Ordinal);
 
@@ -111,7 +116,7 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource) : IStud
             RETURNING deleted_events
             """, ("study", studyId), ("participant", participant), ("deletion", deletionId));
         command.BatchCommands.Add(delete);
-        return await OnConnectionAsync(async () =>
+        var deleted = await OnConnectionAsync(async () =>
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             // The lock's result comes first; the count is the last statement's.
@@ -125,14 +130,44 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource) : IStud
             while (await reader.NextResultAsync(cancellationToken));
             throw new InvalidOperationException("The deletion returned no count.");
         }, repeat: false);
+        // Uploads of the enrollment the stream gave up on go too (after the block, nothing more can join them but
+        // what is in flight, which the pruning of the blocked pseudonym purges again).
+        if (deadLetters is not null)
+        {
+            await deadLetters.PurgeAsync(studyId, participant, cancellationToken);
+        }
+        return deleted;
     }
 
     public async Task<int> PruneDeletedAsync(TimeSpan olderThan, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand(
-            "DELETE FROM rally_deleted_participants WHERE deleted_on < now() - @age");
-        command.Parameters.AddWithValue("age", olderThan);
-        return await OnConnectionAsync(() => command.ExecuteNonQueryAsync(cancellationToken), repeat: true);
+        // A page at a time: each pseudonym's late dead letters are purged before it is forgotten.
+        await using var due = dataSource.CreateCommand(
+            "SELECT study_id, participant FROM rally_deleted_participants WHERE deleted_on < now() - @age ORDER BY deleted_on LIMIT 1000");
+        due.Parameters.AddWithValue("age", olderThan);
+        var rows = new List<(string Study, string Participant)>();
+        await using (var reader = await ReadAsync(due, System.Data.CommandBehavior.Default, cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+        var pruned = 0;
+        foreach (var (study, participant) in rows)
+        {
+            if (deadLetters is not null)
+            {
+                await deadLetters.PurgeAsync(study, participant, cancellationToken);
+            }
+            await using var forget = dataSource.CreateCommand(
+                "DELETE FROM rally_deleted_participants WHERE study_id = @study AND participant = @participant AND deleted_on < now() - @age");
+            forget.Parameters.AddWithValue("study", study);
+            forget.Parameters.AddWithValue("participant", participant);
+            forget.Parameters.AddWithValue("age", olderThan);
+            pruned += await OnConnectionAsync(() => forget.ExecuteNonQueryAsync(cancellationToken), repeat: true);
+        }
+        return pruned;
     }
 
     public async Task DropStudyAsync(string studyId, CancellationToken cancellationToken = default)
@@ -144,6 +179,10 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource) : IStud
         command.BatchCommands.Add(new NpgsqlBatchCommand($"DROP TABLE IF EXISTS {PartitionName(studyId)}"));
         await WriteAsync(command, cancellationToken);
         _partitions.TryRemove(studyId, out _);
+        if (deadLetters is not null)
+        {
+            await deadLetters.PurgeAsync(studyId, participant: null, cancellationToken);
+        }
     }
 
     /// <summary>
