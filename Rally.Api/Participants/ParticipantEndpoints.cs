@@ -56,8 +56,9 @@ public static class ParticipantEndpoints
 
                 `studies` gives each study's outcome as leaving one study does: `dataDeletion` `deleted` (the study is
                 open: its data from this participant is deleted in the background) or `locked` (the study has ended: the
-                data is deleted with everyone's when its analysis completes). The answer is `202` when some study answers
-                `deleted`, `200` otherwise. The requests cannot be followed with `GET /v1/me/deletions/{deletionId}`
+                data is deleted with everyone's when its analysis completes), or `pending` (the study could not be told
+                now, e.g. during an outage: the request is kept and sent again until it has it, then carried out as above).
+                The answer is `202` when some study answers `deleted` or `pending`, `200` otherwise. The requests cannot be followed with `GET /v1/me/deletions/{deletionId}`
                 afterwards, since the token no longer works. Joining again makes a new participant.
                 """);
         me.MapGet("/profile", GetProfileAsync)
@@ -111,9 +112,11 @@ public static class ParticipantEndpoints
                   the background and retried until done, whatever fails meanwhile (also the answer for a study whose
                   analysis has completed: its raw data is already gone);
                 - `locked`: the study has ended, so the data stays locked until its analysis completes, and is then
-                  deleted with everyone's.
+                  deleted with everyone's;
+                - `pending`: the study could not be told now (an outage): the request is kept and sent again until the
+                  study has it, then carried out as above.
 
-                The `deletionId` can be followed with `GET /v1/me/deletions/{deletionId}`; a `data-deleted` notice
+                Every later enrollment in the study gets a new pseudonym, which nobody can link to this one. The `deletionId` can be followed with `GET /v1/me/deletions/{deletionId}`; a `data-deleted` notice
                 follows when the deletion completes. `404 not-enrolled` when the participant is not, or no longer,
                 enrolled: leaving twice gets `404` the second time.
                 """);

@@ -16,5 +16,9 @@ namespace Rally.Tests.Client.Generated.Models
         #pragma warning disable CS1591
         Locked,
         #pragma warning restore CS1591
+        [EnumMember(Value = "pending")]
+        #pragma warning disable CS1591
+        Pending,
+        #pragma warning restore CS1591
     }
 }
