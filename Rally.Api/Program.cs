@@ -8,6 +8,7 @@ using Rally.Api.Participants;
 using Rally.Api.Partners;
 using Rally.Api.Platform;
 using Rally.Api.Problems;
+using Rally.Api.RateLimits;
 using Rally.Api.Studies;
 using Rally.Silo.Configuration;
 using Rally.Silo.Hosting;
@@ -17,6 +18,7 @@ try
     var builder = WebApplication.CreateBuilder(args);
     builder.AddRallyOrleans();
     builder.AddRallyHttp();
+    builder.AddRallyRateLimits();
     builder.AddRallyAuthentication();
     builder.AddStudyIds();
     builder.AddRallyDashboard();
@@ -30,8 +32,10 @@ try
     var app = builder.Build();
     // Settings are checked before the host starts, so a bad one stops the process before anything is logged or opened.
     app.Services.GetService<IStartupValidator>()?.Validate();
+    app.UseRallyClientAddress();
     app.UseRallyProblems();
     app.UseAuthentication();
+    app.UseRallyRateLimits();
     app.UseAuthorization();
     app.MapRallyHealthChecks();
     app.MapRallyApiReference();

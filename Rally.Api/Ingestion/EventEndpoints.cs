@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Rally.Api.Authentication;
 using Rally.Api.Hosting;
 using Rally.Api.Problems;
+using Rally.Api.RateLimits;
 using Rally.Api.Studies;
 using Rally.Grains.Audit;
 using Rally.Grains.Ingestion;
@@ -27,6 +28,7 @@ public static class EventEndpoints
         var study = endpoints.MapStudyRoutes().WithTags(ApiTags.StudyData);
         study.MapPost("/events", UploadAsync).RequireAuthorization(RallyAuth.ParticipantPolicy).SeenBy(StudyAccess.Enrolled)
             .WithMetadata(new IngestionMetrics.UploadRoute()).AddEndpointFilter<IngestionMetrics.Filter>()
+            .LimitedAs(RateLimited.Uploads)
             .WithName("uploadStudyEvents")
             .Refuses(ProblemTypes.InvalidRequest, ProblemTypes.InvalidEvent, ProblemTypes.NotEnrolled, ProblemTypes.StudyNotEnrolling, ProblemTypes.BatchTooLarge, ProblemTypes.ConsentVersionMismatch, ProblemTypes.ParticipantLeft)
             .WithSummary("Upload a batch of study events")
@@ -61,6 +63,7 @@ public static class EventEndpoints
                 """)
             .WithRequestExample(ApiExamples.Upload);
         study.MapGet("/events", ExportAsync).RequireAuthorization(RallyAuth.ResearcherPolicy).Produces<ExportedEvent>(StatusCodes.Status200OK, "application/x-ndjson")
+            .LimitedAs(RateLimited.Exports)
             .WithName("exportStudyEvents")
             .Refuses(ProblemTypes.InvalidRequest)
             .WithSummary("Export a study's events as NDJSON")

@@ -1,4 +1,5 @@
 using Rally.Api.Authentication;
+using Rally.Api.RateLimits;
 using Rally.Silo.Configuration;
 
 namespace Rally.Api.Notices;
@@ -24,7 +25,7 @@ public static class NoticeExtensions
 
     public static IEndpointRouteBuilder MapNotices(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHub<NoticeHub>(NoticeRoutes.Hub).RequireAuthorization(RallyAuth.ParticipantPolicy);
+        endpoints.MapHub<NoticeHub>(NoticeRoutes.Hub).RequireAuthorization(RallyAuth.ParticipantPolicy).LimitedAs(RateLimited.HubConnections);
         return endpoints;
     }
 }

@@ -12,7 +12,7 @@ namespace Rally.Api.Problems;
 /// with the <c>Problem</c> schema, naming the problem types (slugs) and giving an example of each. Besides what a route
 /// declares (<see cref="ProblemRoutes.Refuses"/>), some problems follow from what the route is: a credential
 /// (<c>401</c>, <c>403</c>), a JSON body (<c>400</c>, <c>413</c>, <c>415</c>), a study in its path (<c>404</c>), a
-/// call into the cluster (<c>503</c>). Clients generated from the document so get typed errors that carry <c>type</c>.
+/// call into the cluster (<c>503</c>), the rate limits (<c>429</c>). Clients generated from the document so get typed errors that carry <c>type</c>.
 /// </summary>
 internal sealed class ProblemResponsesTransformer : IOpenApiDocumentTransformer, IOpenApiOperationTransformer
 {
@@ -56,6 +56,8 @@ internal sealed class ProblemResponsesTransformer : IOpenApiDocumentTransformer,
         problems.AddRange(metadata.OfType<RefusalsMetadata>().SelectMany(r => r.Types));
         if (path.StartsWith("v1/", StringComparison.Ordinal))
         {
+            // Every API route counts against the caller's rate limit (Rally:RateLimits); probes do not.
+            problems.Add(ProblemTypes.TooManyRequests);
             problems.Add(ProblemTypes.Unavailable);
         }
         return [.. problems.Distinct()];
@@ -64,7 +66,7 @@ internal sealed class ProblemResponsesTransformer : IOpenApiDocumentTransformer,
     private static OpenApiResponse Response(IReadOnlyList<ProblemType> types, OpenApiDocument? document) => new()
     {
         Description = string.Join("\n", types.Select(t => $"- `{t.Slug}`: {t.Title}")),
-        Headers = types.Contains(ProblemTypes.Unavailable)
+        Headers = types.Contains(ProblemTypes.Unavailable) || types.Contains(ProblemTypes.TooManyRequests)
             ? new Dictionary<string, IOpenApiHeader>
             {
                 ["Retry-After"] = new OpenApiHeader

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace Rally.Silo.Hosting;
@@ -28,7 +29,9 @@ public static class HealthExtensions
     /// </summary>
     public static IEndpointRouteBuilder MapRallyHealthChecks(this IEndpointRouteBuilder endpoints)
     {
+        // Probes are never rate limited: a limit would turn load into restarts.
         endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false })
+            .DisableRateLimiting()
             .WithTags(Tag)
             .WithName("getLiveness")
             .WithSummary("Check that the process answers")
@@ -38,6 +41,7 @@ public static class HealthExtensions
                 """)
             .WithMetadata(PlainText(StatusCodes.Status200OK, "The process answers: `Healthy`."));
         endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) })
+            .DisableRateLimiting()
             .WithTags(Tag)
             .WithName("getReadiness")
             .WithSummary("Check that the process can serve requests")

@@ -65,6 +65,10 @@ public sealed class RallyApiFactory : WebApplicationFactory<ApiOptions>
         builder.UseSetting("Rally:OperatorKey", TestSecrets.OperatorKey);
         // Every front of a test deployment must recognize the study ids the others made.
         builder.UseSetting("Rally:StudyIds:Key", TestSecrets.StudyIdKey);
+        foreach (var (key, value) in TestLimits.Generous.Where(l => !_settings.ContainsKey(l.Key)))
+        {
+            builder.UseSetting(key, value);
+        }
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

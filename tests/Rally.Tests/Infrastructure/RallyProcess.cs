@@ -104,6 +104,10 @@ internal sealed class RallyProcess : IAsyncDisposable
             ["Rally__OperatorKey"] = TestSecrets.OperatorKey,
             ["Rally__StudyIds__Key"] = TestSecrets.StudyIdKey,
         };
+        foreach (var (key, value) in TestLimits.GenerousEnvironment)
+        {
+            environment[key] = value;
+        }
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             environment[key] = value;

@@ -35,6 +35,8 @@ public sealed class ConfigurationErrorTests
         { "a batch limit out of range", "Rally__Ingestion__MaxEventsPerBatch=0", "Rally:Ingestion:MaxEventsPerBatch is not valid (environment variable Rally__Ingestion__MaxEventsPerBatch): expected a whole number from 1 to 10000", "" },
         { "a notice time to live shorter than the refresh", "Rally__Notices__TimeToLive=00:00:05", "Rally:Notices:TimeToLive is not valid (environment variable Rally__Notices__TimeToLive): expected a duration longer than Rally:Notices:RefreshInterval", "" },
         { "telemetry sent to no URL", "Rally__Telemetry__OtlpEndpoint=::not a url::", "Rally:Telemetry:OtlpEndpoint is not valid (environment variable Rally__Telemetry__OtlpEndpoint)", "" },
+        { "an upload limit of nothing", "Rally__RateLimits__Uploads__PerMinute=0", "Rally:RateLimits:Uploads:PerMinute is not valid (environment variable Rally__RateLimits__Uploads__PerMinute): expected a whole number of requests a minute, at least 1", "" },
+        { "a proxy that is not an address", "Rally__ForwardedHeaders__KnownProxies__0=proxy.local", "Rally:ForwardedHeaders:KnownProxies:0 is not valid (environment variable Rally__ForwardedHeaders__KnownProxies__0): expected an IP address", "" },
     };
 
     [Theory]

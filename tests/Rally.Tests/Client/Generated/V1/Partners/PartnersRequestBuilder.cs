@@ -58,6 +58,7 @@ namespace Rally.Tests.Client.Generated.V1.Partners
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 413 status code</exception>
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 415 status code</exception>
+        /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 429 status code</exception>
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -77,6 +78,7 @@ namespace Rally.Tests.Client.Generated.V1.Partners
                 { "403", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "413", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "415", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "429", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::Rally.Tests.Client.Generated.Models.PartnerResponse>(requestInfo, global::Rally.Tests.Client.Generated.Models.PartnerResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);

@@ -43,6 +43,7 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item.Events
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 404 status code</exception>
+        /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 429 status code</exception>
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -60,6 +61,7 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item.Events
                 { "401", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "403", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "429", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendPrimitiveAsync<Stream>(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
@@ -80,6 +82,7 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item.Events
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 413 status code</exception>
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 415 status code</exception>
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 422 status code</exception>
+        /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 429 status code</exception>
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -103,6 +106,7 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item.Events
                 { "413", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "415", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "422", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "429", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::Rally.Tests.Client.Generated.Models.UploadResponse>(requestInfo, global::Rally.Tests.Client.Generated.Models.UploadResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);

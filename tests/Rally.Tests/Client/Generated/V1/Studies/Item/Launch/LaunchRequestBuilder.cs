@@ -43,6 +43,7 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item.Launch
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 404 status code</exception>
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 409 status code</exception>
+        /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 429 status code</exception>
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -60,6 +61,7 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item.Launch
                 { "403", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "409", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "429", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::Rally.Tests.Client.Generated.Models.StudyResponse>(requestInfo, global::Rally.Tests.Client.Generated.Models.StudyResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);

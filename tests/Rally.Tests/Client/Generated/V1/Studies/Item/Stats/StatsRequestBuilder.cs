@@ -42,6 +42,7 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item.Stats
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 404 status code</exception>
+        /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 429 status code</exception>
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -58,6 +59,7 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item.Stats
                 { "401", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "403", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "429", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::Rally.Tests.Client.Generated.Models.StatsResponse>(requestInfo, global::Rally.Tests.Client.Generated.Models.StatsResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);

@@ -42,6 +42,7 @@ namespace Rally.Tests.Client.Generated.V1.Me.Notices.Item.Ack
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 404 status code</exception>
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 410 status code</exception>
+        /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 429 status code</exception>
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -59,6 +60,7 @@ namespace Rally.Tests.Client.Generated.V1.Me.Notices.Item.Ack
                 { "403", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "410", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "429", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
             };
             await RequestAdapter.SendNoContentAsync(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
