@@ -73,6 +73,7 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
         | `already-exists` | 409 | The name is taken: a consent version the study already published. |
         | `invalid-transition` | 409 | The study's lifecycle does not allow this now: launching what is not a draft, ending what is not enrolling, changing the consent of an ended study, and so on. |
         | `study-not-enrolling` | 409 | The study has ended: it takes no enrollments and no uploads. |
+        | `limit-reached` | 409 | A cap of the deployment would be passed (e.g. `Rally:Studies:MaxConsentVersions` consent versions of one study); nothing was changed. |
         | `participant-left` | 410 | The participant left Rally while this request was under way (afterwards its token gets `401`). |
         | `body-too-large` | 413 | The body is larger than `Rally:Api:MaxRequestBodyBytes` (default 1 MiB). |
         | `batch-too-large` | 413 | An upload holds more events than `Rally:Ingestion:MaxEventsPerBatch` (default 200). |
@@ -80,7 +81,7 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
         | `not-eligible` | 422 | Joining without both eligibility attestations (see `GET /v1/platform`). |
         | `consent-version-mismatch` | 422 | The consent given is not the current one: the platform's when joining, the study's when enrolling; when uploading, the study published a new consent since the participant enrolled (enroll again with it). |
         | `private-browsing-not-acknowledged` | 422 | Enrolling in a study that collects in private browsing windows without acknowledging its warning. |
-        | `too-many-requests` | 429 | Reserved for rate limits: wait and retry. No Rally route limits its rate today. |
+        | `too-many-requests` | 429 | A rate limit was met (`Rally:RateLimits`, per front): wait `Retry-After` seconds and send the same request again. |
         | `internal` | 500 | An unexpected error; it is logged under the problem's `traceId`. |
         | `unavailable` | 503 | The cluster could not take the call just now (a server starting or stopping): retry after `Retry-After` seconds. |
 

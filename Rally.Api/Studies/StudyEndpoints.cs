@@ -61,12 +61,13 @@ public static class StudyEndpoints
                 """);
         study.MapPut("/consent", PublishConsentAsync).RequireAuthorization(RallyAuth.ResearcherOrOperatorPolicy)
             .WithName("publishConsent")
-            .Refuses(ProblemTypes.InvalidTransition, ProblemTypes.AlreadyExists)
+            .Refuses(ProblemTypes.InvalidTransition, ProblemTypes.AlreadyExists, ProblemTypes.LimitReached)
             .WithSummary("Publish a new consent version")
             .WithDescription("""
                 The study's own researchers and operators; another partner's study answers `404 not-found`. Only while the
                 study is a draft or enrolling (`409 invalid-transition` once it has ended), and each version once
-                (`409 already-exists`). `dataCollected`, when given, replaces the declared event types (checked as when
+                (`409 already-exists`), at most `Rally:Studies:MaxConsentVersions` (default 50) versions in all
+                (`409 limit-reached`). `dataCollected`, when given, replaces the declared event types (checked as when
                 drafting); left out, they stay.
 
                 Enrolled participants get a `consent-changed` notice and `needsReconsent`; their uploads are refused

@@ -1,10 +1,12 @@
+using Microsoft.Extensions.Options;
 using Rally.Grains.Storage;
 
 namespace Rally.Grains.Notices;
 
 [GrainType("notice-inbox")]
 internal sealed class NoticeInboxGrain(
-    [PersistentState("notice-inbox", StorageNames.Rally)] IPersistentState<NoticeInboxState> store) : Grain, INoticeInboxGrain
+    [PersistentState("notice-inbox", StorageNames.Rally)] IPersistentState<NoticeInboxState> store,
+    IOptions<InboxOptions> options) : Grain, INoticeInboxGrain
 {
     public async Task AddAsync(Notice notice)
     {
@@ -13,7 +15,25 @@ internal sealed class NoticeInboxGrain(
         {
             return;
         }
-        store.State.Notices.Add(notice);
+        var notices = store.State.Notices;
+        if (notice.Kind != NoticeKind.DataDeleted)
+        {
+            // What the participant should know now: the newest word of the study on this matter.
+            notices.RemoveAll(n => n.Kind == notice.Kind && n.StudyId == notice.StudyId);
+        }
+        notices.Add(notice);
+        // Bounded, oldest first; a deletion's notice is the participant's receipt and is never dropped.
+        for (var i = 0; notices.Count > options.Value.MaxNotices && i < notices.Count;)
+        {
+            if (notices[i].Kind == NoticeKind.DataDeleted || notices[i].Id == notice.Id)
+            {
+                i++;
+            }
+            else
+            {
+                notices.RemoveAt(i);
+            }
+        }
         await store.WriteStateAsync();
     }
 

@@ -14,4 +14,7 @@ public enum RefusalKind
     InvalidTransition = 7,
     AlreadyExists = 8,
     ParticipantLeft = 9,
+
+    /// <summary>A cap of the deployment (options) would be passed: nothing was changed.</summary>
+    LimitReached = 10,
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Rally.Grains.Deletions;
 using Rally.Grains.Ingestion;
 using Rally.Grains.Notices;
@@ -12,6 +13,7 @@ namespace Rally.Grains.Studies;
 internal sealed partial class StudyGrain(
     [PersistentState("study", StorageNames.Rally)] IPersistentState<StudyState> store,
     [FromKeyedServices(StudyClock.Key)] TimeProvider clock,
+    IOptions<StudyOptions> options,
     ILogger<StudyGrain> logger) : Grain, IStudyGrain, IRemindable
 {
     /// <summary>How often the scheduled end and the outbox are retried by their reminders when a try failed.</summary>
@@ -49,6 +51,11 @@ internal sealed partial class StudyGrain(
         if (State.ConsentHistory.Any(c => c.Version == update.ConsentVersion))
         {
             throw new RefusedException(RefusalKind.AlreadyExists, $"Consent version '{update.ConsentVersion}' was already published for study '{StudyId}'.");
+        }
+        if (State.ConsentHistory.Count >= options.Value.MaxConsentVersions)
+        {
+            throw new RefusedException(RefusalKind.LimitReached,
+                $"Study '{StudyId}' has published {State.ConsentHistory.Count} consent versions, the most this deployment allows (Rally:Studies:MaxConsentVersions).");
         }
         State.Card = card with
         {

@@ -57,6 +57,8 @@ public static class RallySiloExtensions
             });
         silo.Services.TryAddSingleton<Pseudonyms>();
         silo.Services.TryAddSingleton<NoticeMetrics>();
+        silo.Services.AddRallyOptions<InboxOptions>(configuration, InboxOptions.Section);
+        silo.Services.AddRallyOptions<StudyOptions>(configuration, StudyOptions.Section);
         silo.Services.AddRallyOptions<DeletionOptions>(configuration, DeletionOptions.Section);
         // Deletions retry by reminder; a retry period under Orleans' minimum (1 minute) lowers the minimum.
         silo.Services.AddOptions<ReminderOptions>()

@@ -12,6 +12,22 @@ public sealed class StudyGrainTests(ClusterFixture fixture)
     private IGrainFactory Grains => fixture.Client;
 
     [Fact]
+    public async Task A_study_publishes_at_most_the_configured_number_of_consent_versions_and_one_more_changes_nothing()
+    {
+        var study = await GrainScenario.EnrollingStudyAsync(Grains);
+        var max = new StudyOptions().MaxConsentVersions;
+        for (var version = 2; version <= max; version++)
+        {
+            await study.PublishConsentAsync(new ConsentUpdate(version.ToString(System.Globalization.CultureInfo.InvariantCulture), null));
+        }
+
+        var refused = await Assert.ThrowsAsync<RefusedException>(() => study.PublishConsentAsync(new ConsentUpdate("one-more", null)));
+
+        Assert.Equal(RefusalKind.LimitReached, refused.Kind);
+        Assert.Equal(max.ToString(System.Globalization.CultureInfo.InvariantCulture), (await study.GetAsync())!.Card.ConsentVersion);
+    }
+
+    [Fact]
     public async Task The_study_counts_its_enrolled_participants()
     {
         var study = await GrainScenario.EnrollingStudyAsync(Grains);
