@@ -17,6 +17,7 @@ try
     var builder = WebApplication.CreateBuilder(args);
     builder.AddRallyOrleans();
     builder.AddRallyHttp();
+    builder.AddRallyEdges();
     builder.AddRallyAuthentication();
     builder.AddStudyIds();
     builder.AddRallyDashboard();
@@ -30,6 +31,7 @@ try
     var app = builder.Build();
     // Settings are checked before the host starts, so a bad one stops the process before anything is logged or opened.
     app.Services.GetService<IStartupValidator>()?.Validate();
+    app.UseRallyEdges();
     app.UseRallyProblems();
     app.UseAuthentication();
     app.UseAuthorization();

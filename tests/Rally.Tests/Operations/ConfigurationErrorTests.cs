@@ -34,6 +34,7 @@ public sealed class ConfigurationErrorTests
         { "an unknown mode", "Rally__Orleans__Mode=Sideways", "Rally:Orleans:Mode is not valid (environment variable Rally__Orleans__Mode): expected one of Embedded, Client, External", "" },
         { "a batch limit out of range", "Rally__Ingestion__MaxEventsPerBatch=0", "Rally:Ingestion:MaxEventsPerBatch is not valid (environment variable Rally__Ingestion__MaxEventsPerBatch): expected a whole number from 1 to 10000", "" },
         { "a notice time to live shorter than the refresh", "Rally__Notices__TimeToLive=00:00:05", "Rally:Notices:TimeToLive is not valid (environment variable Rally__Notices__TimeToLive): expected a duration longer than Rally:Notices:RefreshInterval", "" },
+        { "an allowed origin with a path", "Rally__Cors__AllowedOrigins__0=moz-extension://*|Rally__Cors__AllowedOrigins__1=https://rally.example/path", "Rally:Cors:AllowedOrigins is not valid (environment variable Rally__Cors__AllowedOrigins): expected origins (scheme://host[:port], no path) or every origin of a scheme (scheme://*)", "" },
         { "telemetry sent to no URL", "Rally__Telemetry__OtlpEndpoint=::not a url::", "Rally:Telemetry:OtlpEndpoint is not valid (environment variable Rally__Telemetry__OtlpEndpoint)", "" },
     };
 
