@@ -19,6 +19,7 @@ try
     builder.AddRallyOrleans();
     builder.AddRallyHttp();
     builder.AddRallyRateLimits();
+    builder.AddRallyEdges();
     builder.AddRallyAuthentication();
     builder.AddStudyIds();
     builder.AddRallyDashboard();
@@ -33,6 +34,7 @@ try
     // Settings are checked before the host starts, so a bad one stops the process before anything is logged or opened.
     app.Services.GetService<IStartupValidator>()?.Validate();
     app.UseRallyClientAddress();
+    app.UseRallyEdges();
     app.UseRallyProblems();
     app.UseAuthentication();
     app.UseRallyRateLimits();

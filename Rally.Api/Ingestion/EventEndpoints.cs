@@ -21,6 +21,9 @@ public static class EventEndpoints
     /// <summary>How far in the future a collection time may lie (clock skew of the participant's machine).</summary>
     private static readonly TimeSpan AllowedClockSkew = TimeSpan.FromDays(1);
 
+    /// <summary>The earliest collection time accepted: before Rally's add-ons existed, so a broken clock or a forged value.</summary>
+    private static readonly DateTimeOffset EarliestCollection = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     private const int FlushBytes = 32 * 1024;
 
     public static IEndpointRouteBuilder MapEventEndpoints(this IEndpointRouteBuilder endpoints)
@@ -54,7 +57,8 @@ public static class EventEndpoints
                   enrolled; enroll again with it;
                 - `400 invalid-event`, naming the first offending event in `eventIndex` and `eventId`: a `type` the study
                   did not declare, `privateWindow: true` where the study does not collect in private windows, a
-                  `collectedAt` more than a day ahead, or a payload that is not such a JWE for the study's current key.
+                  `collectedAt` before `2020-01-01T00:00:00Z` or more than a day ahead of the server's clock (the
+                  participant's clock may run fast), or a payload that is not such a JWE for the study's current key.
 
                 `202` means durably queued: the events are stored even if a server dies right after the answer, and appear
                 in exports shortly after. An event id is stored once per study, so resending a batch after an error or a
@@ -219,15 +223,15 @@ public static class EventEndpoints
     {
         if (!declared.Contains(e.Type))
         {
-            return $"type '{e.Type}' is not one the study declared it collects.";
+            return $"type '{ProblemText.Quote(e.Type)}' is not one the study declared it collects.";
         }
         if (e.PrivateWindow && !rules.CollectsInPrivateBrowsing)
         {
             return "the study does not collect data in private browsing windows.";
         }
-        if (e.CollectedAt > now + AllowedClockSkew)
+        if (e.CollectedAt < EarliestCollection || e.CollectedAt > now + AllowedClockSkew)
         {
-            return "collectedAt lies in the future.";
+            return "collectedAt must lie between 2020-01-01T00:00:00Z and a day from now.";
         }
         return CompactJwe.Check(e.Payload, rules.KeyId, limits.MaxPayloadBytes);
     }

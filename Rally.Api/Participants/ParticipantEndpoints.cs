@@ -186,7 +186,7 @@ public static class ParticipantEndpoints
     public static async Task<Results<Created<EnrollmentResponse>, Ok<EnrollmentResponse>>> EnrollAsync(
         EnrollRequest request, ClaimsPrincipal user, IGrainFactory grains, StudyIds studyIds)
     {
-        if (studyIds.IsForged(request.StudyId))
+        if (!StudyRules.IsStudyId(request.StudyId) || studyIds.IsForged(request.StudyId))
         {
             // An id no study can have: the study's own refusal, without activating a grain for it.
             throw StudyRefusals.NotOpen(request.StudyId);
@@ -201,7 +201,7 @@ public static class ParticipantEndpoints
 
     public static async Task<Ok<LeaveStudyResponse>> LeaveStudyAsync(string studyId, ClaimsPrincipal user, IGrainFactory grains, StudyIds studyIds)
     {
-        if (studyIds.IsForged(studyId))
+        if (!StudyRules.IsStudyId(studyId) || studyIds.IsForged(studyId))
         {
             // Nobody is enrolled in a study that cannot exist: the participant grain's own refusal, unasked.
             throw StudyRefusals.NotEnrolled(studyId);

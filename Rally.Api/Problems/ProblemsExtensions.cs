@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Rally.Api.Problems;
 
@@ -8,6 +9,8 @@ public static class ProblemsExtensions
     /// <summary>Every error, from a handler, the framework or Kestrel, leaves as an RFC 9457 problem with a Rally type.</summary>
     public static IServiceCollection AddRallyProblems(this IServiceCollection services)
     {
+        // Ahead of the framework's writer, which AddProblemDetails registers: problems are JSON whatever the client accepts.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProblemDetailsWriter, ProblemJsonWriter>());
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
             var problem = context.ProblemDetails;

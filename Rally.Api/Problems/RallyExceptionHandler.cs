@@ -70,18 +70,18 @@ internal sealed partial class RallyExceptionHandler(IProblemDetailsService probl
     {
         if (MissingProperties().Match(json.Message) is { Success: true } missing)
         {
-            return $"Required properties are missing: {missing.Groups[1].Value}.";
+            return $"Required properties are missing: {ProblemText.Quote(missing.Groups[1].Value)}.";
         }
         if (UnknownProperty().Match(json.Message) is { Success: true } unknown)
         {
-            return $"Unknown property '{unknown.Groups[1].Value}' at '{json.Path}'.";
+            return $"Unknown property '{ProblemText.Quote(unknown.Groups[1].Value)}' at '{ProblemText.Quote(json.Path)}'.";
         }
         return json.Path is null or "$"
             ? "The request body is not valid JSON."
-            : $"The value at '{json.Path}' is missing, of the wrong type or not one of the allowed values.";
+            : $"The value at '{ProblemText.Quote(json.Path)}' is missing, of the wrong type or not one of the allowed values.";
     }
 
-    [GeneratedRegex("missing required properties including: (.+?)\\.?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"missing required properties including: (.+?)\.?\z", RegexOptions.CultureInvariant)]
     private static partial Regex MissingProperties();
 
     [GeneratedRegex("The JSON property '([^']*)' could not be mapped", RegexOptions.CultureInvariant)]

@@ -56,7 +56,7 @@ internal sealed class StudyAccessFilter(IGrainFactory grains, IAuthorizationServ
     }
 
     private static ProblemHttpResult NoSuchStudy(string studyId) =>
-        ProblemTypes.NotFound.Result($"No study '{studyId}'.");
+        ProblemTypes.NotFound.Result($"No study '{ProblemText.Quote(studyId)}'.");
 
     private async Task<bool> MaySeeAsync(HttpContext http, StudyView study, StudyAccess access) =>
         (access == StudyAccess.Published && study.State != StudyLifecycle.Draft)

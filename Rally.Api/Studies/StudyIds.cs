@@ -63,6 +63,6 @@ public sealed partial class StudyIds(IOptions<StudyIdOptions> options)
         return new string(chars);
     }
 
-    [GeneratedRegex("^s-(?<random>[a-z2-7]{24})-(?<mac>[a-z2-7]{16})$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^s-(?<random>[a-z2-7]{24})-(?<mac>[a-z2-7]{16})\z", RegexOptions.CultureInvariant)]
     private static partial Regex Shape();
 }

@@ -1,14 +1,20 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
+using Rally.Api.Problems;
 
 namespace Rally.Api.Studies;
 
 /// <summary>The shapes of study identifiers (new ones are made by <see cref="StudyIds"/>), consent versions and event types.</summary>
 public static partial class StudyRules
 {
-    public const string StudyIdPattern = "^[a-z0-9][a-z0-9-]{2,63}$";
+    // The patterns as the OpenAPI document and [RegularExpression] (which requires the whole value to match) read them.
+    // Matched here, each ends at \z instead: .NET's $ also accepts a trailing newline ("click\n").
+    private const string StudyIdShape = "[a-z0-9][a-z0-9-]{2,63}";
+    private const string EventTypeShape = "[a-z][a-z0-9._-]{0,63}";
+
+    public const string StudyIdPattern = "^" + StudyIdShape + "$";
     public const string ConsentVersionPattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$";
-    public const string EventTypePattern = "^[a-z][a-z0-9._-]{0,63}$";
+    public const string EventTypePattern = "^" + EventTypeShape + "$";
 
     public static bool IsStudyId(string value) => StudyId().IsMatch(value);
 
@@ -29,13 +35,13 @@ public static partial class StudyRules
         }
         if (types.GroupBy(t => t.Type, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
         {
-            yield return new ValidationResult($"dataCollected declares type '{duplicate.Key}' twice.", ["DataCollected"]);
+            yield return new ValidationResult($"dataCollected declares type '{ProblemText.Quote(duplicate.Key)}' twice.", ["DataCollected"]);
         }
     }
 
-    [GeneratedRegex(StudyIdPattern, RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^" + StudyIdShape + @"\z", RegexOptions.CultureInvariant)]
     private static partial Regex StudyId();
 
-    [GeneratedRegex(EventTypePattern, RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^" + EventTypeShape + @"\z", RegexOptions.CultureInvariant)]
     private static partial Regex EventType();
 }

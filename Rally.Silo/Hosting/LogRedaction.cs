@@ -9,7 +9,9 @@ namespace Rally.Silo.Hosting;
 /// Keeps participant ids out of every log, whatever the level: Orleans names grains by id in its messages (at Debug
 /// nearly every call, and in the text of timeouts and other exceptions), and participants' and their inboxes' grains
 /// are keyed by the participant id. Every logger is wrapped so that such grain ids are redacted from the message, the
-/// structured values and an exception's text before any provider sees them; entries without one pass unchanged.
+/// structured values and an exception's text before any provider sees them. Structured values holding control
+/// characters (a decoded request path, say) are escaped (<see cref="LogEscaping"/>), in the message too, so that no
+/// input can start a log line. Entries with neither pass unchanged.
 /// </summary>
 public static partial class LogRedaction
 {
@@ -56,18 +58,25 @@ public static partial class LogRedaction
                 return;
             }
             var message = formatter(state, exception);
-            var redactedMessage = Redact(message);
             var values = state as IReadOnlyList<KeyValuePair<string, object?>>;
-            var redactedValues = new KeyValuePair<string, object?>[values?.Count ?? 0];
+            var cleanValues = new KeyValuePair<string, object?>[values?.Count ?? 0];
             var valuesChanged = false;
-            for (var i = 0; i < redactedValues.Length; i++)
+            var escapedMessage = message;
+            for (var i = 0; i < cleanValues.Length; i++)
             {
                 var value = values![i];
                 var text = value.Value is null ? null : Convert.ToString(value.Value, System.Globalization.CultureInfo.InvariantCulture);
-                var redacted = text is null ? null : Redact(text);
-                valuesChanged |= !ReferenceEquals(text, redacted);
-                redactedValues[i] = ReferenceEquals(text, redacted) ? value : new(value.Key, redacted);
+                var escaped = text is null || value.Key == "{OriginalFormat}" ? text : LogEscaping.Escape(text);
+                if (!ReferenceEquals(text, escaped))
+                {
+                    // The value was written into the message as it came: it is escaped there too.
+                    escapedMessage = escapedMessage.Replace(text!, escaped, StringComparison.Ordinal);
+                }
+                var clean = escaped is null ? null : Redact(escaped);
+                valuesChanged |= !ReferenceEquals(text, clean);
+                cleanValues[i] = ReferenceEquals(text, clean) ? value : new(value.Key, clean);
             }
+            var redactedMessage = Redact(escapedMessage);
             var exceptionText = exception?.ToString();
             var redactedException = exceptionText is null ? null : Redact(exceptionText);
             var exceptionChanged = !ReferenceEquals(exceptionText, redactedException);
@@ -78,7 +87,7 @@ public static partial class LogRedaction
                 return;
             }
             // The exception's text goes into the message (the exception itself would carry the id to the provider).
-            var entry = new RedactedEntry(exceptionChanged ? $"{redactedMessage}{Environment.NewLine}{redactedException}" : redactedMessage, redactedValues);
+            var entry = new RedactedEntry(exceptionChanged ? $"{redactedMessage}{Environment.NewLine}{redactedException}" : redactedMessage, cleanValues);
             inner.Log(logLevel, eventId, entry, exceptionChanged ? null : exception, static (e, _) => e.Message);
         }
     }

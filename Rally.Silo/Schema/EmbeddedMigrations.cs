@@ -52,6 +52,6 @@ internal static partial class EmbeddedMigrations
         return reader.ReadToEnd().ReplaceLineEndings("\n");
     }
 
-    [GeneratedRegex(@"^Rally\.Schema\.(?<version>[0-9]{4})_(?<name>[a-z0-9_]+)\.sql$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^Rally\.Schema\.(?<version>[0-9]{4})_(?<name>[a-z0-9_]+)\.sql\z", RegexOptions.CultureInvariant)]
     private static partial Regex ResourceName();
 }
