@@ -142,10 +142,10 @@ public static class ParticipantEndpoints
         return endpoints;
     }
 
-    public static async Task<Created<JoinResponse>> JoinAsync(JoinRequest request, IGrainFactory grains)
+    public static async Task<Created<JoinResponse>> JoinAsync(JoinRequest request, IGrainFactory grains, Credentials credentials)
     {
         var participantId = Guid.NewGuid();
-        var token = Credentials.Issue(Credentials.ParticipantPrefix, participantId);
+        var token = credentials.Issue(Credentials.ParticipantPrefix, participantId);
         await grains.GetGrain<IParticipantGrain>(participantId).JoinAsync(
             new JoinCommand(request.PlatformConsentVersion, request.ResidesInUnitedStates, request.AgeAtLeast19, Credentials.Hash(token)));
         return TypedResults.Created("/v1/me", new JoinResponse(participantId, token));

@@ -47,10 +47,11 @@ public static class PartnerEndpoints
             ? TypedResults.Ok(PartnerResponse.From(partner))
             : ProblemTypes.NotFound.Result($"No partner '{partnerId}'.");
 
-    public static async Task<Created<ResearcherResponse>> CreateResearcherAsync(Guid partnerId, CreateResearcherRequest request, IGrainFactory grains)
+    public static async Task<Created<ResearcherResponse>> CreateResearcherAsync(
+        Guid partnerId, CreateResearcherRequest request, IGrainFactory grains, Credentials credentials)
     {
         var researcherId = Guid.NewGuid();
-        var key = Credentials.Issue(Credentials.ResearcherPrefix, researcherId);
+        var key = credentials.Issue(Credentials.ResearcherPrefix, researcherId);
         await grains.GetGrain<IPartnerGrain>(partnerId).AddResearcherAsync(researcherId, request.Name, Credentials.Hash(key));
         return TypedResults.Created($"/v1/partners/{partnerId}", new ResearcherResponse(researcherId, partnerId, request.Name, key));
     }
