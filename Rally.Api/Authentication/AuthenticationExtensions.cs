@@ -28,6 +28,11 @@ public static class AuthenticationExtensions
         builder.Services.AddRallyOptions<OperatorOptions>(builder.Configuration, OperatorOptions.Section)
             .PostConfigure(o =>
             {
+                // Keys only in Rally:OperatorKeys will do: the first stands for Rally:OperatorKey.
+                if (string.IsNullOrWhiteSpace(o.OperatorKey) && o.OperatorKeys.Length > 0)
+                {
+                    o.OperatorKey = o.OperatorKeys[0];
+                }
                 // Only the embedded default may make up its own key; it is printed once at start.
                 if (string.IsNullOrWhiteSpace(o.OperatorKey) && embedded)
                 {
@@ -42,6 +47,7 @@ public static class AuthenticationExtensions
         builder.Services.AddTransient<IPolicyEvaluator, AnonymousChallengeEvaluator>();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(RallyAuth.ParticipantPolicy, p => p.RequireRole(RallyAuth.ParticipantRole))
+            .AddPolicy(RallyAuth.TokenReplacementPolicy, p => p.RequireRole(RallyAuth.ParticipantRole, RallyAuth.ReplacedParticipantRole))
             .AddPolicy(RallyAuth.ResearcherPolicy, p => p.RequireRole(RallyAuth.ResearcherRole))
             .AddPolicy(RallyAuth.OperatorPolicy, p => p.RequireRole(RallyAuth.OperatorRole))
             .AddPolicy(RallyAuth.ResearcherOrOperatorPolicy, p => p.RequireRole(RallyAuth.ResearcherRole, RallyAuth.OperatorRole))
