@@ -230,6 +230,7 @@ start_process() {
             "Rally__Orleans__Mode=Client"
             "Rally__OperatorKey=$(state_get operator_key)"
             "Rally__StudyIds__Key=$(state_get study_id_key)"
+            "Rally__Credentials__Key=$(state_get credentials_key)"
         )
         arguments+=(--urls "$url")
     fi
@@ -362,6 +363,7 @@ cmd_start() {
     state_set operator_key "$(random_key)"
     state_set pseudonym_key "$(random_key)"
     state_set study_id_key "$(random_key)"
+    state_set credentials_key "$(random_key)"
 
     start_postgres
     log "PostgreSQL is up on port $(state_get pg_port); starting $silos silos and $apis API fronts (the silos migrate the schema)…"

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Rally.Api.Notices;
+using Rally.Api.Participants;
 using Rally.Api.Problems;
 using Rally.Grains.Participants;
 using Rally.Grains.Partners;
@@ -12,18 +13,21 @@ using Rally.Grains.Partners;
 namespace Rally.Api.Authentication;
 
 /// <summary>
-/// Authenticates bearer tokens against the grain that owns them, on every request, so a revoked token
-/// (a participant who left) stops working at once, whichever front it reaches.
+/// Authenticates bearer tokens. A token whose MAC is wrong (<see cref="Credentials.Read"/>) is refused here, at the cost
+/// of a hash, without asking any grain or writing any log line above Debug; any other is checked against the grain that
+/// owns it, on every request, so a revoked token (a participant who left) stops working at once, whichever front it
+/// reaches.
 /// </summary>
 public sealed class RallyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     IGrainFactory grains,
+    Credentials credentials,
     IOptions<OperatorOptions> operatorOptions,
-    IProblemDetailsService problems) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    IProblemDetailsService problems) : AuthenticationHandler<AuthenticationSchemeOptions>(options, new DebugLoggerFactory(logger), encoder)
 {
-    private readonly byte[] _operatorKeyHash = Credentials.Hash(operatorOptions.Value.OperatorKey);
+    private readonly byte[][] _operatorKeyHashes = [.. operatorOptions.Value.AllKeys().Select(Credentials.Hash)];
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -34,21 +38,33 @@ public sealed class RallyAuthenticationHandler(
         }
 
         var hash = Credentials.Hash(token);
-        if (Credentials.TryReadId(token, Credentials.ParticipantPrefix, out var participantId))
+        if (_operatorKeyHashes.Any(k => CryptographicOperations.FixedTimeEquals(hash, k)))
         {
-            return await grains.GetGrain<IParticipantGrain>(participantId.Value).AuthenticateAsync(hash)
-                ? Success(RallyAuth.ParticipantRole, participantId.Value, partnerId: null)
+            return Success(RallyAuth.OperatorRole, subject: null, partnerId: null);
+        }
+        return credentials.Read(token) switch
+        {
+            (Credentials.ParticipantPrefix, var participantId) => await AuthenticateParticipantAsync(participantId, hash),
+            (Credentials.ResearcherPrefix, var researcherId) =>
+                await grains.GetGrain<IResearcherGrain>(researcherId).AuthenticateAsync(hash) is { } researcher
+                    ? Success(RallyAuth.ResearcherRole, researcher.ResearcherId, researcher.PartnerId)
+                    : AuthenticateResult.Fail("Unknown or revoked researcher key."),
+            _ => AuthenticateResult.Fail("Unknown credential."),
+        };
+    }
+
+    private async Task<AuthenticateResult> AuthenticateParticipantAsync(Guid participantId, byte[] hash)
+    {
+        var participant = grains.GetGrain<IParticipantGrain>(participantId);
+        if (await participant.AuthenticateAsync(hash))
+        {
+            return Success(RallyAuth.ParticipantRole, participantId, partnerId: null);
+        }
+        // A token just replaced opens one route, the replacement itself, so that a resent replacement is answered again.
+        return HttpMethods.IsPost(Request.Method) && Request.Path.Equals(ParticipantRoutes.Token, StringComparison.OrdinalIgnoreCase)
+            && await participant.IsReplacedTokenAsync(hash)
+                ? Success(RallyAuth.ReplacedParticipantRole, participantId, partnerId: null)
                 : AuthenticateResult.Fail("Unknown or revoked participant token.");
-        }
-        if (Credentials.TryReadId(token, Credentials.ResearcherPrefix, out var researcherId))
-        {
-            return await grains.GetGrain<IResearcherGrain>(researcherId.Value).AuthenticateAsync(hash) is { } researcher
-                ? Success(RallyAuth.ResearcherRole, researcher.ResearcherId, researcher.PartnerId)
-                : AuthenticateResult.Fail("Unknown researcher key.");
-        }
-        return CryptographicOperations.FixedTimeEquals(hash, _operatorKeyHash)
-            ? Success(RallyAuth.OperatorRole, subject: null, partnerId: null)
-            : AuthenticateResult.Fail("Unknown credential.");
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -68,15 +84,24 @@ public sealed class RallyAuthenticationHandler(
     /// <summary>The bearer header; on the notices hub only, also the <c>access_token</c> query (WebSockets from browsers cannot set headers).</summary>
     private string? ReadToken()
     {
-        string? header = Request.Headers.Authorization;
-        if (header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > 7)
+        if (ReadBearer(Request) is { } bearer)
         {
-            return header[7..].Trim();
+            return bearer;
         }
         return Request.Path.StartsWithSegments(NoticeRoutes.Hub, StringComparison.OrdinalIgnoreCase)
             && Request.Query[NoticeRoutes.AccessTokenQuery].ToString() is { Length: > 0 } query
                 ? query
                 : null;
+    }
+
+    /// <summary>The token of the <c>Authorization: Bearer</c> header, or null.</summary>
+    public static string? ReadBearer(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        string? header = request.Headers.Authorization;
+        return header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > 7
+            ? header[7..].Trim()
+            : null;
     }
 
     private static AuthenticateResult Success(string role, Guid? subject, Guid? partnerId)

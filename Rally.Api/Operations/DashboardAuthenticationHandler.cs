@@ -22,7 +22,7 @@ public sealed class DashboardAuthenticationHandler(
 {
     public const string SchemeName = "RallyDashboard";
 
-    private readonly byte[] _operatorKeyHash = Credentials.Hash(operatorOptions.Value.OperatorKey);
+    private readonly byte[][] _operatorKeyHashes = [.. operatorOptions.Value.AllKeys().Select(Credentials.Hash)];
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -31,7 +31,8 @@ public sealed class DashboardAuthenticationHandler(
         {
             return Task.FromResult(AuthenticateResult.NoResult());
         }
-        if (!CryptographicOperations.FixedTimeEquals(Credentials.Hash(key), _operatorKeyHash))
+        var hash = Credentials.Hash(key);
+        if (!_operatorKeyHashes.Any(k => CryptographicOperations.FixedTimeEquals(hash, k)))
         {
             return Task.FromResult(AuthenticateResult.Fail("Unknown operator key."));
         }

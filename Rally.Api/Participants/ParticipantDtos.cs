@@ -15,6 +15,12 @@ public sealed record JoinRequest(
 /// <summary>The new participant and its bearer token, shown this once.</summary>
 public sealed record JoinResponse(Guid ParticipantId, string Token);
 
+/// <summary>Replacing the token: <c>requestId</c>, a UUID the client makes once per replacement and sends again with a resend.</summary>
+public sealed record ReplaceTokenRequest(Guid RequestId);
+
+/// <summary>The participant's new bearer token.</summary>
+public sealed record TokenResponse(string Token);
+
 public sealed record EnrollmentResponse(string StudyId, string ConsentVersion, bool ShareDemographics, DateTimeOffset EnrolledAt, bool NeedsReconsent)
 {
     public static EnrollmentResponse From(EnrollmentView view) =>

@@ -33,6 +33,26 @@ public static class ParticipantEndpoints
                 """)
             .WithRequestExample(ApiExamples.Join);
 
+        // Not in the /me group: a token just replaced may resend its replacement (and only that).
+        endpoints.MapPost(ParticipantRoutes.Token, ReplaceTokenAsync).WithTags(ApiTags.Participants)
+            .RequireAuthorization(RallyAuth.TokenReplacementPolicy)
+            .WithName("replaceToken")
+            .Refuses(ProblemTypes.InvalidRequest, ProblemTypes.ParticipantLeft)
+            .WithSummary("Replace your token")
+            .WithDescription("""
+                The participant swaps its bearer token for a new one (participant token), e.g. when the old one may have
+                leaked. Answers `200` with the new `token`; from then on the old token is refused (`401`) on every front
+                and route, and live notice connections opened with it are closed (connect again with the new token).
+
+                `requestId` is a UUID the client makes once per replacement and keeps until it has the answer: sent again
+                with the same `requestId` and the old token (the answer was lost), the call answers the same new token
+                instead of locking the participant out. That resend is accepted for an hour, and only until the new token
+                is first used; the old token opens no other route meanwhile. A new `requestId` makes a new replacement.
+                Rally keeps only the new token's hash: the new token is derived from the old token, the request id and a
+                server secret, so the same pair gives it again. `400 invalid-request` for a missing or all-zero
+                `requestId`.
+                """);
+
         var me = v1.MapGroup("/me").RequireAuthorization(RallyAuth.ParticipantPolicy);
         me.MapGet("/", GetMeAsync)
             .WithName("getMe")
@@ -142,13 +162,30 @@ public static class ParticipantEndpoints
         return endpoints;
     }
 
-    public static async Task<Created<JoinResponse>> JoinAsync(JoinRequest request, IGrainFactory grains)
+    public static async Task<Created<JoinResponse>> JoinAsync(JoinRequest request, IGrainFactory grains, Credentials credentials)
     {
         var participantId = Guid.NewGuid();
-        var token = Credentials.Issue(Credentials.ParticipantPrefix, participantId);
+        var token = credentials.Issue(Credentials.ParticipantPrefix, participantId);
         await grains.GetGrain<IParticipantGrain>(participantId).JoinAsync(
             new JoinCommand(request.PlatformConsentVersion, request.ResidesInUnitedStates, request.AgeAtLeast19, Credentials.Hash(token)));
         return TypedResults.Created("/v1/me", new JoinResponse(participantId, token));
+    }
+
+    public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> ReplaceTokenAsync(
+        ReplaceTokenRequest request, ClaimsPrincipal user, HttpContext context, IGrainFactory grains, Credentials credentials)
+    {
+        if (request.RequestId == Guid.Empty)
+        {
+            return ProblemTypes.InvalidRequest.Result("Send a requestId: a UUID made once for this replacement.");
+        }
+        // Authentication admitted this request by its bearer token, which is therefore in the header.
+        var current = RallyAuthenticationHandler.ReadBearer(context.Request)
+            ?? throw new InvalidOperationException("An authenticated participant sent no bearer token.");
+        var participantId = user.GetSubjectId();
+        var next = credentials.Replacement(current, participantId, request.RequestId);
+        return await grains.GetGrain<IParticipantGrain>(participantId).ReplaceTokenAsync(Credentials.Hash(current), Credentials.Hash(next))
+            ? TypedResults.Ok(new TokenResponse(next))
+            : ProblemTypes.Unauthorized.Result("The bearer token is unknown or no longer valid.");
     }
 
     public static async Task<Ok<MeResponse>> GetMeAsync(ClaimsPrincipal user, IGrainFactory grains) =>

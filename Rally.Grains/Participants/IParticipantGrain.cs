@@ -16,6 +16,21 @@ public interface IParticipantGrain : IGrainWithGuidKey
     [Alias("authenticate")]
     ValueTask<bool> AuthenticateAsync(byte[] tokenHash);
 
+    /// <summary>
+    /// True when the hash is of the token this active participant replaced within the last hour and its new token has
+    /// not been used yet: only a resent replacement may present it.
+    /// </summary>
+    [Alias("is-replaced-token"), ReadOnly]
+    ValueTask<bool> IsReplacedTokenAsync(byte[] tokenHash);
+
+    /// <summary>
+    /// Replaces the token whose hash is <paramref name="currentHash"/> by the one whose hash is <paramref name="nextHash"/>:
+    /// the old token is refused from now on and live notice connections are closed. True as well for the same replacement
+    /// sent again (the replaced token and the same new one); false for a token that is neither current nor so replaced.
+    /// </summary>
+    [Alias("replace-token")]
+    Task<bool> ReplaceTokenAsync(byte[] currentHash, byte[] nextHash);
+
     [Alias("get")]
     Task<ParticipantView> GetAsync();
 

@@ -73,9 +73,6 @@ internal sealed partial class ParticipantGrain(
         await store.WriteStateAsync();
     }
 
-    public ValueTask<bool> AuthenticateAsync(byte[] tokenHash) =>
-        ValueTask.FromResult(State.Status == ParticipantStatus.Active && SecretHash.Matches(State.TokenHash, tokenHash));
-
     public async Task<ParticipantView> GetAsync()
     {
         EnsureActive();
@@ -226,7 +223,7 @@ internal sealed partial class ParticipantGrain(
 
     private INoticeInboxGrain Inbox => GrainFactory.GetGrain<INoticeInboxGrain>(ParticipantId);
 
-    /// <summary>Live connections were opened with the token that no longer works: they are closed too (the fan-out calls no participant).</summary>
+    /// <summary>Live connections were opened with a token that no longer works: they are closed too (the fan-out calls no participant).</summary>
     private async Task CloseNoticeConnectionsAsync()
     {
         try
@@ -235,7 +232,8 @@ internal sealed partial class ParticipantGrain(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Nothing more reaches them: the inbox is closed and the participant is in no study.
+            // A participant who left: nothing more reaches them (the inbox is closed, the participant is in no study).
+            // One who replaced its token: the connections live on until they next reconnect, with the old token, and are refused.
             LogDisconnectFailed(logger, ex);
         }
     }
@@ -334,7 +332,7 @@ internal sealed partial class ParticipantGrain(
         new(studyId, record.ConsentVersion, record.ShareDemographics, record.EnrolledAt,
             NeedsReconsent: currentConsentVersion is not null && currentConsentVersion != record.ConsentVersion);
 
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Closing the live connections of a participant who left failed")]
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Closing the live connections of a participant who left or replaced its token failed")]
     private static partial void LogDisconnectFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Deletion request {DeletionId} could not be sent to its study now; it is retried by reminder")]

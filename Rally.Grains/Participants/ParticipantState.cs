@@ -26,6 +26,11 @@ public sealed class ParticipantState
     /// <summary>Left Rally, and the notice inbox not yet closed.</summary>
     [Id(10)] public bool InboxOpen { get; set; }
 
+    /// <summary>The token last replaced, kept until the new one is first used or an hour has passed, to answer a resent replacement.</summary>
+    [Id(11)] public byte[]? ReplacedTokenHash { get; set; }
+
+    [Id(12)] public DateTimeOffset? ReplacedAt { get; set; }
+
     /// <summary>Something the studies or the inbox have not confirmed yet, retried by the <c>leaving</c> reminder.</summary>
     public bool HasWork() => InboxOpen || Forget.Count > 0 || Deletions.Values.Any(d => d.DataDeletion is null);
 }

@@ -16,4 +16,27 @@ public interface IPartnerGrain : IGrainWithGuidKey
     /// <summary>Issues a researcher key for this partner; the key's hash is kept by the researcher grain.</summary>
     [Alias("add-researcher")]
     Task AddResearcherAsync(Guid researcherId, string name, byte[] keyHash);
+
+    /// <summary>Each of the partner's researchers as operators see them.</summary>
+    [Alias("list-researchers"), ReadOnly]
+    Task<ResearcherView[]> ListResearchersAsync();
+
+    /// <summary>Revokes one of this partner's researcher keys; refused as not found for anyone else's researcher.</summary>
+    [Alias("revoke-researcher")]
+    Task RevokeResearcherAsync(Guid researcherId);
+
+    /// <summary>Gives one of this partner's researchers a new key (its hash); the old key is refused from now on.</summary>
+    [Alias("rotate-researcher")]
+    Task RotateResearcherAsync(Guid researcherId, byte[] keyHash);
+
+    /// <summary>Every researcher key of the partner is refused until it is reinstated; its studies and data are untouched.</summary>
+    [Alias("suspend")]
+    Task<PartnerView> SuspendAsync();
+
+    [Alias("reinstate")]
+    Task<PartnerView> ReinstateAsync();
+
+    /// <summary>True when the partner exists and is not suspended; asked by its researchers on each authentication.</summary>
+    [Alias("is-active"), ReadOnly]
+    ValueTask<bool> IsActiveAsync();
 }

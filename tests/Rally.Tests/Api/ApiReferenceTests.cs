@@ -58,6 +58,8 @@ public sealed class ApiReferenceTests(ApiFixture fixture)
             "/v1/me/deletions/{deletionId}", "/v1/studies", "/v1/studies/{studyId}", "/v1/studies/{studyId}/consent",
             "/v1/studies/{studyId}/launch", "/v1/studies/{studyId}/announce-end", "/v1/studies/{studyId}/end",
             "/v1/studies/{studyId}/complete-analysis", "/v1/partners", "/v1/partners/{partnerId}/researchers",
+            "/v1/partners/{partnerId}/researchers/{researcherId}", "/v1/partners/{partnerId}/researchers/{researcherId}/rotate",
+            "/v1/partners/{partnerId}/suspend", "/v1/partners/{partnerId}/reinstate", "/v1/me/token",
             "/health/live", "/health/ready",
         })
         {

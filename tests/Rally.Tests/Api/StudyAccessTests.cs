@@ -33,6 +33,48 @@ public sealed class StudyAccessTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Only_operators_manage_partners_and_researcher_keys_and_only_the_participant_replaces_its_token()
+    {
+        var partner = await _api.NewPartnerAsync();
+        var participant = await _api.JoinAsync();
+        var researcher = $"/v1/partners/{partner.Id}/researchers/{partner.ResearcherId}";
+        (string Route, Func<HttpClient, Task<HttpResponseMessage>> Call)[] operatorRoutes =
+        [
+            ("GET the partner", c => c.GetAsync($"/v1/partners/{partner.Id}")),
+            ("DELETE a researcher", c => c.DeleteAsync(researcher)),
+            ("POST rotate", c => c.PostAsync($"{researcher}/rotate", null)),
+            ("POST suspend", c => c.PostAsync($"/v1/partners/{partner.Id}/suspend", null)),
+            ("POST reinstate", c => c.PostAsync($"/v1/partners/{partner.Id}/reinstate", null)),
+        ];
+        foreach (var (_, call) in operatorRoutes)
+        {
+            await (await call(_api.Anonymous)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+            await (await call(partner.Researcher)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+            await (await call(participant.Client)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        }
+        var replace = new JsonObject { ["requestId"] = Guid.NewGuid().ToString() };
+        await (await _api.Anonymous.PostAsJsonAsync("/v1/me/token", replace)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+        await (await partner.Researcher.PostAsJsonAsync("/v1/me/token", replace)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        await (await _api.Operator.PostAsJsonAsync("/v1/me/token", replace)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+
+        // Nothing was changed by the refused calls.
+        await (await partner.Researcher.PostAsJsonAsync("/v1/studies", RallyApi.StudyCard())).ShouldBeAsync(HttpStatusCode.Created);
+        await (await participant.Client.GetAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Every_operator_key_configured_is_accepted()
+    {
+        const string second = "second-operator-key-0123456789abcdef";
+        await using var front = RallyApiFactory.Start(fixture.Cluster, new Dictionary<string, string?> { ["Rally:OperatorKeys:0"] = second });
+        var api = new RallyApi(front);
+
+        await (await api.Operator.PostAsJsonAsync("/v1/partners", new { name = "First key" })).ShouldBeAsync(HttpStatusCode.Created);
+        await (await api.WithToken(second).PostAsJsonAsync("/v1/partners", new { name = "Second key" })).ShouldBeAsync(HttpStatusCode.Created);
+        await (await api.WithToken(second + "x").PostAsJsonAsync("/v1/partners", new { name = "No key" })).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
+    [Fact]
     public async Task A_researcher_key_is_shown_once_and_works_only_as_given()
     {
         var partner = await _api.NewPartnerAsync();

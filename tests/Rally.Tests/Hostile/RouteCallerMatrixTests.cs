@@ -15,43 +15,49 @@ namespace Rally.Tests.Hostile;
 public sealed class RouteCallerMatrixTests(ApiFixture fixture, ITestOutputHelper output)
 {
     /// <summary>The callers, in the order of the table's columns.</summary>
-    private static readonly string[] Callers = ["anonymous", "participant A", "participant B", "researcher A", "researcher B", "operator"];
+    private static readonly string[] Callers = ["anonymous", "participant A", "participant B", "researcher A", "researcher B", "operator", "suspended researcher"];
 
     /// <summary>
     /// Expected status by operation and caller (columns as <see cref="Callers"/>). Participant A owns what is the
-    /// participant's and is enrolled in the open study; researcher A's partner owns the studies; B's are strangers.
+    /// participant's and is enrolled in the open study; researcher A's partner owns the studies; B's are strangers; the
+    /// suspended partner's researcher holds a key that is refused.
     /// </summary>
     private static readonly Dictionary<string, int[]> Expected = new()
     {
-        ["getPlatform"] = [200, 200, 200, 200, 200, 200],
-        ["joinRally"] = [201, 201, 201, 201, 201, 201],
-        ["getMe"] = [401, 200, 200, 403, 403, 403],
-        ["leaveRally"] = [401, 202, 200, 403, 403, 403],
-        ["getProfile"] = [401, 200, 404, 403, 403, 403],
-        ["putProfile"] = [401, 200, 200, 403, 403, 403],
-        ["deleteProfile"] = [401, 204, 204, 403, 403, 403],
-        ["enrollInStudy"] = [401, 200, 201, 403, 403, 403],
-        ["leaveStudy"] = [401, 200, 404, 403, 403, 403],
-        ["getDeletion"] = [401, 200, 404, 403, 403, 403],
-        ["ackNotice"] = [401, 204, 404, 403, 403, 403],
-        ["createPartner"] = [401, 403, 403, 403, 403, 201],
-        ["getPartner"] = [401, 403, 403, 403, 403, 200],
-        ["createResearcher"] = [401, 403, 403, 403, 403, 201],
-        ["listStudies"] = [200, 200, 200, 200, 200, 200],
-        ["draftStudy"] = [401, 403, 403, 201, 403, 201],
-        ["getStudy"] = [200, 200, 200, 200, 200, 200],
-        ["publishConsent"] = [401, 403, 403, 200, 404, 200],
-        ["launchStudy"] = [401, 403, 403, 403, 403, 200],
-        ["announceStudyEnd"] = [401, 403, 403, 403, 403, 200],
-        ["endStudy"] = [401, 403, 403, 403, 403, 200],
-        ["getDeletionLedger"] = [401, 403, 403, 403, 403, 200],
-        ["completeStudyAnalysis"] = [401, 403, 403, 403, 403, 200],
-        ["uploadStudyEvents"] = [401, 202, 404, 403, 403, 403],
-        ["exportStudyEvents"] = [401, 403, 403, 200, 404, 403],
-        ["getStudyStats"] = [401, 403, 403, 200, 404, 200],
-        ["getStudyAudit"] = [401, 403, 403, 403, 403, 200],
-        ["getLiveness"] = [200, 200, 200, 200, 200, 200],
-        ["getReadiness"] = [200, 200, 200, 200, 200, 200],
+        ["getPlatform"] = [200, 200, 200, 200, 200, 200, 200],
+        ["joinRally"] = [201, 201, 201, 201, 201, 201, 201],
+        ["getMe"] = [401, 200, 200, 403, 403, 403, 401],
+        ["leaveRally"] = [401, 202, 200, 403, 403, 403, 401],
+        ["getProfile"] = [401, 200, 404, 403, 403, 403, 401],
+        ["putProfile"] = [401, 200, 200, 403, 403, 403, 401],
+        ["deleteProfile"] = [401, 204, 204, 403, 403, 403, 401],
+        ["enrollInStudy"] = [401, 200, 201, 403, 403, 403, 401],
+        ["leaveStudy"] = [401, 200, 404, 403, 403, 403, 401],
+        ["getDeletion"] = [401, 200, 404, 403, 403, 403, 401],
+        ["ackNotice"] = [401, 204, 404, 403, 403, 403, 401],
+        ["replaceToken"] = [401, 200, 200, 403, 403, 403, 401],
+        ["createPartner"] = [401, 403, 403, 403, 403, 201, 401],
+        ["getPartner"] = [401, 403, 403, 403, 403, 200, 401],
+        ["createResearcher"] = [401, 403, 403, 403, 403, 201, 401],
+        ["revokeResearcher"] = [401, 403, 403, 403, 403, 204, 401],
+        ["rotateResearcherKey"] = [401, 403, 403, 403, 403, 200, 401],
+        ["suspendPartner"] = [401, 403, 403, 403, 403, 200, 401],
+        ["reinstatePartner"] = [401, 403, 403, 403, 403, 200, 401],
+        ["listStudies"] = [200, 200, 200, 200, 200, 200, 200],
+        ["draftStudy"] = [401, 403, 403, 201, 403, 201, 401],
+        ["getStudy"] = [200, 200, 200, 200, 200, 200, 200],
+        ["publishConsent"] = [401, 403, 403, 200, 404, 200, 401],
+        ["launchStudy"] = [401, 403, 403, 403, 403, 200, 401],
+        ["announceStudyEnd"] = [401, 403, 403, 403, 403, 200, 401],
+        ["endStudy"] = [401, 403, 403, 403, 403, 200, 401],
+        ["getDeletionLedger"] = [401, 403, 403, 403, 403, 200, 401],
+        ["completeStudyAnalysis"] = [401, 403, 403, 403, 403, 200, 401],
+        ["uploadStudyEvents"] = [401, 202, 404, 403, 403, 403, 401],
+        ["exportStudyEvents"] = [401, 403, 403, 200, 404, 403, 401],
+        ["getStudyStats"] = [401, 403, 403, 200, 404, 200, 401],
+        ["getStudyAudit"] = [401, 403, 403, 403, 403, 200, 401],
+        ["getLiveness"] = [200, 200, 200, 200, 200, 200, 200],
+        ["getReadiness"] = [200, 200, 200, 200, 200, 200, 200],
     };
 
     /// <summary>How each operation is called: method, path and body, in a given world.</summary>
@@ -71,6 +77,11 @@ public sealed class RouteCallerMatrixTests(ApiFixture fixture, ITestOutputHelper
         ["createPartner"] = (HttpMethod.Post, _ => "/v1/partners", _ => new JsonObject { ["name"] = "Lab C" }),
         ["getPartner"] = (HttpMethod.Get, w => $"/v1/partners/{w.A.Id}", _ => null),
         ["createResearcher"] = (HttpMethod.Post, w => $"/v1/partners/{w.A.Id}/researchers", _ => new JsonObject { ["name"] = "Ana" }),
+        ["revokeResearcher"] = (HttpMethod.Delete, w => $"/v1/partners/{w.A.Id}/researchers/{w.A.ResearcherId}", _ => null),
+        ["rotateResearcherKey"] = (HttpMethod.Post, w => $"/v1/partners/{w.A.Id}/researchers/{w.A.ResearcherId}/rotate", _ => null),
+        ["suspendPartner"] = (HttpMethod.Post, w => $"/v1/partners/{w.A.Id}/suspend", _ => null),
+        ["reinstatePartner"] = (HttpMethod.Post, w => $"/v1/partners/{w.Suspended.Id}/reinstate", _ => null),
+        ["replaceToken"] = (HttpMethod.Post, _ => "/v1/me/token", _ => new JsonObject { ["requestId"] = Guid.NewGuid().ToString() }),
         ["listStudies"] = (HttpMethod.Get, _ => "/v1/studies", _ => null),
         ["draftStudy"] = (HttpMethod.Post, _ => "/v1/studies", w => WithPartner(RallyApi.StudyCard(), w.A.Id)),
         ["getStudy"] = (HttpMethod.Get, w => $"/v1/studies/{w.Open}", _ => null),
@@ -131,7 +142,8 @@ public sealed class RouteCallerMatrixTests(ApiFixture fixture, ITestOutputHelper
         2 => world.ParticipantB.Client,
         3 => world.A.Researcher,
         4 => world.B.Researcher,
-        _ => world.Api.Operator,
+        5 => world.Api.Operator,
+        _ => world.Suspended.Researcher,
     };
 
     private static JsonObject WithPartner(JsonObject card, Guid partnerId)

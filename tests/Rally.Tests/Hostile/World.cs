@@ -26,6 +26,9 @@ internal sealed class World : IDisposable
 
     public TestPartner B { get; private set; } = null!;
 
+    /// <summary>A partner suspended by operators: its researcher's key is refused everywhere.</summary>
+    public TestPartner Suspended { get; private set; } = null!;
+
     public TestParticipant ParticipantA { get; private set; } = null!;
 
     public TestParticipant ParticipantB { get; private set; } = null!;
@@ -52,6 +55,8 @@ internal sealed class World : IDisposable
     {
         A = await Api.NewPartnerAsync("Lab A");
         B = await Api.NewPartnerAsync("Lab B");
+        Suspended = await Api.NewPartnerAsync("Lab C");
+        await (await Api.Operator.PostAsync($"/v1/partners/{Suspended.Id}/suspend", null)).ShouldBeAsync(HttpStatusCode.OK);
         Open = await RallyApi.DraftAsync(A.Researcher, RallyApi.StudyCard(key: Key));
         await Api.MoveAsync(Open, "launch");
         Draft = await RallyApi.DraftAsync(A.Researcher);

@@ -103,6 +103,7 @@ internal sealed class RallyProcess : IAsyncDisposable
             ["ConnectionStrings__Rally"] = connectionString,
             ["Rally__OperatorKey"] = TestSecrets.OperatorKey,
             ["Rally__StudyIds__Key"] = TestSecrets.StudyIdKey,
+            ["Rally__Credentials__Key"] = TestSecrets.CredentialKey,
         };
         foreach (var (key, value) in TestLimits.GenerousEnvironment)
         {

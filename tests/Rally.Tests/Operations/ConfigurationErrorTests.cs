@@ -27,9 +27,11 @@ public sealed class ConfigurationErrorTests
 
     public static TheoryData<string, string, string, string> ApiCases => new()
     {
-        { "no operator key in Client mode", $"ConnectionStrings__Rally={Unreachable}|Rally__StudyIds__Key={Secret}", "Rally:OperatorKey is not set (environment variable Rally__OperatorKey): expected a secret", "of at least 24 characters" },
-        { "no study-id key with PostgreSQL", $"ConnectionStrings__Rally={Unreachable}|Rally__OperatorKey={Secret}", "Rally:StudyIds:Key is not set (environment variable Rally__StudyIds__Key): expected a secret", "of at least 32 characters" },
-        { "a short study-id key", $"ConnectionStrings__Rally={Unreachable}|Rally__OperatorKey={Secret}|Rally__StudyIds__Key=short", "Rally:StudyIds:Key is not valid (environment variable Rally__StudyIds__Key)", "of at least 32 characters" },
+        { "no operator key in Client mode", $"ConnectionStrings__Rally={Unreachable}|Rally__StudyIds__Key={Secret}|Rally__Credentials__Key={Secret}", "Rally:OperatorKey is not set (environment variable Rally__OperatorKey): expected a secret", "of at least 24 characters" },
+        { "no study-id key with PostgreSQL", $"ConnectionStrings__Rally={Unreachable}|Rally__OperatorKey={Secret}|Rally__Credentials__Key={Secret}", "Rally:StudyIds:Key is not set (environment variable Rally__StudyIds__Key): expected a secret", "of at least 32 characters" },
+        { "a short study-id key", $"ConnectionStrings__Rally={Unreachable}|Rally__OperatorKey={Secret}|Rally__Credentials__Key={Secret}|Rally__StudyIds__Key=short", "Rally:StudyIds:Key is not valid (environment variable Rally__StudyIds__Key)", "of at least 32 characters" },
+        { "no credential key with PostgreSQL", $"ConnectionStrings__Rally={Unreachable}|Rally__OperatorKey={Secret}|Rally__StudyIds__Key={Secret}", "Rally:Credentials:Key is not set (environment variable Rally__Credentials__Key): expected a secret", "of at least 32 characters" },
+        { "a short credential key", $"ConnectionStrings__Rally={Unreachable}|Rally__OperatorKey={Secret}|Rally__StudyIds__Key={Secret}|Rally__Credentials__Key=short", "Rally:Credentials:Key is not valid (environment variable Rally__Credentials__Key)", "of at least 32 characters" },
         { "Client mode without a database", "Rally__Orleans__Mode=Client", "ConnectionStrings:Rally is not set (environment variable ConnectionStrings__Rally)", "Rally:Orleans:Mode=Client" },
         { "an unknown mode", "Rally__Orleans__Mode=Sideways", "Rally:Orleans:Mode is not valid (environment variable Rally__Orleans__Mode): expected one of Embedded, Client, External", "" },
         { "a batch limit out of range", "Rally__Ingestion__MaxEventsPerBatch=0", "Rally:Ingestion:MaxEventsPerBatch is not valid (environment variable Rally__Ingestion__MaxEventsPerBatch): expected a whole number from 1 to 10000", "" },

@@ -24,6 +24,14 @@ namespace Rally.Tests.Client.Generated.Models
 #endif
         /// <summary>The partnerId property</summary>
         public Guid? PartnerId { get; set; }
+        /// <summary>The researcherKeys property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::Rally.Tests.Client.Generated.Models.ResearcherKeyResponse>? ResearcherKeys { get; set; }
+#nullable restore
+#else
+        public List<global::Rally.Tests.Client.Generated.Models.ResearcherKeyResponse> ResearcherKeys { get; set; }
+#endif
         /// <summary>The researchers property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -32,6 +40,8 @@ namespace Rally.Tests.Client.Generated.Models
 #else
         public List<Guid?> Researchers { get; set; }
 #endif
+        /// <summary>The suspendedAt property</summary>
+        public DateTimeOffset? SuspendedAt { get; set; }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -53,7 +63,9 @@ namespace Rally.Tests.Client.Generated.Models
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
                 { "partnerId", n => { PartnerId = n.GetGuidValue(); } },
+                { "researcherKeys", n => { ResearcherKeys = n.GetCollectionOfObjectValues<global::Rally.Tests.Client.Generated.Models.ResearcherKeyResponse>(global::Rally.Tests.Client.Generated.Models.ResearcherKeyResponse.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "researchers", n => { Researchers = n.GetCollectionOfPrimitiveValues<Guid?>()?.AsList(); } },
+                { "suspendedAt", n => { SuspendedAt = n.GetDateTimeOffsetValue(); } },
             };
         }
         /// <summary>
@@ -66,7 +78,9 @@ namespace Rally.Tests.Client.Generated.Models
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
             writer.WriteStringValue("name", Name);
             writer.WriteGuidValue("partnerId", PartnerId);
+            writer.WriteCollectionOfObjectValues<global::Rally.Tests.Client.Generated.Models.ResearcherKeyResponse>("researcherKeys", ResearcherKeys);
             writer.WriteCollectionOfPrimitiveValues<Guid?>("researchers", Researchers);
+            writer.WriteDateTimeOffsetValue("suspendedAt", SuspendedAt);
         }
     }
 }

@@ -8,6 +8,7 @@ using Rally.Tests.Client.Generated.V1.Me.Deletions;
 using Rally.Tests.Client.Generated.V1.Me.Enrollments;
 using Rally.Tests.Client.Generated.V1.Me.Notices;
 using Rally.Tests.Client.Generated.V1.Me.Profile;
+using Rally.Tests.Client.Generated.V1.Me.Token;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
@@ -40,6 +41,11 @@ namespace Rally.Tests.Client.Generated.V1.Me
         public global::Rally.Tests.Client.Generated.V1.Me.Profile.ProfileRequestBuilder Profile
         {
             get => new global::Rally.Tests.Client.Generated.V1.Me.Profile.ProfileRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The token property</summary>
+        public global::Rally.Tests.Client.Generated.V1.Me.Token.TokenRequestBuilder Token
+        {
+            get => new global::Rally.Tests.Client.Generated.V1.Me.Token.TokenRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::Rally.Tests.Client.Generated.V1.Me.MeRequestBuilder"/> and sets the default values.

@@ -4,7 +4,9 @@ using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions;
 using Rally.Tests.Client.Generated.Models;
+using Rally.Tests.Client.Generated.V1.Partners.Item.Reinstate;
 using Rally.Tests.Client.Generated.V1.Partners.Item.Researchers;
+using Rally.Tests.Client.Generated.V1.Partners.Item.Suspend;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
@@ -18,10 +20,20 @@ namespace Rally.Tests.Client.Generated.V1.Partners.Item
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class WithPartnerItemRequestBuilder : BaseRequestBuilder
     {
+        /// <summary>The reinstate property</summary>
+        public global::Rally.Tests.Client.Generated.V1.Partners.Item.Reinstate.ReinstateRequestBuilder Reinstate
+        {
+            get => new global::Rally.Tests.Client.Generated.V1.Partners.Item.Reinstate.ReinstateRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The researchers property</summary>
         public global::Rally.Tests.Client.Generated.V1.Partners.Item.Researchers.ResearchersRequestBuilder Researchers
         {
             get => new global::Rally.Tests.Client.Generated.V1.Partners.Item.Researchers.ResearchersRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The suspend property</summary>
+        public global::Rally.Tests.Client.Generated.V1.Partners.Item.Suspend.SuspendRequestBuilder Suspend
+        {
+            get => new global::Rally.Tests.Client.Generated.V1.Partners.Item.Suspend.SuspendRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::Rally.Tests.Client.Generated.V1.Partners.Item.WithPartnerItemRequestBuilder"/> and sets the default values.
@@ -40,7 +52,7 @@ namespace Rally.Tests.Client.Generated.V1.Partners.Item
         {
         }
         /// <summary>
-        /// Operators only. The partner&apos;s name, creation time and the ids of its researchers (never their keys); `404 not-found` for an unknown id.
+        /// Operators only. The partner&apos;s name, creation time, `suspendedAt` (null unless suspended) and the ids of itsresearchers; `researcherKeys` gives each one&apos;s `lastUsedAt` (when its key last opened a request, to theminute: authentication writes it at most once a minute) and `revokedAt`, never a key. `404 not-found` foran unknown id.
         /// </summary>
         /// <returns>A <see cref="global::Rally.Tests.Client.Generated.Models.PartnerResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -71,7 +83,7 @@ namespace Rally.Tests.Client.Generated.V1.Partners.Item
             return await RequestAdapter.SendAsync<global::Rally.Tests.Client.Generated.Models.PartnerResponse>(requestInfo, global::Rally.Tests.Client.Generated.Models.PartnerResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Operators only. The partner&apos;s name, creation time and the ids of its researchers (never their keys); `404 not-found` for an unknown id.
+        /// Operators only. The partner&apos;s name, creation time, `suspendedAt` (null unless suspended) and the ids of itsresearchers; `researcherKeys` gives each one&apos;s `lastUsedAt` (when its key last opened a request, to theminute: authentication writes it at most once a minute) and `revokedAt`, never a key. `404 not-found` foran unknown id.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

@@ -4,6 +4,7 @@ using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions;
 using Rally.Tests.Client.Generated.Models;
+using Rally.Tests.Client.Generated.V1.Partners.Item.Researchers.Item;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
@@ -17,6 +18,18 @@ namespace Rally.Tests.Client.Generated.V1.Partners.Item.Researchers
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class ResearchersRequestBuilder : BaseRequestBuilder
     {
+        /// <summary>Gets an item from the Rally.Tests.Client.Generated.v1.partners.item.researchers.item collection</summary>
+        /// <param name="position">Unique identifier of the item</param>
+        /// <returns>A <see cref="global::Rally.Tests.Client.Generated.V1.Partners.Item.Researchers.Item.WithResearcherItemRequestBuilder"/></returns>
+        public global::Rally.Tests.Client.Generated.V1.Partners.Item.Researchers.Item.WithResearcherItemRequestBuilder this[Guid position]
+        {
+            get
+            {
+                var urlTplParams = new Dictionary<string, object>(PathParameters);
+                urlTplParams.Add("researcherId", position);
+                return new global::Rally.Tests.Client.Generated.V1.Partners.Item.Researchers.Item.WithResearcherItemRequestBuilder(urlTplParams, RequestAdapter);
+            }
+        }
         /// <summary>
         /// Instantiates a new <see cref="global::Rally.Tests.Client.Generated.V1.Partners.Item.Researchers.ResearchersRequestBuilder"/> and sets the default values.
         /// </summary>
