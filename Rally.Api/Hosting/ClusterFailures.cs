@@ -1,15 +1,19 @@
+using Orleans.Storage;
+
 namespace Rally.Api.Hosting;
 
 /// <summary>Failures that mean the cluster could not take a call just now (it ran nothing): resend, then answer 503.</summary>
 internal static class ClusterFailures
 {
     /// <summary>
-    /// A silo turned the call away (stopping, declared dead, unreachable), no answer came, or the front's view of
+    /// A silo turned the call away (stopping, declared dead, unreachable), no answer came, the front's view of
     /// the cluster briefly held no silo able to host the grain (every known silo was stopping or just declared dead
-    /// during a rolling restart; Orleans reports that as a plain <see cref="OrleansException"/>).
+    /// during a rolling restart; Orleans reports that as a plain <see cref="OrleansException"/>), or a grain's write
+    /// was refused as stale (<see cref="InconsistentStateException"/>: a second activation during a restart wrote
+    /// first; the write changed nothing, Orleans deactivates the stale activation, and Rally's calls are resendable).
     /// </summary>
     public static bool IsTransient(Exception e) =>
-        e is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException || IsNoCompatibleSilo(e);
+        e is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or InconsistentStateException || IsNoCompatibleSilo(e);
 
     public static bool IsNoCompatibleSilo(Exception e) =>
         e.GetType() == typeof(OrleansException) && e.Message.StartsWith("No active nodes are compatible with grain", StringComparison.Ordinal);

@@ -10,7 +10,7 @@ namespace Rally.Api.RateLimits;
 /// The one limiter every request passes (ASP.NET Core's rate limiter, after authentication, so that a credential is
 /// known to be genuine before it gets a bucket of its own): the caller's general bucket — its verified credential's,
 /// or else its address's, so forged credentials share their sender's — then the route's own (<see cref="RateLimited"/>),
-/// then the cap on exports running at once. Each partition's limiter lives until idle.
+/// then the caps on exports running at once (on the front and per study) and on hub connections open at once. Each partition's limiter lives until idle.
 /// </summary>
 internal static class RallyRateLimiter
 {
@@ -27,6 +27,13 @@ internal static class RallyRateLimiter
         }),
         PartitionedRateLimiter.Create<HttpContext, string>(http => RateLimitedRoute.Of(http) == RateLimited.Exports
             ? RateLimitPartition.GetConcurrencyLimiter("concurrent-exports", _ => new ConcurrencyLimiterOptions { PermitLimit = options.ConcurrentExports, QueueLimit = 0 })
+            : RateLimitPartition.GetNoLimiter("")),
+        PartitionedRateLimiter.Create<HttpContext, string>(http => RateLimitedRoute.Of(http) == RateLimited.Exports
+            ? RateLimitPartition.GetConcurrencyLimiter("study-exports:" + http.GetRouteValue("studyId"), _ => new ConcurrencyLimiterOptions { PermitLimit = options.ConcurrentExportsPerStudy, QueueLimit = 0 })
+            : RateLimitPartition.GetNoLimiter("")),
+        // A hub connection is one request that lasts as long as the connection: its lease caps those open at once.
+        PartitionedRateLimiter.Create<HttpContext, string>(http => (RateLimitedRoute.Of(http), Caller(http)) is (RateLimited.HubConnections, { } caller)
+            ? RateLimitPartition.GetConcurrencyLimiter("open-hub:" + caller, _ => new ConcurrencyLimiterOptions { PermitLimit = options.OpenHubConnections, QueueLimit = 0 })
             : RateLimitPartition.GetNoLimiter("")));
 
     /// <summary>The limit a refused request was counted under, for the meter and the problem's detail.</summary>

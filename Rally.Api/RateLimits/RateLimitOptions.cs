@@ -45,6 +45,20 @@ public sealed class RateLimitOptions : IValidatableObject
     [Range(1, 10_000)]
     public int ConcurrentExports { get; set; } = 8;
 
+    /// <summary>
+    /// Exports of one study running at once on a front, so that one study's scripts cannot take every export slot.
+    /// Default 2.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int ConcurrentExportsPerStudy { get; set; } = 2;
+
+    /// <summary>
+    /// Notice hub connections one participant holds open at once on a front (a connection is one long request). Default
+    /// 5: a browser or two with a few windows each. One more is refused with <c>429</c> until one closes.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int OpenHubConnections { get; set; } = 5;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var (name, limit) in new[] { (nameof(Anonymous), Anonymous), (nameof(Credential), Credential), (nameof(Uploads), Uploads), (nameof(Exports), Exports), (nameof(HubConnections), HubConnections) })

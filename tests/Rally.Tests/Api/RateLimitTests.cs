@@ -110,6 +110,28 @@ public sealed class RateLimitTests(ApiFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Exports_of_one_study_beyond_its_cap_are_refused_while_other_studies_export()
+    {
+        using var busy = await IngestionScenario.StartAsync(_shared);
+        using var other = await IngestionScenario.StartAsync(_shared);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var store = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IStudyEventStore>();
+        await using var front = RallyApiFactory.Start(fixture.Cluster, new Dictionary<string, string?> { ["Rally:RateLimits:ConcurrentExportsPerStudy"] = "1" },
+            s => s.AddSingleton<IStudyEventStore>(new HeldReads(store, gate.Task, reading, busy.StudyId)));
+        using var researcher = front.CreateClient(busy.Partner.ResearcherKey);
+        using var otherResearcher = front.CreateClient(other.Partner.ResearcherKey);
+
+        var running = researcher.GetAsync($"/v1/studies/{busy.StudyId}/events");
+        await reading.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await (await researcher.GetAsync($"/v1/studies/{busy.StudyId}/events")).ShouldBeProblemAsync(HttpStatusCode.TooManyRequests, "too-many-requests");
+        Assert.Equal(HttpStatusCode.OK, (await otherResearcher.GetAsync($"/v1/studies/{other.StudyId}/events")).StatusCode);
+
+        gate.SetResult();
+        Assert.Equal(HttpStatusCode.OK, (await running).StatusCode);
+    }
+
+    [Fact]
     public async Task Hub_connections_are_limited_per_participant()
     {
         var participant = await _shared.JoinAsync();
@@ -120,6 +142,34 @@ public sealed class RateLimitTests(ApiFixture fixture) : IDisposable
             await (await client.PostAsync("/hubs/notices/negotiate?negotiateVersion=1", null)).ShouldBeAsync(HttpStatusCode.OK);
         }
         await (await client.PostAsync("/hubs/notices/negotiate?negotiateVersion=1", null)).ShouldBeProblemAsync(HttpStatusCode.TooManyRequests, "too-many-requests");
+    }
+
+    [Fact]
+    public async Task A_participant_holds_at_most_the_configured_hub_connections_open_at_once()
+    {
+        var participant = await _shared.JoinAsync();
+        await using var front = Front(("Rally:RateLimits:OpenHubConnections", "1"));
+        await using var first = await Notices.NoticeListener.ConnectAsync(front, participant.Token);
+
+        await using var second = Notices.NoticeListener.For(front, participant.Token);
+        await Assert.ThrowsAnyAsync<Exception>(() => second.Connection.StartAsync());
+
+        // Once the first closes (its request ends on the server a moment after the client stops), its place is free again.
+        await first.Connection.StopAsync();
+        await using var third = Notices.NoticeListener.For(front, participant.Token);
+        await Eventually.HoldsAsync(async () =>
+        {
+            try
+            {
+                await third.Connection.StartAsync();
+                return true;
+            }
+            catch (HttpRequestException e) when (e.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                return false;
+            }
+        }, "the first connection's place to be free", []);
+        Assert.Equal(Microsoft.AspNetCore.SignalR.Client.HubConnectionState.Connected, third.Connection.State);
     }
 
     [Fact]
@@ -171,13 +221,16 @@ public sealed class RateLimitTests(ApiFixture fixture) : IDisposable
 
     public void Dispose() => _listener.Dispose();
 
-    /// <summary>The study store, whose exports wait at a gate once they have started reading.</summary>
-    private sealed class HeldReads(IStudyEventStore inner, Task gate, TaskCompletionSource reading) : IStudyEventStore
+    /// <summary>The study store, whose exports (of one study, or of all) wait at a gate once they have started reading.</summary>
+    private sealed class HeldReads(IStudyEventStore inner, Task gate, TaskCompletionSource reading, string? only = null) : IStudyEventStore
     {
         public async IAsyncEnumerable<StoredEvent> ReadAsync(string studyId, EventCursor after, int limit, [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
-            reading.TrySetResult();
-            await gate.WaitAsync(cancellationToken);
+            if (only is null || only == studyId)
+            {
+                reading.TrySetResult();
+                await gate.WaitAsync(cancellationToken);
+            }
             await foreach (var e in inner.ReadAsync(studyId, after, limit, cancellationToken))
             {
                 yield return e;

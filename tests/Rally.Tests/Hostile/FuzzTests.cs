@@ -235,7 +235,7 @@ public sealed class FuzzTests(ApiFixture fixture, ITestOutputHelper output)
     private static string WithoutLastUse(string partner)
     {
         var json = JsonNode.Parse(partner)!;
-        foreach (var researcher in json["researchers"]?.AsArray() ?? [])
+        foreach (var researcher in json["researcherKeys"]?.AsArray() ?? [])
         {
             researcher!.AsObject().Remove("lastUsedAt");
         }

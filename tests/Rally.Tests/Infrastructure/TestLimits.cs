@@ -22,6 +22,8 @@ public static class TestLimits
         ["Rally:RateLimits:HubConnections:PerMinute"] = High,
         ["Rally:RateLimits:HubConnections:Burst"] = High,
         ["Rally:RateLimits:ConcurrentExports"] = "10000",
+        ["Rally:RateLimits:ConcurrentExportsPerStudy"] = "10000",
+        ["Rally:RateLimits:OpenHubConnections"] = "10000",
     };
 
     /// <summary>As environment variables (<c>Rally__RateLimits__…</c>), for processes.</summary>

@@ -22,6 +22,18 @@ public sealed class TransientRetryFilterTests
     }
 
     [Fact]
+    public async Task A_write_refused_as_stale_by_a_second_activation_is_sent_again()
+    {
+        // During a restart two activations of one grain may live for a moment; the stale one's write is refused.
+        var call = new FakeCall(new Orleans.Storage.InconsistentStateException("Version conflict (WriteState)", "688", "687"));
+
+        await _filter.Invoke(call);
+
+        Assert.Equal(2, call.Attempts);
+        Assert.Null(call.Response!.Exception);
+    }
+
+    [Fact]
     public async Task A_rejection_thrown_rather_than_returned_is_retried_too()
     {
         var call = new FakeCall(Rejection()) { Throw = true };
