@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks deploy/ without a Docker engine or a Kubernetes cluster, with whatever of these is installed:
 # bash -n and shellcheck (scripts), PyYAML (every YAML parses; the Kubernetes manifests hang together:
-# selectors, probes, Secret and ConfigMap references), yamllint, `kubectl kustomize`, and
+# selectors, probes, Secret and ConfigMap references, the cluster TLS files mounted where the settings say,
+# NetworkPolicies that cover every pod and name real ports), yamllint, `kubectl kustomize`, and
 # `docker compose config` or `docker-compose config` (with .env.example). Missing tools are named, not fatal.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -98,6 +99,53 @@ for path, d in k8s:
         need(selects(d["spec"]["selector"]), f"Service {d['metadata']['name']} selects no workload")
     if d["kind"] == "PodDisruptionBudget":
         need(selects(d["spec"]["selector"]["matchLabels"]), f"PodDisruptionBudget {d['metadata']['name']} selects no workload")
+
+# Cluster TLS: the paths in the ConfigMap are files of a mounted Secret, in every pod that reads the ConfigMap.
+pods = {d["metadata"]["name"]: d["spec"]["template"]["spec"] for _, d in k8s if d["kind"] in ("Deployment", "StatefulSet")}
+config = {k: v for _, d in k8s if d["kind"] == "ConfigMap" for k, v in d.get("data", {}).items()}
+tls_paths = [v for k, v in config.items() if k.startswith("Rally__Cluster__Tls__") and k.endswith("Path")]
+need(tls_paths, "rally-config: cluster TLS is not turned on (Rally__Cluster__Tls__*Path)")
+for name, pod in pods.items():
+    secret_volumes = {v["name"]: v["secret"]["secretName"] for v in pod.get("volumes", []) if "secret" in v}
+    for secret in secret_volumes.values():
+        need(secret in secret_keys, f"{name}: mounts Secret {secret}, which is not in the template")
+    for c in pod["containers"]:
+        if not any(s.get("configMapRef", {}).get("name") == "rally-config" for s in c.get("envFrom", [])):
+            continue
+        mounts = {m["mountPath"]: secret_volumes.get(m["name"]) for m in c.get("volumeMounts", [])}
+        for file in tls_paths:
+            folder, _, key = file.rpartition("/")
+            need(mounts.get(folder) and key in secret_keys.get(mounts[folder], set()),
+                 f"{name}/{c['name']}: {file} is not a key of a Secret mounted at {folder}")
+
+# NetworkPolicies: every pod is covered; each policy, and each peer it admits, selects a workload; named ports exist.
+policies = [d for _, d in k8s if d["kind"] == "NetworkPolicy"]
+need(any(p["spec"]["podSelector"] == {} and "Ingress" in p["spec"]["policyTypes"] and not p["spec"].get("ingress") for p in policies),
+     "no default-deny NetworkPolicy (podSelector {}, Ingress, no rules)")
+for p in policies:
+    selector = p["spec"]["podSelector"].get("matchLabels", {})
+    if not selector:
+        continue
+    targets = selects(selector)
+    need(targets, f"NetworkPolicy {p['metadata']['name']} selects no workload")
+    ports = {port["name"] for t in targets for c in pods[t]["containers"] for port in c.get("ports", [])}
+    for rule in p["spec"].get("ingress", []):
+        for peer in rule.get("from", []):
+            if "podSelector" in peer:
+                need(selects(peer["podSelector"].get("matchLabels", {})), f"NetworkPolicy {p['metadata']['name']}: a peer selects no workload")
+        for port in rule.get("ports", []):
+            need(isinstance(port["port"], int) or port["port"] in ports,
+                 f"NetworkPolicy {p['metadata']['name']}: port {port['port']} is not a named port of {', '.join(targets)}")
+
+# Compose: every silo and front has cluster TLS on, its files mounted where the settings say.
+compose = yaml.safe_load(open("compose.yaml"))
+for name, service in compose["services"].items():
+    if service.get("image", "").startswith(("rally-silo", "rally-api")):
+        env = service.get("environment", {})
+        folders = {part for v in service.get("volumes", []) if isinstance(v, str) for part in v.split(":")[1:] if part.startswith("/")}
+        paths = [v for k, v in env.items() if k.startswith("Rally__Cluster__Tls__") and k.endswith("Path")]
+        need(paths, f"compose.yaml: {name} has cluster TLS off")
+        need(all(p in folders or p.rpartition("/")[0] in folders for p in paths), f"compose.yaml: {name} does not mount its cluster TLS files")
 
 print("\n".join(errors) if errors else f"{len(docs)} YAML documents parse; {len(k8s)} Kubernetes objects hang together")
 sys.exit(1 if errors else 0)

@@ -1,5 +1,6 @@
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using Rally.Silo.ClusterTls;
 using Rally.Silo.Configuration;
 using Rally.Silo.EventStore;
 using Rally.Silo.Hosting;
@@ -59,6 +60,8 @@ public static class OrleansHostingExtensions
                         o.Invariant = RallyStorage.Invariant;
                         o.ConnectionString = storage.ConnectionString;
                     });
+                    // Silos with TLS on refuse a front without a certificate from the cluster's authority.
+                    client.UseRallyTls(configuration);
                     // Silos may start after the front: keep trying rather than fail the process.
                     client.UseConnectionRetryFilter(async (_, cancellationToken) =>
                     {

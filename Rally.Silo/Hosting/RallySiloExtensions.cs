@@ -13,6 +13,7 @@ using Rally.Grains.Notices;
 using Rally.Grains.Platform;
 using Rally.Grains.Storage;
 using Rally.Grains.Studies;
+using Rally.Silo.ClusterTls;
 using Rally.Silo.Configuration;
 using Rally.Silo.EventStore;
 using Rally.Silo.Schema;
@@ -95,11 +96,15 @@ public static class RallySiloExtensions
         return silo;
     }
 
-    /// <summary>Membership in PostgreSQL when <see cref="RallyStorage"/> says so; a single localhost silo otherwise.</summary>
+    /// <summary>
+    /// Membership in PostgreSQL when <see cref="RallyStorage"/> says so; a single localhost silo otherwise. Mutual TLS on
+    /// the silo and gateway ports when <c>Rally:Cluster:Tls</c> names a certificate (<see cref="ClusterTlsExtensions.UseRallyTls(ISiloBuilder, IConfiguration)"/>).
+    /// </summary>
     public static ISiloBuilder UseRallyClustering(this ISiloBuilder silo, IConfiguration configuration)
     {
         var cluster = configuration.GetRallyOptions<RallyClusterOptions>(RallyClusterOptions.Section);
         var storage = RallyStorage.Of(silo.Services, configuration);
+        silo.UseRallyTls(configuration);
         if (!storage.IsPostgres)
         {
             return silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort);

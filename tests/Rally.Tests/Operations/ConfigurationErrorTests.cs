@@ -14,6 +14,9 @@ public sealed class ConfigurationErrorTests
 
     private static readonly string Secret = "a-valid-secret-of-more-than-thirty-two-characters";
 
+    /// <summary>A file that exists and is no certificate: this test assembly.</summary>
+    private static readonly string NotACertificate = typeof(ConfigurationErrorTests).Assembly.Location;
+
     public static TheoryData<string, string, string, string> SiloCases => new()
     {
         { "no connection string", "", "ConnectionStrings:Rally is not set (environment variable ConnectionStrings__Rally)", "" },
@@ -23,6 +26,8 @@ public sealed class ConfigurationErrorTests
         { "a retry period out of range", $"ConnectionStrings__Rally={Unreachable}|Rally__Pseudonyms__Key={Secret}|Rally__Deletions__RetryPeriod=00:00:00", "Rally:Deletions:RetryPeriod is not valid (environment variable Rally__Deletions__RetryPeriod): expected a duration", "from 00:00:01 to 1.00:00:00" },
         { "a duration that is not one", $"ConnectionStrings__Rally={Unreachable}|Rally__Pseudonyms__Key={Secret}|Rally__Streams__VisibilityTimeout=soon", "Rally:Streams:VisibilityTimeout is not valid (environment variable Rally__Streams__VisibilityTimeout): expected a duration", "" },
         { "a host name as address", $"ConnectionStrings__Rally={Unreachable}|Rally__Pseudonyms__Key={Secret}|Rally__Cluster__AdvertisedIPAddress=silo-1.local", "Rally:Cluster:AdvertisedIPAddress is not valid (environment variable Rally__Cluster__AdvertisedIPAddress): expected an IP address", "" },
+        { "a cluster certificate path with no file", $"ConnectionStrings__Rally={Unreachable}|Rally__Pseudonyms__Key={Secret}|Rally__Cluster__Tls__CertificatePath=/nonexistent/rally/cluster.pem|Rally__Cluster__Tls__CaPath=/nonexistent/rally/ca.pem", "Rally:Cluster:Tls:CertificatePath is not valid (environment variable Rally__Cluster__Tls__CertificatePath): expected this process's certificate", "no file is at that path" },
+        { "a cluster certificate without its authority", $"ConnectionStrings__Rally={Unreachable}|Rally__Pseudonyms__Key={Secret}|Rally__Cluster__Tls__CertificatePath=/nonexistent/rally/cluster.pem", "Rally:Cluster:Tls:CaPath is not set (environment variable Rally__Cluster__Tls__CaPath): expected the PEM file of the certificate authority", "" },
     };
 
     public static TheoryData<string, string, string, string> ApiCases => new()
@@ -39,6 +44,7 @@ public sealed class ConfigurationErrorTests
         { "an allowed origin with a path", "Rally__Cors__AllowedOrigins__0=moz-extension://*|Rally__Cors__AllowedOrigins__1=https://rally.example/path", "Rally:Cors:AllowedOrigins is not valid (environment variable Rally__Cors__AllowedOrigins): expected origins (scheme://host[:port], no path) or every origin of a scheme (scheme://*)", "" },
         { "telemetry sent to no URL", "Rally__Telemetry__OtlpEndpoint=::not a url::", "Rally:Telemetry:OtlpEndpoint is not valid (environment variable Rally__Telemetry__OtlpEndpoint)", "" },
         { "an upload limit of nothing", "Rally__RateLimits__Uploads__PerMinute=0", "Rally:RateLimits:Uploads:PerMinute is not valid (environment variable Rally__RateLimits__Uploads__PerMinute): expected a whole number of requests a minute, at least 1", "" },
+        { "a cluster certificate that does not load", $"ConnectionStrings__Rally={Unreachable}|Rally__OperatorKey={Secret}|Rally__StudyIds__Key={Secret}|Rally__Cluster__Tls__CertificatePath={NotACertificate}|Rally__Cluster__Tls__CaPath={NotACertificate}", "Rally:Cluster:Tls:CertificatePath is not valid (environment variable Rally__Cluster__Tls__CertificatePath): expected a PEM certificate with its private key", "the file did not load" },
         { "a proxy that is not an address", "Rally__ForwardedHeaders__KnownProxies__0=proxy.local", "Rally:ForwardedHeaders:KnownProxies:0 is not valid (environment variable Rally__ForwardedHeaders__KnownProxies__0): expected an IP address", "" },
     };
 
