@@ -25,6 +25,7 @@ public static class AuthenticationExtensions
                 }
             });
         builder.Services.AddSingleton<Credentials>();
+        builder.Services.AddSingleton<Notices.HubTickets>();
         builder.Services.AddRallyOptions<OperatorOptions>(builder.Configuration, OperatorOptions.Section)
             .PostConfigure(o =>
             {

@@ -24,6 +24,7 @@ public sealed class RallyAuthenticationHandler(
     UrlEncoder encoder,
     IGrainFactory grains,
     Credentials credentials,
+    HubTickets tickets,
     IOptions<OperatorOptions> operatorOptions,
     IProblemDetailsService problems) : AuthenticationHandler<AuthenticationSchemeOptions>(options, new DebugLoggerFactory(logger), encoder)
 {
@@ -31,10 +32,19 @@ public sealed class RallyAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var token = ReadToken();
+        var (token, fromQuery) = ReadToken();
         if (token is null)
         {
             return AuthenticateResult.NoResult();
+        }
+        if (OnHub && token.StartsWith(HubTickets.Prefix, StringComparison.Ordinal))
+        {
+            return await AuthenticateTicketAsync(token);
+        }
+        if (fromQuery)
+        {
+            // A URL is logged by proxies: only a ticket, short-lived and single-use, may travel in one.
+            return AuthenticateResult.Fail("Only a hub ticket is accepted in the query string.");
         }
 
         var hash = Credentials.Hash(token);
@@ -51,6 +61,26 @@ public sealed class RallyAuthenticationHandler(
                     : AuthenticateResult.Fail("Unknown or revoked researcher key."),
             _ => AuthenticateResult.Fail("Unknown credential."),
         };
+    }
+
+    private bool OnHub => Request.Path.StartsWithSegments(NoticeRoutes.Hub, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// A hub ticket: sealed and unexpired (no grain asked otherwise), its participant still in Rally, and not used to
+    /// open another connection. Negotiating does not use it up; opening a connection does (its later requests, such as
+    /// long polls, carry the connection's id and may present it again).
+    /// </summary>
+    private async Task<AuthenticateResult> AuthenticateTicketAsync(string ticket)
+    {
+        if (tickets.Read(ticket) is not var (participantId, expiresAt, nonce))
+        {
+            return AuthenticateResult.Fail("Unknown or expired hub ticket.");
+        }
+        var negotiating = Request.Path.Value?.EndsWith("/negotiate", StringComparison.OrdinalIgnoreCase) == true;
+        var connection = negotiating ? null : Request.Query["id"].ToString() is { Length: > 0 } id ? id : "";
+        return await grains.GetGrain<IParticipantGrain>(participantId).AcceptTicketAsync(nonce, expiresAt, connection)
+            ? Success(RallyAuth.ParticipantRole, participantId, partnerId: null)
+            : AuthenticateResult.Fail("This hub ticket was used already, or its participant left.");
     }
 
     private async Task<AuthenticateResult> AuthenticateParticipantAsync(Guid participantId, byte[] hash)
@@ -72,7 +102,7 @@ public sealed class RallyAuthenticationHandler(
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.Append(HeaderNames.WWWAuthenticate, "Bearer");
         await WriteProblemAsync(ProblemTypes.Unauthorized,
-            ReadToken() is null ? "This route needs a bearer token." : "The bearer token is unknown or no longer valid.");
+            ReadToken().Token is null ? "This route needs a bearer token." : "The bearer token is unknown or no longer valid.");
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
@@ -82,16 +112,15 @@ public sealed class RallyAuthenticationHandler(
     }
 
     /// <summary>The bearer header; on the notices hub only, also the <c>access_token</c> query (WebSockets from browsers cannot set headers).</summary>
-    private string? ReadToken()
+    private (string? Token, bool FromQuery) ReadToken()
     {
         if (ReadBearer(Request) is { } bearer)
         {
-            return bearer;
+            return (bearer, false);
         }
-        return Request.Path.StartsWithSegments(NoticeRoutes.Hub, StringComparison.OrdinalIgnoreCase)
-            && Request.Query[NoticeRoutes.AccessTokenQuery].ToString() is { Length: > 0 } query
-                ? query
-                : null;
+        return OnHub && Request.Query[NoticeRoutes.AccessTokenQuery].ToString() is { Length: > 0 } query
+            ? (query, true)
+            : (null, false);
     }
 
     /// <summary>The token of the <c>Authorization: Bearer</c> header, or null.</summary>

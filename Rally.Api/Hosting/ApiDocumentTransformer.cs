@@ -37,16 +37,17 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
 
         | credential | form | where it comes from |
         |---|---|---|
-        | participant token | `rp_…` | returned once by `POST /v1/participants` (joining). Rally stores only its hash, so a lost token cannot be shown again. It stops working the moment its participant leaves Rally. |
-        | researcher key | `rr_…` | returned once by `POST /v1/partners/{partnerId}/researchers`, which operators call. Only its hash is stored. It opens its own partner's studies only. |
-        | operator key | a secret of 24 characters or more | the configuration setting `Rally:OperatorKey` (environment `Rally__OperatorKey`); the embedded default, when none is set, generates one and prints it once at start. |
+        | participant token | `rp_…` | returned once by `POST /v1/participants` (joining). Rally stores only its hash, so a lost token cannot be shown again. It stops working the moment its participant leaves Rally or replaces it (`POST /v1/me/token`). |
+        | researcher key | `rr_…` | returned once by `POST /v1/partners/{partnerId}/researchers`, which operators call. Only its hash is stored. It opens its own partner's studies only, until operators revoke or rotate it or suspend its partner. |
+        | operator key | a secret of 24 characters or more | the configuration setting `Rally:OperatorKey` or the list `Rally:OperatorKeys` (to rotate without downtime); the embedded default, when none is set, generates one and prints it once at start. |
 
         A missing, unknown or revoked credential gets `401 unauthorized` (with `WWW-Authenticate: Bearer`); a valid
         credential of a kind the route does not take gets `403 forbidden`.
 
         **Live notices.** Participants receive notices over SignalR at `/hubs/notices`, with the same bearer header.
-        There only, browsers, which cannot set headers on WebSockets, may instead pass the participant token as the
-        `access_token` query parameter. Each notice arrives as a `notice` message
+        There only, browsers, which cannot set headers on WebSockets, pass a short-lived ticket from
+        `POST /v1/me/notices/ticket` (one connection each, valid a minute at most) as the `access_token` query
+        parameter; the long-lived token is never accepted in a URL. Each notice arrives as a `notice` message
         `{ id, kind, studyId, message, endsAt, at }`, kinds `study-ending`, `study-ended`, `consent-changed` and
         `data-deleted`. Notices wait for a participant who is offline: they are listed by `GET /v1/me` and sent again
         on every connection, oldest first, until acknowledged with `POST /v1/me/notices/{noticeId}/ack`, so a client

@@ -25,6 +25,10 @@ public sealed class NoticeOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
     public TimeSpan RecentRetention { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>How long a hub ticket (<c>POST /v1/me/notices/ticket</c>) may be used to open a connection. Default 1 minute, at most 1 minute.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
+    public TimeSpan TicketLifetime { get; set; } = TimeSpan.FromMinutes(1);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (TimeToLive <= RefreshInterval)

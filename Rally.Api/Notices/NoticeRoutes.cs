@@ -8,6 +8,9 @@ public static class NoticeRoutes
     /// <summary>The hub method clients receive each notice on.</summary>
     public const string NoticeMessage = "notice";
 
-    /// <summary>Browsers cannot set headers on WebSockets: the token may come in this query parameter, on the hub's path only.</summary>
+    /// <summary>
+    /// Browsers cannot set headers on WebSockets: a hub ticket (<see cref="HubTickets"/>), never the long-lived token,
+    /// may come in this query parameter, on the hub's path only.
+    /// </summary>
     public const string AccessTokenQuery = "access_token";
 }

@@ -70,6 +70,9 @@ public sealed record LeaveStudyResponse(string StudyId, DataDeletion DataDeletio
     public static LeaveStudyResponse From(DeletionReceipt receipt) => new(receipt.StudyId, receipt.DataDeletion, receipt.DeletionId);
 }
 
+/// <summary>A hub ticket and when it stops opening connections.</summary>
+public sealed record HubTicketResponse(string Ticket, DateTimeOffset ExpiresAt);
+
 public sealed record LeaveRallyResponse(ParticipantStatus Status, DateTimeOffset LeftAt, bool ProfileDeleted, LeaveStudyResponse[] Studies);
 
 public sealed record DeletionResponse(Guid DeletionId, string StudyId, DataDeletion DataDeletion, DeletionStatus Status, DateTimeOffset RequestedAt, DateTimeOffset? CompletedAt)

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Rally.Api.Authentication;
 using Rally.Api.Hosting;
+using Rally.Api.Notices;
 using Rally.Api.Problems;
 using Rally.Api.Studies;
 using Rally.Grains.Deletions;
@@ -159,6 +160,16 @@ public static class ParticipantEndpoints
                 longer sent when the participant connects to the notices hub. `204` when done; `404 not-found` when no
                 pending notice has this id, including one already acknowledged.
                 """);
+        me.MapPost("/notices/ticket", IssueTicket)
+            .WithName("issueNoticeTicket")
+            .WithSummary("Get a ticket to connect to the notices hub")
+            .WithDescription("""
+                For browsers (participant token), which cannot set headers on WebSockets: a short-lived ticket
+                (`Rally:Notices:TicketLifetime`, at most a minute) to pass as the hub's `access_token` query instead of the
+                long-lived token, which the query no longer accepts (a URL is logged by proxies). Negotiating with a ticket
+                does not use it up; opening a connection does: one connection per ticket. Clients that can set headers
+                (`Authorization: Bearer`) need none. With the JavaScript client: `accessTokenFactory` fetches a new ticket.
+                """);
         return endpoints;
     }
 
@@ -249,6 +260,12 @@ public static class ParticipantEndpoints
 
     public static async Task<Ok<DeletionResponse>> GetDeletionAsync(Guid deletionId, ClaimsPrincipal user, IGrainFactory grains) =>
         TypedResults.Ok(DeletionResponse.From(await Participant(user, grains).GetDeletionAsync(deletionId)));
+
+    public static Ok<HubTicketResponse> IssueTicket(ClaimsPrincipal user, HubTickets tickets)
+    {
+        var (ticket, expiresAt) = tickets.Issue(user.GetSubjectId());
+        return TypedResults.Ok(new HubTicketResponse(ticket, expiresAt));
+    }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> AckNoticeAsync(Guid noticeId, ClaimsPrincipal user, IGrainFactory grains) =>
         await Participant(user, grains).AckNoticeAsync(noticeId)

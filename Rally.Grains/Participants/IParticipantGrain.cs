@@ -17,6 +17,14 @@ public interface IParticipantGrain : IGrainWithGuidKey
     ValueTask<bool> AuthenticateAsync(byte[] tokenHash);
 
     /// <summary>
+    /// True when this participant is active and hub ticket <paramref name="nonce"/> may be used: to negotiate
+    /// (<paramref name="connection"/> null) while it opened no connection, to open connection <paramref name="connection"/>
+    /// when it opened none or that one (its later requests). Remembered until it expires.
+    /// </summary>
+    [Alias("accept-ticket")]
+    ValueTask<bool> AcceptTicketAsync(string nonce, DateTimeOffset expiresAt, string? connection);
+
+    /// <summary>
     /// True when the hash is of the token this active participant replaced within the last hour and its new token has
     /// not been used yet: only a resent replacement may present it.
     /// </summary>

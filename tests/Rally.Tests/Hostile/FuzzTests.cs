@@ -28,7 +28,8 @@ public sealed class FuzzTests(ApiFixture fixture, ITestOutputHelper output)
         ("/v1/me/deletions/{guid}", ["GET"], null), ("/v1/me/notices/{guid}/ack", ["POST"], null), ("/v1/partners", ["POST"], "POST"),
         ("/v1/partners/{guid}", ["GET"], null), ("/v1/partners/{guid}/researchers", ["POST"], "POST"),
         ("/v1/partners/{guid}/researchers/{guid}", ["DELETE"], null), ("/v1/partners/{guid}/researchers/{guid}/rotate", ["POST"], null),
-        ("/v1/partners/{guid}/suspend", ["POST"], null), ("/v1/partners/{guid}/reinstate", ["POST"], null), ("/v1/me/token", ["POST"], "POST"), ("/v1/studies", ["GET", "POST"], "POST"),
+        ("/v1/partners/{guid}/suspend", ["POST"], null), ("/v1/partners/{guid}/reinstate", ["POST"], null), ("/v1/me/token", ["POST"], "POST"),
+        ("/v1/me/notices/ticket", ["POST"], null), ("/v1/studies", ["GET", "POST"], "POST"),
         ("/v1/studies/{study}", ["GET"], null), ("/v1/studies/{study}/consent", ["PUT"], "PUT"), ("/v1/studies/{study}/launch", ["POST"], null),
         ("/v1/studies/{study}/announce-end", ["POST"], "POST"), ("/v1/studies/{study}/end", ["POST"], null), ("/v1/studies/{study}/deletions", ["GET"], null),
         ("/v1/studies/{study}/complete-analysis", ["POST"], null), ("/v1/studies/{study}/events", ["GET", "POST"], "POST"),
@@ -77,8 +78,7 @@ public sealed class FuzzTests(ApiFixture fixture, ITestOutputHelper output)
                 using var response = await client.SendAsync(request);
                 var status = (int)response.StatusCode;
                 answered[status] = answered.GetValueOrDefault(status) + 1;
-                var readOnly = request.Method == HttpMethod.Get || request.Method == HttpMethod.Head || request.Method == HttpMethod.Options
-                    || request.RequestUri!.AbsolutePath.StartsWith("/hubs/", StringComparison.Ordinal);
+                var readOnly = IsReadOnly(request.Method, request.RequestUri!.AbsolutePath);
                 if (status >= 500 || (status < 400 && !readOnly))
                 {
                     failures.Add($"{kind}: {request.Method} {request.RequestUri} → {status} {Truncate(await response.Content.ReadAsStringAsync())}");
@@ -130,7 +130,7 @@ public sealed class FuzzTests(ApiFixture fixture, ITestOutputHelper output)
 
         var body = random.Next(2) == 0 ? HostileBody(random, world) : null;
         var brokenContentType = body is not null && random.Next(3) == 0;
-        var readOnly = method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Options || route.StartsWith("/hubs/", StringComparison.Ordinal);
+        var readOnly = IsReadOnly(method, route);
         var broken = hostileId || !methods.Contains(method.Method) || (method.Method == bodyMethod && body is not null);
         var credential = random.Next(6) switch
         {
@@ -231,6 +231,11 @@ public sealed class FuzzTests(ApiFixture fixture, ITestOutputHelper output)
         };
         return string.Join("\n", parts);
     }
+
+    /// <summary>Safe methods, and the two posts that change nothing: negotiating with the hub and taking a hub ticket.</summary>
+    private static bool IsReadOnly(HttpMethod method, string path) =>
+        method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Options
+        || path.StartsWith("/hubs/", StringComparison.Ordinal) || path == "/v1/me/notices/ticket";
 
     private static string WithoutLastUse(string partner)
     {

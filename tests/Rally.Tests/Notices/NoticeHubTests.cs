@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Rally.Grains.Notices;
 using Rally.Tests.Infrastructure;
 
@@ -106,17 +107,66 @@ public sealed class NoticeHubTests(NoticesFixture fixture)
     }
 
     [Fact]
-    public async Task The_token_may_come_in_the_query_string_on_the_hub_and_nowhere_else()
+    public async Task Browsers_connect_with_a_ticket_in_the_query_string_and_never_with_the_token()
     {
         var (studyId, participant) = await EnrolledAsync();
-        var query = $"?access_token={Uri.EscapeDataString(participant.Token)}";
-        await using var listener = NoticeListener.ForUrl(new Uri(NoticeListener.HubUrl(fixture.FrontA) + query));
+
+        // The long-lived token is not accepted in a URL (proxies log URLs).
+        await using (var withToken = NoticeListener.ForUrl(new Uri(NoticeListener.HubUrl(fixture.FrontA) + $"?access_token={Uri.EscapeDataString(participant.Token)}")))
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => withToken.Connection.StartAsync());
+        }
+
+        // A ticket is: negotiating with it does not use it up, opening the connection does.
+        var ticket = await TicketAsync(participant);
+        var url = new Uri(NoticeListener.HubUrl(fixture.FrontA) + $"?access_token={Uri.EscapeDataString(ticket)}");
+        await using var listener = NoticeListener.ForUrl(url);
         await listener.Connection.StartAsync();
-
+        await using (var again = NoticeListener.ForUrl(url))
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => again.Connection.StartAsync());
+        }
         await _api.MoveAsync(studyId, "end");
-
         await listener.WaitForAsync("study-ended", studyId);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await _api.Anonymous.GetAsync("/v1/me" + query)).StatusCode);
+
+        // A ticket opens the hub and nothing else.
+        using var bearer = fixture.FrontA.CreateClient(ticket);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await bearer.GetAsync("/v1/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _api.Anonymous.GetAsync($"/v1/me?access_token={Uri.EscapeDataString(ticket)}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_ticket_opens_nothing_once_expired_forged_or_its_participant_left()
+    {
+        var (_, participant) = await EnrolledAsync();
+        await RefusedTicketAsync(participant.Token[..^5] + "AAAAA");
+        await RefusedTicketAsync("rt_" + Guid.NewGuid().ToString("N") + "_9999999999_" + new string('A', 22) + "_" + new string('A', 22));
+
+        // Issued by a front whose clock runs two minutes behind: expired when it arrives.
+        await using (var late = RallyApiFactory.Start(fixture.Cluster, services: s => s.AddSingleton<TimeProvider>(new SkewedClock(TimeSpan.FromMinutes(-2)))))
+        {
+            using var client = late.CreateClient(participant.Token);
+            var stale = (string)(await (await client.PostAsync("/v1/me/notices/ticket", null)).ShouldBeAsync(HttpStatusCode.OK))["ticket"]!;
+            await RefusedTicketAsync(stale);
+        }
+
+        var ticket = await TicketAsync(participant);
+        await (await participant.Client.DeleteAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.Accepted);
+        await RefusedTicketAsync(ticket);
+    }
+
+    private async Task RefusedTicketAsync(string ticket)
+    {
+        await using var listener = NoticeListener.ForUrl(new Uri(NoticeListener.HubUrl(fixture.FrontA) + $"?access_token={Uri.EscapeDataString(ticket)}"));
+        await Assert.ThrowsAnyAsync<Exception>(() => listener.Connection.StartAsync());
+    }
+
+    private static async Task<string> TicketAsync(TestParticipant participant)
+    {
+        var issued = await (await participant.Client.PostAsync("/v1/me/notices/ticket", null)).ShouldBeAsync(HttpStatusCode.OK);
+        var expiresAt = DateTimeOffset.Parse((string)issued["expiresAt"]!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(expiresAt - DateTimeOffset.UtcNow, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(61));
+        return (string)issued["ticket"]!;
     }
 
     [Fact]

@@ -3,6 +3,7 @@
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
 using Rally.Tests.Client.Generated.V1.Me.Notices.Item;
+using Rally.Tests.Client.Generated.V1.Me.Notices.Ticket;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
@@ -15,6 +16,11 @@ namespace Rally.Tests.Client.Generated.V1.Me.Notices
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class NoticesRequestBuilder : BaseRequestBuilder
     {
+        /// <summary>The ticket property</summary>
+        public global::Rally.Tests.Client.Generated.V1.Me.Notices.Ticket.TicketRequestBuilder Ticket
+        {
+            get => new global::Rally.Tests.Client.Generated.V1.Me.Notices.Ticket.TicketRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>Gets an item from the Rally.Tests.Client.Generated.v1.me.notices.item collection</summary>
         /// <param name="position">Unique identifier of the item</param>
         /// <returns>A <see cref="global::Rally.Tests.Client.Generated.V1.Me.Notices.Item.WithNoticeItemRequestBuilder"/></returns>
