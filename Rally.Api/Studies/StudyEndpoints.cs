@@ -111,9 +111,11 @@ public static class StudyEndpoints
             .WithName("getDeletionLedger")
             .WithSummary("Read a study's deletion ledger")
             .WithDescription("""
-                Operators only. Every deletion request the study received, oldest first: its `deletionId`, `dataDeletion`,
+                Operators only. The deletion requests the study received, oldest first: its `deletionId`, `dataDeletion`,
                 `status`, when it was requested and completed, and how many events it deleted; and when the study's whole
-                raw data was dropped (`dropRequestedAt`, `droppedAt`). No personal data: no participant ids or pseudonyms.
+                raw data was dropped (`dropRequestedAt`, `droppedAt`). Only the latest `Rally:Deletions:MaxCompletedEntries`
+                (default 1000) completed requests stay listed; `completedRequests` and `deletedEvents` count them all.
+                No personal data: no participant ids or pseudonyms.
                 """);
         study.MapPost("/complete-analysis", (string studyId, IGrainFactory grains) => MoveAsync(studyId, grains, s => s.CompleteAnalysisAsync()))
             .RequireAuthorization(RallyAuth.OperatorPolicy)

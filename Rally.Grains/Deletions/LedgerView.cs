@@ -1,11 +1,16 @@
 namespace Rally.Grains.Deletions;
 
-/// <summary>The operators' view of a study's deletion ledger: no personal data.</summary>
+/// <summary>
+/// The operators' view of a study's deletion ledger: no personal data. <see cref="CompletedRequests"/> and
+/// <see cref="DeletedEvents"/> count every completed request, including those no longer listed.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("rally.ledger-view")]
 public sealed record LedgerView(
     [property: Id(0)] LedgerEntryView[] Requests,
     [property: Id(1)] DateTimeOffset? DropRequestedAt,
-    [property: Id(2)] DateTimeOffset? DroppedAt);
+    [property: Id(2)] DateTimeOffset? DroppedAt,
+    [property: Id(3)] long CompletedRequests = 0,
+    [property: Id(4)] long DeletedEvents = 0);
 
 [GenerateSerializer, Immutable, Alias("rally.ledger-entry-view")]
 public sealed record LedgerEntryView(

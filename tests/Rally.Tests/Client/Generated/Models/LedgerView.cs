@@ -12,6 +12,10 @@ namespace Rally.Tests.Client.Generated.Models
     public partial class LedgerView : IParsable
     #pragma warning restore CS1591
     {
+        /// <summary>The completedRequests property</summary>
+        public long? CompletedRequests { get; set; }
+        /// <summary>The deletedEvents property</summary>
+        public long? DeletedEvents { get; set; }
         /// <summary>The droppedAt property</summary>
         public DateTimeOffset? DroppedAt { get; set; }
         /// <summary>The dropRequestedAt property</summary>
@@ -24,6 +28,14 @@ namespace Rally.Tests.Client.Generated.Models
 #else
         public List<global::Rally.Tests.Client.Generated.Models.LedgerEntryView> Requests { get; set; }
 #endif
+        /// <summary>
+        /// Instantiates a new <see cref="global::Rally.Tests.Client.Generated.Models.LedgerView"/> and sets the default values.
+        /// </summary>
+        public LedgerView()
+        {
+            CompletedRequests = 0L;
+            DeletedEvents = 0L;
+        }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -42,6 +54,8 @@ namespace Rally.Tests.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "completedRequests", n => { CompletedRequests = n.GetLongValue(); } },
+                { "deletedEvents", n => { DeletedEvents = n.GetLongValue(); } },
                 { "dropRequestedAt", n => { DropRequestedAt = n.GetDateTimeOffsetValue(); } },
                 { "droppedAt", n => { DroppedAt = n.GetDateTimeOffsetValue(); } },
                 { "requests", n => { Requests = n.GetCollectionOfObjectValues<global::Rally.Tests.Client.Generated.Models.LedgerEntryView>(global::Rally.Tests.Client.Generated.Models.LedgerEntryView.CreateFromDiscriminatorValue)?.AsList(); } },
@@ -54,6 +68,8 @@ namespace Rally.Tests.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteLongValue("completedRequests", CompletedRequests);
+            writer.WriteLongValue("deletedEvents", DeletedEvents);
             writer.WriteDateTimeOffsetValue("droppedAt", DroppedAt);
             writer.WriteDateTimeOffsetValue("dropRequestedAt", DropRequestedAt);
             writer.WriteCollectionOfObjectValues<global::Rally.Tests.Client.Generated.Models.LedgerEntryView>("requests", Requests);

@@ -34,7 +34,7 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item.Deletions
         {
         }
         /// <summary>
-        /// Operators only. Every deletion request the study received, oldest first: its `deletionId`, `dataDeletion`,`status`, when it was requested and completed, and how many events it deleted; and when the study&apos;s wholeraw data was dropped (`dropRequestedAt`, `droppedAt`). No personal data: no participant ids or pseudonyms.
+        /// Operators only. The deletion requests the study received, oldest first: its `deletionId`, `dataDeletion`,`status`, when it was requested and completed, and how many events it deleted; and when the study&apos;s wholeraw data was dropped (`dropRequestedAt`, `droppedAt`). Only the latest `Rally:Deletions:MaxCompletedEntries`(default 1000) completed requests stay listed; `completedRequests` and `deletedEvents` count them all.No personal data: no participant ids or pseudonyms.
         /// </summary>
         /// <returns>A <see cref="global::Rally.Tests.Client.Generated.Models.LedgerView"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -65,7 +65,7 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item.Deletions
             return await RequestAdapter.SendAsync<global::Rally.Tests.Client.Generated.Models.LedgerView>(requestInfo, global::Rally.Tests.Client.Generated.Models.LedgerView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Operators only. Every deletion request the study received, oldest first: its `deletionId`, `dataDeletion`,`status`, when it was requested and completed, and how many events it deleted; and when the study&apos;s wholeraw data was dropped (`dropRequestedAt`, `droppedAt`). No personal data: no participant ids or pseudonyms.
+        /// Operators only. The deletion requests the study received, oldest first: its `deletionId`, `dataDeletion`,`status`, when it was requested and completed, and how many events it deleted; and when the study&apos;s wholeraw data was dropped (`dropRequestedAt`, `droppedAt`). Only the latest `Rally:Deletions:MaxCompletedEntries`(default 1000) completed requests stay listed; `completedRequests` and `deletedEvents` count them all.No personal data: no participant ids or pseudonyms.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
