@@ -109,6 +109,7 @@ public static class StudyEndpoints
                 """);
         study.MapGet("/deletions", LedgerAsync).RequireAuthorization(RallyAuth.OperatorPolicy)
             .WithName("getDeletionLedger")
+            .Refuses(ProblemTypes.InvalidRequest)
             .WithSummary("Read a study's deletion ledger")
             .WithDescription("""
                 Operators only. The deletion requests the study received, oldest first: its `deletionId`, `dataDeletion`,
@@ -116,6 +117,10 @@ public static class StudyEndpoints
                 raw data was dropped (`dropRequestedAt`, `droppedAt`). Only the latest `Rally:Deletions:MaxCompletedEntries`
                 (default 1000) completed requests stay listed; `completedRequests` and `deletedEvents` count them all.
                 No personal data: no participant ids or pseudonyms.
+
+                Read a page at a time: `limit` requests (default 100, at most 1000), from the oldest or `after` a cursor.
+                `next` is the cursor of the following page (pass it as `after`), null on the last page. A `limit` out of
+                range or an `after` that is not a `next` this ledger gave is `400 invalid-request`.
                 """);
         study.MapPost("/complete-analysis", (string studyId, IGrainFactory grains) => MoveAsync(studyId, grains, s => s.CompleteAnalysisAsync()))
             .RequireAuthorization(RallyAuth.OperatorPolicy)
@@ -190,8 +195,10 @@ public static class StudyEndpoints
         MoveAsync(studyId, grains, s => s.AnnounceEndAsync(request.EndsAt));
 
     /// <summary>The study's deletion ledger for operators: requests, outcomes, counts and times; no personal data.</summary>
-    public static async Task<Ok<LedgerView>> LedgerAsync(string studyId, IGrainFactory grains) =>
-        TypedResults.Ok(await grains.GetGrain<IDeletionLedgerGrain>(studyId).ListAsync());
+    public static async Task<Results<Ok<LedgerView>, ProblemHttpResult>> LedgerAsync(string studyId, string? after, int? limit, IGrainFactory grains) =>
+        Paging.TryLimit(limit, out var size, out var problem)
+            ? TypedResults.Ok(await grains.GetGrain<IDeletionLedgerGrain>(studyId).ListPageAsync(after, size))
+            : problem!;
 
     private static async Task<Ok<StudyResponse>> MoveAsync(string studyId, IGrainFactory grains, Func<IStudyGrain, Task<StudyView>> move) =>
         TypedResults.Ok(StudyResponse.From(await move(grains.GetGrain<IStudyGrain>(studyId))));

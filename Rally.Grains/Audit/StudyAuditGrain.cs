@@ -13,4 +13,7 @@ internal sealed class StudyAuditGrain(
     }
 
     public Task<ExportRecord[]> ListAsync() => Task.FromResult(store.State.Exports.ToArray());
+
+    public Task<ExportRecord[]> ListPageAsync(int skip, int limit) =>
+        Task.FromResult(store.State.Exports.Skip(skip).Take(limit).ToArray());
 }

@@ -113,12 +113,23 @@ internal sealed partial class DeletionLedgerGrain(
         await ScheduleAsync();
     }
 
-    public Task<LedgerView> ListAsync() => Task.FromResult(new LedgerView(
-        [.. State.Entries.OrderBy(e => e.Value.RequestedAt)
-            .Select(e => new LedgerEntryView(e.Key, e.Value.DataDeletion, e.Value.Status, e.Value.RequestedAt, e.Value.CompletedAt, e.Value.DeletedEvents))],
-        State.DropRequestedAt, State.DroppedAt,
-        State.CompactedRequests + State.Entries.Values.Count(e => e.Status == DeletionStatus.Completed),
-        State.CompactedDeletedEvents + State.Entries.Values.Sum(e => e.DeletedEvents ?? 0)));
+    public Task<LedgerView> ListAsync() => ListPageAsync(null, int.MaxValue);
+
+    public Task<LedgerView> ListPageAsync(string? after, int limit)
+    {
+        var from = after is null ? null : LedgerCursor.Parse(after);
+        var ordered = State.Entries.Select(e => (Position: new LedgerCursor(e.Value.RequestedAt, e.Key), Entry: e.Value))
+            .Where(e => from is null || e.Position.CompareTo(from) > 0)
+            .Order()
+            .ToList();
+        var page = ordered.Take(limit).ToList();
+        return Task.FromResult(new LedgerView(
+            [.. page.Select(e => new LedgerEntryView(e.Position.DeletionId, e.Entry.DataDeletion, e.Entry.Status, e.Entry.RequestedAt, e.Entry.CompletedAt, e.Entry.DeletedEvents))],
+            State.DropRequestedAt, State.DroppedAt,
+            State.CompactedRequests + State.Entries.Values.Count(e => e.Status == DeletionStatus.Completed),
+            State.CompactedDeletedEvents + State.Entries.Values.Sum(e => e.DeletedEvents ?? 0),
+            ordered.Count > page.Count ? page[^1].Position.ToString() : null));
+    }
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => ProcessAsync();
 

@@ -20,6 +20,14 @@ namespace Rally.Tests.Client.Generated.Models
         public DateTimeOffset? DroppedAt { get; set; }
         /// <summary>The dropRequestedAt property</summary>
         public DateTimeOffset? DropRequestedAt { get; set; }
+        /// <summary>The next property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Next { get; set; }
+#nullable restore
+#else
+        public string Next { get; set; }
+#endif
         /// <summary>The requests property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -58,6 +66,7 @@ namespace Rally.Tests.Client.Generated.Models
                 { "deletedEvents", n => { DeletedEvents = n.GetLongValue(); } },
                 { "dropRequestedAt", n => { DropRequestedAt = n.GetDateTimeOffsetValue(); } },
                 { "droppedAt", n => { DroppedAt = n.GetDateTimeOffsetValue(); } },
+                { "next", n => { Next = n.GetStringValue(); } },
                 { "requests", n => { Requests = n.GetCollectionOfObjectValues<global::Rally.Tests.Client.Generated.Models.LedgerEntryView>(global::Rally.Tests.Client.Generated.Models.LedgerEntryView.CreateFromDiscriminatorValue)?.AsList(); } },
             };
         }
@@ -72,6 +81,7 @@ namespace Rally.Tests.Client.Generated.Models
             writer.WriteLongValue("deletedEvents", DeletedEvents);
             writer.WriteDateTimeOffsetValue("droppedAt", DroppedAt);
             writer.WriteDateTimeOffsetValue("dropRequestedAt", DropRequestedAt);
+            writer.WriteStringValue("next", Next);
             writer.WriteCollectionOfObjectValues<global::Rally.Tests.Client.Generated.Models.LedgerEntryView>("requests", Requests);
         }
     }
