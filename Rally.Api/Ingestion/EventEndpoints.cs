@@ -95,10 +95,15 @@ public static class EventEndpoints
                 """);
         study.MapGet("/audit", AuditAsync).RequireAuthorization(RallyAuth.OperatorPolicy)
             .WithName("getStudyAudit")
+            .Refuses(ProblemTypes.InvalidRequest)
             .WithSummary("Read a study's export audit log")
             .WithDescription("""
                 Operators only. One entry per export of the study's events, oldest first: the researcher, when, from which
                 cursor (`after`), how many events it sent, and whether it finished.
+
+                Read a page at a time: `limit` entries (default 100, at most 1000), from the start or `after` the number of
+                entries already read. While more follow, the answer carries a `Link` header with the next page's address
+                (`rel="next"`). A `limit` out of range or an `after` that is not a whole number is `400 invalid-request`.
                 """);
         return endpoints;
     }
@@ -213,10 +218,25 @@ public static class EventEndpoints
             stats.EventsByDay.OrderBy(d => d.Key).ToDictionary(d => d.Key.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), d => d.Value)));
     }
 
-    public static async Task<Ok<AuditEntryResponse[]>> AuditAsync(string studyId, IGrainFactory grains)
+    public static async Task<Results<Ok<AuditEntryResponse[]>, ProblemHttpResult>> AuditAsync(
+        string studyId, string? after, int? limit, IGrainFactory grains, HttpResponse response)
     {
-        var records = await grains.GetGrain<IStudyAuditGrain>(studyId).ListAsync();
-        return TypedResults.Ok(records.Select(AuditEntryResponse.From).ToArray());
+        if (!Paging.TryLimit(limit, out var size, out var problem))
+        {
+            return problem!;
+        }
+        var skip = 0;
+        if (after is not null && !int.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out skip))
+        {
+            return ProblemTypes.InvalidRequest.Result("after is the number of entries already read, as the next link gives it.");
+        }
+        // One more than asked says whether a next page exists.
+        var records = await grains.GetGrain<IStudyAuditGrain>(studyId).ListPageAsync(skip, size + 1);
+        if (records.Length > size)
+        {
+            response.Headers.Link = $"</v1/studies/{Uri.EscapeDataString(studyId)}/audit?after={skip + size}&limit={size}>; rel=\"next\"";
+        }
+        return TypedResults.Ok(records.Take(size).Select(AuditEntryResponse.From).ToArray());
     }
 
     private static string? CheckEvent(EventBody e, StudyIngestionRules rules, HashSet<string> declared, DateTimeOffset now, IngestionOptions limits)

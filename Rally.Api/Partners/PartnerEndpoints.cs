@@ -30,12 +30,14 @@ public static class PartnerEndpoints
                 """);
         partners.MapPost("/{partnerId:guid}/researchers", CreateResearcherAsync)
             .WithName("createResearcher")
-            .Refuses(ProblemTypes.NotFound)
+            .Refuses(ProblemTypes.NotFound, ProblemTypes.LimitReached)
             .WithSummary("Issue a researcher key")
             .WithDescription("""
                 Operators only. Adds a researcher (`name`, 1 to 200 characters) to the partner and answers `201` with its
                 bearer `key` (`rr_…`), shown this once: Rally keeps only its hash, so a lost key is replaced by issuing a
-                new one. The key opens its own partner's studies only. `404 not-found` for an unknown partner.
+                new one. The key opens its own partner's studies only. `404 not-found` for an unknown partner. A partner
+                holds at most `Rally:Partners:MaxResearchers` (default 50) keys not revoked (`409 limit-reached`, no key
+                issued); revoking one frees its place.
                 """);
         partners.MapDelete("/{partnerId:guid}/researchers/{researcherId:guid}", RevokeResearcherAsync)
             .WithName("revokeResearcher")

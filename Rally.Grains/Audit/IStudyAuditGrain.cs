@@ -9,6 +9,7 @@ public interface IStudyAuditGrain : IGrainWithStringKey
     [Alias("record-export")]
     Task RecordExportAsync(ExportRecord record);
 
-    [Alias("list"), ReadOnly]
-    Task<ExportRecord[]> ListAsync();
+    /// <summary>At most <paramref name="limit"/> records from position <paramref name="skip"/> on: the log is only appended to, so positions stay put.</summary>
+    [Alias("list-page"), ReadOnly]
+    Task<ExportRecord[]> ListPageAsync(int skip, int limit);
 }

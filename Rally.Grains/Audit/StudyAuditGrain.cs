@@ -12,5 +12,6 @@ internal sealed class StudyAuditGrain(
         await store.WriteStateAsync();
     }
 
-    public Task<ExportRecord[]> ListAsync() => Task.FromResult(store.State.Exports.ToArray());
+    public Task<ExportRecord[]> ListPageAsync(int skip, int limit) =>
+        Task.FromResult(store.State.Exports.Skip(skip).Take(limit).ToArray());
 }

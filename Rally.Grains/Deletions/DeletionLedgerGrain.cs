@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Rally.Grains.Ingestion;
 using Rally.Grains.Notices;
+using Rally.Grains.Participants;
 using Rally.Grains.Storage;
 using Rally.Grains.Studies;
 
@@ -58,6 +59,7 @@ internal sealed partial class DeletionLedgerGrain(
                 _ => new LedgerEntry(request.NoticeTo, DataDeletion.Deleted, DeletionStatus.Pending, now, null, Pseudonym: request.Pseudonym),
             };
             State.Entries[deletionId] = entry;
+            var compacted = Compact();
             try
             {
                 await store.WriteStateAsync();
@@ -66,6 +68,7 @@ internal sealed partial class DeletionLedgerGrain(
             {
                 // Not recorded, so not acknowledged: nothing may be carried out for it (the caller asks again).
                 State.Entries.Remove(deletionId);
+                Restore(compacted);
                 throw;
             }
             metrics.Requested(entry.Status);
@@ -110,10 +113,23 @@ internal sealed partial class DeletionLedgerGrain(
         await ScheduleAsync();
     }
 
-    public Task<LedgerView> ListAsync() => Task.FromResult(new LedgerView(
-        [.. State.Entries.OrderBy(e => e.Value.RequestedAt)
-            .Select(e => new LedgerEntryView(e.Key, e.Value.DataDeletion, e.Value.Status, e.Value.RequestedAt, e.Value.CompletedAt, e.Value.DeletedEvents))],
-        State.DropRequestedAt, State.DroppedAt));
+    public Task<LedgerView> ListAsync() => ListPageAsync(null, int.MaxValue);
+
+    public Task<LedgerView> ListPageAsync(string? after, int limit)
+    {
+        var from = after is null ? null : LedgerCursor.Parse(after);
+        var ordered = State.Entries.Select(e => (Position: new LedgerCursor(e.Value.RequestedAt, e.Key), Entry: e.Value))
+            .Where(e => from is null || e.Position.CompareTo(from) > 0)
+            .Order()
+            .ToList();
+        var page = ordered.Take(limit).ToList();
+        return Task.FromResult(new LedgerView(
+            [.. page.Select(e => new LedgerEntryView(e.Position.DeletionId, e.Entry.DataDeletion, e.Entry.Status, e.Entry.RequestedAt, e.Entry.CompletedAt, e.Entry.DeletedEvents))],
+            State.DropRequestedAt, State.DroppedAt,
+            State.CompactedRequests + State.Entries.Values.Count(e => e.Status == DeletionStatus.Completed),
+            State.CompactedDeletedEvents + State.Entries.Values.Sum(e => e.DeletedEvents ?? 0),
+            ordered.Count > page.Count ? page[^1].Position.ToString() : null));
+    }
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => ProcessAsync();
 
@@ -150,11 +166,14 @@ internal sealed partial class DeletionLedgerGrain(
                 var deleted = State.DroppedAt is null
                     ? await events.DeleteParticipantAsync(StudyId, PseudonymOf(entry), deletionId)
                     : 0;
+                var completedAt = clock.GetUtcNow();
                 if (entry.ParticipantId is { } participantId)
                 {
                     await NotifyAsync(deletionId, participantId);
+                    // One-way, so no cycle with a participant that is waiting on this ledger; should it be lost, the
+                    // participant still reads a request the ledger recorded and no longer lists as completed.
+                    await GrainFactory.GetGrain<IParticipantGrain>(participantId).DeletionCompletedAsync(deletionId, completedAt);
                 }
-                var completedAt = clock.GetUtcNow();
                 State.Entries[deletionId] = entry with
                 {
                     ParticipantId = null,
@@ -163,6 +182,7 @@ internal sealed partial class DeletionLedgerGrain(
                     CompletedAt = completedAt,
                     DeletedEvents = entry.Status == DeletionStatus.Locked ? null : deleted,
                 };
+                Compact();
                 await store.WriteStateAsync();
                 metrics.Completed(entry.Status, entry.RequestedAt, completedAt);
                 LogDeletionCompleted(logger, StudyId, deletionId, deleted);
@@ -177,6 +197,38 @@ internal sealed partial class DeletionLedgerGrain(
             // The reminder is still registered: the work is tried again after RetryPeriod, here or on another silo.
             metrics.Deferred();
             LogDeletionDeferred(logger, ex, StudyId);
+        }
+    }
+
+    /// <summary>
+    /// Drops the oldest completed entries past <see cref="DeletionOptions.MaxCompletedEntries"/>, counting them in the
+    /// totals; returns them, so that a write that failed can put them back.
+    /// </summary>
+    private KeyValuePair<Guid, LedgerEntry>[] Compact()
+    {
+        var completed = State.Entries.Where(e => e.Value.Status == DeletionStatus.Completed).ToArray();
+        var excess = completed.Length - options.Value.MaxCompletedEntries;
+        if (excess <= 0)
+        {
+            return [];
+        }
+        var dropped = completed.OrderBy(e => e.Value.CompletedAt).ThenBy(e => e.Value.RequestedAt).Take(excess).ToArray();
+        foreach (var (deletionId, entry) in dropped)
+        {
+            State.Entries.Remove(deletionId);
+            State.CompactedRequests++;
+            State.CompactedDeletedEvents += entry.DeletedEvents ?? 0;
+        }
+        return dropped;
+    }
+
+    private void Restore(KeyValuePair<Guid, LedgerEntry>[] compacted)
+    {
+        foreach (var (deletionId, entry) in compacted)
+        {
+            State.Entries[deletionId] = entry;
+            State.CompactedRequests--;
+            State.CompactedDeletedEvents -= entry.DeletedEvents ?? 0;
         }
     }
 

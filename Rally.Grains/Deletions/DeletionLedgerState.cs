@@ -10,4 +10,10 @@ public sealed class DeletionLedgerState
     [Id(1)] public DateTimeOffset? DropRequestedAt { get; set; }
 
     [Id(2)] public DateTimeOffset? DroppedAt { get; set; }
+
+    /// <summary>Completed requests dropped from <see cref="Entries"/> past <see cref="DeletionOptions.MaxCompletedEntries"/>; 0 in older records, which dropped none.</summary>
+    [Id(3)] public long CompactedRequests { get; set; }
+
+    /// <summary>The events those dropped requests deleted.</summary>
+    [Id(4)] public long CompactedDeletedEvents { get; set; }
 }

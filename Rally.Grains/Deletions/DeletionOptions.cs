@@ -23,4 +23,12 @@ public sealed class DeletionOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan InFlightMargin { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Completed requests one study's ledger keeps listed; past it the oldest completed ones are dropped from the list and
+    /// only counted (the ledger's totals stay whole), and each participant still follows its own requests from its own
+    /// record. Default 1000: the list is rewritten on each write, so it must not grow with every leave and re-enroll.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxCompletedEntries { get; set; } = 1000;
 }

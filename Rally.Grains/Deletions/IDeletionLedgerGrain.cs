@@ -28,4 +28,12 @@ public interface IDeletionLedgerGrain : IGrainWithStringKey
 
     [Alias("list"), AlwaysInterleave]
     Task<LedgerView> ListAsync();
+
+    /// <summary>
+    /// At most <paramref name="limit"/> requests, oldest first, after the cursor <paramref name="after"/> (a page's
+    /// <see cref="LedgerView.Next"/>; null for the first page). A cursor this ledger did not hand out is refused as an
+    /// invalid request. A request dropped from the list between two pages does not shift the next.
+    /// </summary>
+    [Alias("list-page"), AlwaysInterleave]
+    Task<LedgerView> ListPageAsync(string? after, int limit);
 }

@@ -68,6 +68,10 @@ public interface IParticipantGrain : IGrainWithGuidKey
     [Alias("get-deletion")]
     Task<DeletionView> GetDeletionAsync(Guid deletionId);
 
+    /// <summary>Told by a study's ledger when one of the participant's requests completed; kept in its record.</summary>
+    [Alias("deletion-completed"), OneWay]
+    Task DeletionCompletedAsync(Guid deletionId, DateTimeOffset completedAt);
+
     /// <summary>Acknowledges a notice; false when there was no such notice.</summary>
     [Alias("ack-notice")]
     Task<bool> AckNoticeAsync(Guid noticeId);

@@ -190,9 +190,27 @@ internal sealed partial class ParticipantGrain(
         {
             throw new RefusedException(RefusalKind.NotFound, $"No deletion request '{deletionId}' of yours is on record.");
         }
+        if (await GrainFactory.GetGrain<IDeletionLedgerGrain>(record.StudyId).GetAsync(deletionId) is { } listed)
+        {
+            return listed;
+        }
+        // Recorded by the study yet no longer listed: its ledger keeps only its latest completed requests.
+        if (record.CompletedAt is not null || record.DataDeletion is not null)
+        {
+            return new DeletionView(deletionId, record.StudyId, record.DataDeletion ?? DataDeletion.Deleted, DeletionStatus.Completed, record.RequestedAt, record.CompletedAt);
+        }
         // Not yet confirmed by the study (it is being sent again): pending, as far as anyone knows.
-        return await GrainFactory.GetGrain<IDeletionLedgerGrain>(record.StudyId).GetAsync(deletionId)
-            ?? new DeletionView(deletionId, record.StudyId, DataDeletion.Pending, DeletionStatus.Pending, record.RequestedAt, null);
+        return new DeletionView(deletionId, record.StudyId, DataDeletion.Pending, DeletionStatus.Pending, record.RequestedAt, null);
+    }
+
+    public async Task DeletionCompletedAsync(Guid deletionId, DateTimeOffset completedAt)
+    {
+        if (State.Deletions.TryGetValue(deletionId, out var record) && record.CompletedAt is null)
+        {
+            // Completed means recorded: nothing is left to send, should the study's receipt not have arrived.
+            State.Deletions[deletionId] = record with { DataDeletion = record.DataDeletion ?? DataDeletion.Deleted, Pseudonym = null, CompletedAt = completedAt };
+            await store.WriteStateAsync();
+        }
     }
 
     public async Task<UploadPermit> GetUploadPermitAsync(string studyId)

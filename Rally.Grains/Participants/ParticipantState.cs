@@ -48,11 +48,14 @@ public sealed record EnrollmentRecord(
 
 /// <summary>
 /// A deletion request sent to a study; <see cref="DataDeletion"/> is null until the study has recorded it, and
-/// <see cref="Pseudonym"/> (what the study finds the data by) is kept only until then.
+/// <see cref="Pseudonym"/> (what the study finds the data by) is kept only until then. <see cref="CompletedAt"/> is
+/// set when the study's ledger tells that the request completed, so that it can be answered after the ledger stopped
+/// listing it; null in older records and until then.
 /// </summary>
 [GenerateSerializer, Alias("rally.deletion-record")]
 public sealed record DeletionRecord(
     [property: Id(0)] string StudyId,
     [property: Id(1)] DateTimeOffset RequestedAt,
     [property: Id(2)] DataDeletion? DataDeletion,
-    [property: Id(3)] string? Pseudonym = null);
+    [property: Id(3)] string? Pseudonym = null,
+    [property: Id(4)] DateTimeOffset? CompletedAt = null);

@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using Rally.Grains.Studies;
 
 namespace Rally.Grains.Partners;
 
@@ -13,7 +14,17 @@ public interface IPartnerGrain : IGrainWithGuidKey
     [Alias("get"), ReadOnly]
     Task<PartnerView?> GetAsync();
 
-    /// <summary>Issues a researcher key for this partner; the key's hash is kept by the researcher grain.</summary>
+    /// <summary>
+    /// Drafts a study of this partner under <paramref name="studyId"/>, refused as <c>limit-reached</c> when the partner
+    /// already holds <see cref="PartnerOptions.MaxDrafts"/> drafts.
+    /// </summary>
+    [Alias("draft-study")]
+    Task<StudyView> DraftStudyAsync(string studyId, StudyCard card);
+
+    /// <summary>
+    /// Issues a researcher key for this partner; the key's hash is kept by the researcher grain. Refused as
+    /// <c>limit-reached</c> when the partner already holds <see cref="PartnerOptions.MaxResearchers"/> keys not revoked.
+    /// </summary>
     [Alias("add-researcher")]
     Task AddResearcherAsync(Guid researcherId, string name, byte[] keyHash);
 

@@ -1,12 +1,15 @@
+using Microsoft.Extensions.Options;
 using Rally.Grains.Refusals;
 using Rally.Grains.Storage;
+using Rally.Grains.Studies;
 
 namespace Rally.Grains.Partners;
 
 [GrainType("partner")]
 internal sealed class PartnerGrain(
     [PersistentState("partner", StorageNames.Rally)] IPersistentState<PartnerState> store,
-    TimeProvider clock) : Grain, IPartnerGrain
+    TimeProvider clock,
+    IOptions<PartnerOptions> options) : Grain, IPartnerGrain
 {
     private Guid PartnerId => this.GetPrimaryKey();
 
@@ -24,9 +27,35 @@ internal sealed class PartnerGrain(
 
     public Task<PartnerView?> GetAsync() => Task.FromResult(store.State.Name is null ? null : ToView());
 
+    public async Task<StudyView> DraftStudyAsync(string studyId, StudyCard card)
+    {
+        EnsureExists();
+        // Drafting passes through here, one call at a time, so no other draft of this partner is under way: an id whose
+        // study is not a draft was launched, or its drafting failed after the id was stored, and no longer counts.
+        var states = await Task.WhenAll(store.State.Drafts.Select(id => GrainFactory.GetGrain<IStudyGrain>(id).GetAsync()));
+        var drafts = store.State.Drafts.Where((_, i) => states[i]?.State == StudyLifecycle.Draft).ToList();
+        if (drafts.Count >= options.Value.MaxDrafts)
+        {
+            throw new RefusedException(RefusalKind.LimitReached,
+                $"Partner '{PartnerId}' holds {drafts.Count} draft studies, the most this deployment allows (Rally:Partners:MaxDrafts).");
+        }
+        // Stored before the study is drafted, so that a draft is never left uncounted.
+        drafts.Add(studyId);
+        store.State.Drafts = drafts;
+        await store.WriteStateAsync();
+        return await GrainFactory.GetGrain<IStudyGrain>(studyId).DraftAsync(card);
+    }
+
     public async Task AddResearcherAsync(Guid researcherId, string name, byte[] keyHash)
     {
         EnsureExists();
+        var keys = await ListResearchersAsync();
+        var active = keys.Count(k => k.RevokedAt is null);
+        if (active >= options.Value.MaxResearchers)
+        {
+            throw new RefusedException(RefusalKind.LimitReached,
+                $"Partner '{PartnerId}' holds {active} researcher keys not revoked, the most this deployment allows (Rally:Partners:MaxResearchers).");
+        }
         // The researcher holds its key; the partner only lists who it has.
         await GrainFactory.GetGrain<IResearcherGrain>(researcherId).CreateAsync(PartnerId, name, keyHash);
         store.State.Researchers.Add(researcherId);

@@ -10,4 +10,11 @@ public sealed class PartnerState
 
     /// <summary>When operators suspended the partner; null while it is not suspended.</summary>
     [Id(3)] public DateTimeOffset? SuspendedAt { get; set; }
+
+    /// <summary>
+    /// Ids of studies drafted through this partner that were drafts when last checked; an id whose study was launched,
+    /// or never got drafted, is dropped at the next draft. Empty in records written before drafts were counted, whose
+    /// older drafts therefore do not count.
+    /// </summary>
+    [Id(4)] public List<string> Drafts { get; set; } = [];
 }

@@ -10,6 +10,7 @@ using Orleans.Serialization;
 using Rally.Grains.Deletions;
 using Rally.Grains.Ingestion;
 using Rally.Grains.Notices;
+using Rally.Grains.Partners;
 using Rally.Grains.Platform;
 using Rally.Grains.Storage;
 using Rally.Grains.Studies;
@@ -60,6 +61,7 @@ public static class RallySiloExtensions
         silo.Services.TryAddSingleton<NoticeMetrics>();
         silo.Services.AddRallyOptions<InboxOptions>(configuration, InboxOptions.Section);
         silo.Services.AddRallyOptions<StudyOptions>(configuration, StudyOptions.Section);
+        silo.Services.AddRallyOptions<PartnerOptions>(configuration, PartnerOptions.Section);
         silo.Services.AddRallyOptions<DeletionOptions>(configuration, DeletionOptions.Section);
         // Deletions retry by reminder; a retry period under Orleans' minimum (1 minute) lowers the minimum.
         silo.Services.AddOptions<ReminderOptions>()

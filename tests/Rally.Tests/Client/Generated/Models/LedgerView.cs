@@ -12,10 +12,22 @@ namespace Rally.Tests.Client.Generated.Models
     public partial class LedgerView : IParsable
     #pragma warning restore CS1591
     {
+        /// <summary>The completedRequests property</summary>
+        public long? CompletedRequests { get; set; }
+        /// <summary>The deletedEvents property</summary>
+        public long? DeletedEvents { get; set; }
         /// <summary>The droppedAt property</summary>
         public DateTimeOffset? DroppedAt { get; set; }
         /// <summary>The dropRequestedAt property</summary>
         public DateTimeOffset? DropRequestedAt { get; set; }
+        /// <summary>The next property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Next { get; set; }
+#nullable restore
+#else
+        public string Next { get; set; }
+#endif
         /// <summary>The requests property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -24,6 +36,14 @@ namespace Rally.Tests.Client.Generated.Models
 #else
         public List<global::Rally.Tests.Client.Generated.Models.LedgerEntryView> Requests { get; set; }
 #endif
+        /// <summary>
+        /// Instantiates a new <see cref="global::Rally.Tests.Client.Generated.Models.LedgerView"/> and sets the default values.
+        /// </summary>
+        public LedgerView()
+        {
+            CompletedRequests = 0L;
+            DeletedEvents = 0L;
+        }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -42,8 +62,11 @@ namespace Rally.Tests.Client.Generated.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "completedRequests", n => { CompletedRequests = n.GetLongValue(); } },
+                { "deletedEvents", n => { DeletedEvents = n.GetLongValue(); } },
                 { "dropRequestedAt", n => { DropRequestedAt = n.GetDateTimeOffsetValue(); } },
                 { "droppedAt", n => { DroppedAt = n.GetDateTimeOffsetValue(); } },
+                { "next", n => { Next = n.GetStringValue(); } },
                 { "requests", n => { Requests = n.GetCollectionOfObjectValues<global::Rally.Tests.Client.Generated.Models.LedgerEntryView>(global::Rally.Tests.Client.Generated.Models.LedgerEntryView.CreateFromDiscriminatorValue)?.AsList(); } },
             };
         }
@@ -54,8 +77,11 @@ namespace Rally.Tests.Client.Generated.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteLongValue("completedRequests", CompletedRequests);
+            writer.WriteLongValue("deletedEvents", DeletedEvents);
             writer.WriteDateTimeOffsetValue("droppedAt", DroppedAt);
             writer.WriteDateTimeOffsetValue("dropRequestedAt", DropRequestedAt);
+            writer.WriteStringValue("next", Next);
             writer.WriteCollectionOfObjectValues<global::Rally.Tests.Client.Generated.Models.LedgerEntryView>("requests", Requests);
         }
     }

@@ -47,7 +47,7 @@ namespace Rally.Tests.Client.Generated.V1.Partners.Item.Researchers
         {
         }
         /// <summary>
-        /// Operators only. Adds a researcher (`name`, 1 to 200 characters) to the partner and answers `201` with itsbearer `key` (`rr_…`), shown this once: Rally keeps only its hash, so a lost key is replaced by issuing anew one. The key opens its own partner&apos;s studies only. `404 not-found` for an unknown partner.
+        /// Operators only. Adds a researcher (`name`, 1 to 200 characters) to the partner and answers `201` with itsbearer `key` (`rr_…`), shown this once: Rally keeps only its hash, so a lost key is replaced by issuing anew one. The key opens its own partner&apos;s studies only. `404 not-found` for an unknown partner. A partnerholds at most `Rally:Partners:MaxResearchers` (default 50) keys not revoked (`409 limit-reached`, no keyissued); revoking one frees its place.
         /// </summary>
         /// <returns>A <see cref="global::Rally.Tests.Client.Generated.Models.ResearcherResponse"/></returns>
         /// <param name="body">The request body</param>
@@ -57,6 +57,7 @@ namespace Rally.Tests.Client.Generated.V1.Partners.Item.Researchers
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 404 status code</exception>
+        /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 409 status code</exception>
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 413 status code</exception>
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 415 status code</exception>
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 429 status code</exception>
@@ -78,6 +79,7 @@ namespace Rally.Tests.Client.Generated.V1.Partners.Item.Researchers
                 { "401", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "403", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "409", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "413", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "415", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "429", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
@@ -86,7 +88,7 @@ namespace Rally.Tests.Client.Generated.V1.Partners.Item.Researchers
             return await RequestAdapter.SendAsync<global::Rally.Tests.Client.Generated.Models.ResearcherResponse>(requestInfo, global::Rally.Tests.Client.Generated.Models.ResearcherResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Operators only. Adds a researcher (`name`, 1 to 200 characters) to the partner and answers `201` with itsbearer `key` (`rr_…`), shown this once: Rally keeps only its hash, so a lost key is replaced by issuing anew one. The key opens its own partner&apos;s studies only. `404 not-found` for an unknown partner.
+        /// Operators only. Adds a researcher (`name`, 1 to 200 characters) to the partner and answers `201` with itsbearer `key` (`rr_…`), shown this once: Rally keeps only its hash, so a lost key is replaced by issuing anew one. The key opens its own partner&apos;s studies only. `404 not-found` for an unknown partner. A partnerholds at most `Rally:Partners:MaxResearchers` (default 50) keys not revoked (`409 limit-reached`, no keyissued); revoking one frees its place.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

@@ -22,7 +22,7 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item.Audit
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public AuditRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/studies/{studyId}/audit", pathParameters)
+        public AuditRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/studies/{studyId}/audit{?after*,limit*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,15 +30,16 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item.Audit
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public AuditRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/studies/{studyId}/audit", rawUrl)
+        public AuditRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/studies/{studyId}/audit{?after*,limit*}", rawUrl)
         {
         }
         /// <summary>
-        /// Operators only. One entry per export of the study&apos;s events, oldest first: the researcher, when, from whichcursor (`after`), how many events it sent, and whether it finished.
+        /// Operators only. One entry per export of the study&apos;s events, oldest first: the researcher, when, from whichcursor (`after`), how many events it sent, and whether it finished.Read a page at a time: `limit` entries (default 100, at most 1000), from the start or `after` the number ofentries already read. While more follow, the answer carries a `Link` header with the next page&apos;s address(`rel=&quot;next&quot;`). A `limit` out of range or an `after` that is not a whole number is `400 invalid-request`.
         /// </summary>
         /// <returns>A List&lt;global::Rally.Tests.Client.Generated.Models.AuditEntryResponse&gt;</returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 400 status code</exception>
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 404 status code</exception>
@@ -46,16 +47,17 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item.Audit
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<List<global::Rally.Tests.Client.Generated.Models.AuditEntryResponse>?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<List<global::Rally.Tests.Client.Generated.Models.AuditEntryResponse>?> GetAsync(Action<RequestConfiguration<global::Rally.Tests.Client.Generated.V1.Studies.Item.Audit.AuditRequestBuilder.AuditRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<List<global::Rally.Tests.Client.Generated.Models.AuditEntryResponse>> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<List<global::Rally.Tests.Client.Generated.Models.AuditEntryResponse>> GetAsync(Action<RequestConfiguration<global::Rally.Tests.Client.Generated.V1.Studies.Item.Audit.AuditRequestBuilder.AuditRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
+                { "400", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "401", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "403", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
@@ -66,17 +68,17 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item.Audit
             return collectionResult?.AsList();
         }
         /// <summary>
-        /// Operators only. One entry per export of the study&apos;s events, oldest first: the researcher, when, from whichcursor (`after`), how many events it sent, and whether it finished.
+        /// Operators only. One entry per export of the study&apos;s events, oldest first: the researcher, when, from whichcursor (`after`), how many events it sent, and whether it finished.Read a page at a time: `limit` entries (default 100, at most 1000), from the start or `after` the number ofentries already read. While more follow, the answer carries a `Link` header with the next page&apos;s address(`rel=&quot;next&quot;`). A `limit` out of range or an `after` that is not a whole number is `400 invalid-request`.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::Rally.Tests.Client.Generated.V1.Studies.Item.Audit.AuditRequestBuilder.AuditRequestBuilderGetQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::Rally.Tests.Client.Generated.V1.Studies.Item.Audit.AuditRequestBuilder.AuditRequestBuilderGetQueryParameters>> requestConfiguration = default)
         {
 #endif
             var requestInfo = new RequestInformation(Method.GET, UrlTemplate, PathParameters);
@@ -92,6 +94,30 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item.Audit
         public global::Rally.Tests.Client.Generated.V1.Studies.Item.Audit.AuditRequestBuilder WithUrl(string rawUrl)
         {
             return new global::Rally.Tests.Client.Generated.V1.Studies.Item.Audit.AuditRequestBuilder(rawUrl, RequestAdapter);
+        }
+        /// <summary>
+        /// Operators only. One entry per export of the study&apos;s events, oldest first: the researcher, when, from whichcursor (`after`), how many events it sent, and whether it finished.Read a page at a time: `limit` entries (default 100, at most 1000), from the start or `after` the number ofentries already read. While more follow, the answer carries a `Link` header with the next page&apos;s address(`rel=&quot;next&quot;`). A `limit` out of range or an `after` that is not a whole number is `400 invalid-request`.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+        public partial class AuditRequestBuilderGetQueryParameters 
+        {
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            #pragma warning disable CS1591
+            [QueryParameter("after")]
+            public string? After { get; set; }
+            #pragma warning restore CS1591
+#nullable restore
+#else
+            #pragma warning disable CS1591
+            [QueryParameter("after")]
+            public string After { get; set; }
+            #pragma warning restore CS1591
+#endif
+            #pragma warning disable CS1591
+            [QueryParameter("limit")]
+            public int? Limit { get; set; }
+            #pragma warning restore CS1591
         }
     }
 }

@@ -22,7 +22,7 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item.Deletions
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public DeletionsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/studies/{studyId}/deletions", pathParameters)
+        public DeletionsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/studies/{studyId}/deletions{?after*,limit*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,15 +30,16 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item.Deletions
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public DeletionsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/studies/{studyId}/deletions", rawUrl)
+        public DeletionsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/v1/studies/{studyId}/deletions{?after*,limit*}", rawUrl)
         {
         }
         /// <summary>
-        /// Operators only. Every deletion request the study received, oldest first: its `deletionId`, `dataDeletion`,`status`, when it was requested and completed, and how many events it deleted; and when the study&apos;s wholeraw data was dropped (`dropRequestedAt`, `droppedAt`). No personal data: no participant ids or pseudonyms.
+        /// Operators only. The deletion requests the study received, oldest first: its `deletionId`, `dataDeletion`,`status`, when it was requested and completed, and how many events it deleted; and when the study&apos;s wholeraw data was dropped (`dropRequestedAt`, `droppedAt`). Only the latest `Rally:Deletions:MaxCompletedEntries`(default 1000) completed requests stay listed; `completedRequests` and `deletedEvents` count them all.No personal data: no participant ids or pseudonyms.Read a page at a time: `limit` requests (default 100, at most 1000), from the oldest or `after` a cursor.`next` is the cursor of the following page (pass it as `after`), null on the last page. A `limit` out ofrange or an `after` that is not a `next` this ledger gave is `400 invalid-request`.
         /// </summary>
         /// <returns>A <see cref="global::Rally.Tests.Client.Generated.Models.LedgerView"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 400 status code</exception>
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 401 status code</exception>
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 404 status code</exception>
@@ -46,16 +47,17 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item.Deletions
         /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::Rally.Tests.Client.Generated.Models.LedgerView?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Rally.Tests.Client.Generated.Models.LedgerView?> GetAsync(Action<RequestConfiguration<global::Rally.Tests.Client.Generated.V1.Studies.Item.Deletions.DeletionsRequestBuilder.DeletionsRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::Rally.Tests.Client.Generated.Models.LedgerView> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Rally.Tests.Client.Generated.Models.LedgerView> GetAsync(Action<RequestConfiguration<global::Rally.Tests.Client.Generated.V1.Studies.Item.Deletions.DeletionsRequestBuilder.DeletionsRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
+                { "400", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "401", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "403", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
@@ -65,17 +67,17 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item.Deletions
             return await RequestAdapter.SendAsync<global::Rally.Tests.Client.Generated.Models.LedgerView>(requestInfo, global::Rally.Tests.Client.Generated.Models.LedgerView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Operators only. Every deletion request the study received, oldest first: its `deletionId`, `dataDeletion`,`status`, when it was requested and completed, and how many events it deleted; and when the study&apos;s wholeraw data was dropped (`dropRequestedAt`, `droppedAt`). No personal data: no participant ids or pseudonyms.
+        /// Operators only. The deletion requests the study received, oldest first: its `deletionId`, `dataDeletion`,`status`, when it was requested and completed, and how many events it deleted; and when the study&apos;s wholeraw data was dropped (`dropRequestedAt`, `droppedAt`). Only the latest `Rally:Deletions:MaxCompletedEntries`(default 1000) completed requests stay listed; `completedRequests` and `deletedEvents` count them all.No personal data: no participant ids or pseudonyms.Read a page at a time: `limit` requests (default 100, at most 1000), from the oldest or `after` a cursor.`next` is the cursor of the following page (pass it as `after`), null on the last page. A `limit` out ofrange or an `after` that is not a `next` this ledger gave is `400 invalid-request`.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::Rally.Tests.Client.Generated.V1.Studies.Item.Deletions.DeletionsRequestBuilder.DeletionsRequestBuilderGetQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::Rally.Tests.Client.Generated.V1.Studies.Item.Deletions.DeletionsRequestBuilder.DeletionsRequestBuilderGetQueryParameters>> requestConfiguration = default)
         {
 #endif
             var requestInfo = new RequestInformation(Method.GET, UrlTemplate, PathParameters);
@@ -91,6 +93,30 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item.Deletions
         public global::Rally.Tests.Client.Generated.V1.Studies.Item.Deletions.DeletionsRequestBuilder WithUrl(string rawUrl)
         {
             return new global::Rally.Tests.Client.Generated.V1.Studies.Item.Deletions.DeletionsRequestBuilder(rawUrl, RequestAdapter);
+        }
+        /// <summary>
+        /// Operators only. The deletion requests the study received, oldest first: its `deletionId`, `dataDeletion`,`status`, when it was requested and completed, and how many events it deleted; and when the study&apos;s wholeraw data was dropped (`dropRequestedAt`, `droppedAt`). Only the latest `Rally:Deletions:MaxCompletedEntries`(default 1000) completed requests stay listed; `completedRequests` and `deletedEvents` count them all.No personal data: no participant ids or pseudonyms.Read a page at a time: `limit` requests (default 100, at most 1000), from the oldest or `after` a cursor.`next` is the cursor of the following page (pass it as `after`), null on the last page. A `limit` out ofrange or an `after` that is not a `next` this ledger gave is `400 invalid-request`.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
+        public partial class DeletionsRequestBuilderGetQueryParameters 
+        {
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            #pragma warning disable CS1591
+            [QueryParameter("after")]
+            public string? After { get; set; }
+            #pragma warning restore CS1591
+#nullable restore
+#else
+            #pragma warning disable CS1591
+            [QueryParameter("after")]
+            public string After { get; set; }
+            #pragma warning restore CS1591
+#endif
+            #pragma warning disable CS1591
+            [QueryParameter("limit")]
+            public int? Limit { get; set; }
+            #pragma warning restore CS1591
         }
     }
 }
