@@ -33,17 +33,20 @@ public sealed class HubTickets(IOptions<CredentialOptions> credentials, IOptions
     public (Guid ParticipantId, DateTimeOffset ExpiresAt, string Nonce)? Read(string ticket)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        var parts = ticket.Split('_');
-        if (!ticket.StartsWith(Prefix, StringComparison.Ordinal) || parts.Length != 5
-            || !Guid.TryParseExact(parts[1], "N", out var participantId)
-            || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-            || parts[3].Length != 22 || parts[4].Length != 22
-            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Mac(ticket[..ticket.LastIndexOf('_')])), Encoding.ASCII.GetBytes(parts[4])))
+        // By position: nonce and MAC are base64url, whose alphabet includes '_'.
+        const int idEnd = 3 + 32;
+        var secondsEnd = ticket.Length > idEnd + 1 ? ticket.IndexOf('_', idEnd + 1) : -1;
+        if (!ticket.StartsWith(Prefix, StringComparison.Ordinal) || secondsEnd < 0 || ticket[idEnd] != '_'
+            || ticket.Length != secondsEnd + 1 + 22 + 1 + 22 || ticket[secondsEnd + 23] != '_'
+            || !Guid.TryParseExact(ticket.AsSpan(3, 32), "N", out var participantId)
+            || !long.TryParse(ticket.AsSpan(idEnd + 1, secondsEnd - idEnd - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            || !CryptographicOperations.FixedTimeEquals(
+                Encoding.ASCII.GetBytes(Mac(ticket[..(secondsEnd + 23)])), Encoding.ASCII.GetBytes(ticket[(secondsEnd + 24)..])))
         {
             return null;
         }
         var expiresAt = DateTimeOffset.FromUnixTimeSeconds(Math.Min(seconds, DateTimeOffset.MaxValue.ToUnixTimeSeconds()));
-        return expiresAt > clock.GetUtcNow() ? (participantId, expiresAt, parts[3]) : null;
+        return expiresAt > clock.GetUtcNow() ? (participantId, expiresAt, ticket.Substring(secondsEnd + 1, 22)) : null;
     }
 
     private string Mac(string body) =>

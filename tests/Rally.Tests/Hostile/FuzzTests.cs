@@ -126,6 +126,12 @@ public sealed class FuzzTests(ApiFixture fixture, ITestOutputHelper output)
         {
             kinds.Add("wrong method");
         }
+        if (route.StartsWith("/hubs/", StringComparison.Ordinal) && random.Next(2) == 0)
+        {
+            path += (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "access_token=" + Uri.EscapeDataString(
+                Pick(random, ["rt_", "rt_" + Guid.NewGuid().ToString("N") + "_1_" + new string('_', 45), world.ParticipantA.Token, "%00"]));
+            kinds.Add("hostile query");
+        }
         var request = new HttpRequestMessage(method, path);
 
         var body = random.Next(2) == 0 ? HostileBody(random, world) : null;
@@ -138,7 +144,8 @@ public sealed class FuzzTests(ApiFixture fixture, ITestOutputHelper output)
             1 when readOnly || broken => Pick(random, [world.ParticipantA.Token, world.A.ResearcherKey, TestSecrets.OperatorKey]),
             2 => $"rp_{Guid.NewGuid():N}_{Guid.NewGuid():N}",
             3 => $"rr_{Guid.NewGuid():N}_{Guid.NewGuid():N}",
-            4 => Pick(random, ["", "x", new string('a', 10_000), "rp_%00", "rp_" + new string('0', 32) + "_", "bearer", "rp_%C3%BC_%C3%BC"]),
+            4 => Pick(random, ["", "x", new string('a', 10_000), "rp_%00", "rp_" + new string('0', 32) + "_", "bearer", "rp_%C3%BC_%C3%BC",
+                "rt_", "rt_" + new string('0', 32) + "_", "rt_" + new string('0', 32) + "_99999999999999999999_" + new string('_', 45), "rt_x_1_a_b"]),
             _ => "not-a-token-" + random.Next(),
         };
         var genuine = credential == world.ParticipantA.Token || credential == world.A.ResearcherKey || credential == TestSecrets.OperatorKey;

@@ -43,8 +43,15 @@ public sealed class StudyEventWriterTests : IAsyncDisposable
         var second = writer.WriteAsync([Batch(5)]);
 
         Assert.False(lone.IsCompleted);
-        _time.Advance(TimeSpan.FromMilliseconds(50));
-        await Task.WhenAll(lone, second).WaitAsync(Wait);
+        // The writer arms its delay on its own thread, maybe only after a first advance: advance until the flush comes.
+        var both = Task.WhenAll(lone, second);
+        var deadline = DateTime.UtcNow + Wait;
+        while (!both.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(50));
+            await Task.WhenAny(both, Task.Delay(10));
+        }
+        await both.WaitAsync(Wait);
 
         Assert.Equal([10], _store.Flushes.Select(f => f.Sum(b => b.Events.Length)));
     }
