@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Rally.Api.Hosting;
 using Rally.Silo.Configuration;
-using Rally.Silo.Hosting;
 
 namespace Rally.Api.Authentication;
 
@@ -14,16 +13,7 @@ public static class AuthenticationExtensions
     public static WebApplicationBuilder AddRallyAuthentication(this WebApplicationBuilder builder)
     {
         var embedded = builder.GetOrleansMode() == OrleansMode.Embedded;
-        var storage = RallyStorage.Of(builder.Services, builder.Configuration);
-        builder.Services.AddRallyOptions<CredentialOptions>(builder.Configuration, CredentialOptions.Section)
-            .PostConfigure(o =>
-            {
-                // Only a front without PostgreSQL (the embedded default), whose credentials die with it, may make up its key.
-                if (string.IsNullOrEmpty(o.Key) && !storage.IsPostgres)
-                {
-                    o.Key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-                }
-            });
+        builder.Services.AddRallySecret<CredentialOptions>(builder.Configuration, CredentialOptions.Section);
         builder.Services.AddSingleton<Credentials>();
         builder.Services.AddSingleton<Notices.HubTickets>();
         builder.Services.AddRallyOptions<OperatorOptions>(builder.Configuration, OperatorOptions.Section)

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -48,15 +47,7 @@ public static class RallySiloExtensions
         silo.Services.AddRallyLogRedaction();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.TryAddKeyedSingleton<TimeProvider>(StudyClock.Key, (services, _) => services.GetRequiredService<TimeProvider>());
-        silo.Services.AddRallyOptions<PseudonymOptions>(configuration, PseudonymOptions.Section)
-            .PostConfigure(o =>
-            {
-                // Only the embedded default, whose data dies with it, may make up its key.
-                if (string.IsNullOrEmpty(o.Key) && !storage.IsPostgres)
-                {
-                    o.Key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-                }
-            });
+        silo.Services.AddRallySecret<PseudonymOptions>(configuration, PseudonymOptions.Section);
         silo.Services.TryAddSingleton<Pseudonyms>();
         silo.Services.TryAddSingleton<NoticeMetrics>();
         silo.Services.AddRallyOptions<InboxOptions>(configuration, InboxOptions.Section);
