@@ -153,21 +153,24 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource, DeadLet
                 rows.Add((reader.GetString(0), reader.GetString(1)));
             }
         }
-        var pruned = 0;
-        foreach (var (study, participant) in rows)
+        if (rows.Count == 0)
         {
-            if (deadLetters is not null)
-            {
-                await deadLetters.PurgeAsync(study, participant, cancellationToken);
-            }
-            await using var forget = dataSource.CreateCommand(
-                "DELETE FROM rally_deleted_participants WHERE study_id = @study AND participant = @participant AND deleted_on < now() - @age");
-            forget.Parameters.AddWithValue("study", study);
-            forget.Parameters.AddWithValue("participant", participant);
-            forget.Parameters.AddWithValue("age", olderThan);
-            pruned += await OnConnectionAsync(() => forget.ExecuteNonQueryAsync(cancellationToken), repeat: true);
+            return 0;
         }
-        return pruned;
+        if (deadLetters is not null)
+        {
+            // One pass over the dead letters for the whole page.
+            await deadLetters.PurgeAsync([.. rows.Select(r => (r.Study, (string?)r.Participant))], cancellationToken);
+        }
+        await using var forget = dataSource.CreateCommand("""
+            DELETE FROM rally_deleted_participants d
+            USING unnest(@studies, @participants) AS f(study_id, participant)
+            WHERE d.study_id = f.study_id AND d.participant = f.participant AND d.deleted_on < now() - @age
+            """);
+        forget.Parameters.AddWithValue("studies", rows.Select(r => r.Study).ToArray());
+        forget.Parameters.AddWithValue("participants", rows.Select(r => r.Participant).ToArray());
+        forget.Parameters.AddWithValue("age", olderThan);
+        return await OnConnectionAsync(() => forget.ExecuteNonQueryAsync(cancellationToken), repeat: true);
     }
 
     public async Task DropStudyAsync(string studyId, CancellationToken cancellationToken = default)

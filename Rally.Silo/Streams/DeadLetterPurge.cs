@@ -60,9 +60,20 @@ public sealed partial class DeadLetterPurge
     /// (the study pseudonym, <see cref="EventBatch.Participant"/>) only those holding that participant's uploads.
     /// </summary>
     /// <returns>How many dead letters were deleted.</returns>
-    public async Task<int> PurgeAsync(string studyId, string? participant, CancellationToken cancellationToken)
+    public Task<int> PurgeAsync(string studyId, string? participant, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(studyId);
+        return PurgeAsync([(studyId, participant)], cancellationToken);
+    }
+
+    /// <summary>
+    /// Deletes, in one pass over the dead letters, those of each target: a study's (participant null) or one
+    /// participant's in a study.
+    /// </summary>
+    /// <returns>How many dead letters were deleted.</returns>
+    public async Task<int> PurgeAsync(IReadOnlyCollection<(string StudyId, string? Participant)> targets, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
         var matches = new List<long>();
         long after = 0;
         int read;
@@ -79,7 +90,7 @@ public sealed partial class DeadLetterPurge
             {
                 read++;
                 after = reader.GetInt64(0);
-                if (Holds(after, reader.GetFieldValue<byte[]>(1), studyId, participant))
+                if (Holds(after, reader.GetFieldValue<byte[]>(1), targets))
                 {
                     matches.Add(after);
                 }
@@ -96,8 +107,8 @@ public sealed partial class DeadLetterPurge
         return await delete.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Whether the letter holds an upload to the study (of the participant, when given).</summary>
-    private bool Holds(long deadLetterId, byte[] payload, string studyId, string? participant)
+    /// <summary>Whether the letter holds an upload of a target: to its study (of its participant, when given).</summary>
+    private bool Holds(long deadLetterId, byte[] payload, IReadOnlyCollection<(string StudyId, string? Participant)> targets)
     {
         IEnumerable<object> events;
         try
@@ -111,8 +122,8 @@ public sealed partial class DeadLetterPurge
             return false;
         }
         // The API publishes one upload, so one participant, per message; a letter is the whole message.
-        return events.OfType<EventBatch>().Any(batch =>
-            batch.StudyId == studyId && (participant is null || batch.Participant == participant));
+        return events.OfType<EventBatch>().Any(batch => targets.Any(t =>
+            batch.StudyId == t.StudyId && (t.Participant is null || batch.Participant == t.Participant)));
     }
 
     [LoggerMessage(EventId = 4202, Level = LogLevel.Warning,
