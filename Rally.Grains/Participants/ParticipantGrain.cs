@@ -174,11 +174,7 @@ internal sealed partial class ParticipantGrain(
         await EnsureReminderAsync();
         store.State = new ParticipantState { Status = ParticipantStatus.Left, LeftAt = now, Deletions = requests, Forget = forget, InboxOpen = true };
         await store.WriteStateAsync();
-        var receipts = await Task.WhenAll(requests.ToArray().Select(r => TryConfirmAsync(r.Key, r.Value)));
-        await TryAsync(() => Inbox.CloseAsync(), () => State.InboxOpen = false);
-        await Task.WhenAll(forget.ToArray().Select(f => TryAsync(
-            () => GrainFactory.GetGrain<IDeletionLedgerGrain>(f.Value).ForgetAsync(f.Key), () => State.Forget.Remove(f.Key))));
-        await SaveProgressAsync();
+        var receipts = await CarryOutAsync();
         await CloseNoticeConnectionsAsync();
         return new LeaveRallyResult(now, receipts);
     }
@@ -298,22 +294,22 @@ internal sealed partial class ParticipantGrain(
         }
     }
 
-    /// <summary>One pass over what is left to do (reminder, activation); the reminder goes once nothing is.</summary>
-    private async Task CarryOutAsync()
+    /// <summary>
+    /// One pass over what is left to do (leaving Rally, the reminder, an activation), the studies told at once; returns
+    /// what each study answered the requests sent. The reminder goes once nothing is left.
+    /// </summary>
+    private async Task<DeletionReceipt[]> CarryOutAsync()
     {
-        foreach (var (deletionId, record) in State.Deletions.Where(d => d.Value.DataDeletion is null).ToArray())
-        {
-            await TryConfirmAsync(deletionId, record);
-        }
+        var receipts = await Task.WhenAll(State.Deletions.Where(d => d.Value.DataDeletion is null).ToArray()
+            .Select(d => TryConfirmAsync(d.Key, d.Value)));
         if (State.InboxOpen)
         {
             await TryAsync(() => Inbox.CloseAsync(), () => State.InboxOpen = false);
         }
-        foreach (var (deletionId, studyId) in State.Forget.ToArray())
-        {
-            await TryAsync(() => GrainFactory.GetGrain<IDeletionLedgerGrain>(studyId).ForgetAsync(deletionId), () => State.Forget.Remove(deletionId));
-        }
+        await Task.WhenAll(State.Forget.ToArray().Select(f => TryAsync(
+            () => GrainFactory.GetGrain<IDeletionLedgerGrain>(f.Value).ForgetAsync(f.Key), () => State.Forget.Remove(f.Key))));
         await SaveProgressAsync();
+        return receipts;
     }
 
     /// <summary>Writes what was confirmed, then drops the reminder when nothing is left; a failure leaves both for the next tick.</summary>
