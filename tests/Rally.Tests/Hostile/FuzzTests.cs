@@ -138,7 +138,11 @@ public sealed class FuzzTests(ApiFixture fixture, ITestOutputHelper output)
         var body = random.Next(2) == 0 ? HostileBody(random, world) : null;
         var brokenContentType = body is not null && random.Next(3) == 0;
         var readOnly = IsReadOnly(method, route);
-        var broken = hostileId || !methods.Contains(method.Method) || (method.Method == bodyMethod && body is not null);
+        // An id such as %2e%2e is a dot segment once decoded: the client (and Kestrel) resolve it, and the request lands,
+        // unbroken, on another route (DELETE /v1/me/enrollments/%2e%2e is DELETE /v1/me/). Only an id that stays in the
+        // path breaks the route it was meant for.
+        var idStays = hostileId && new Uri(new Uri("http://rally.test"), path).AbsolutePath.StartsWith(route[..route.IndexOf('{', StringComparison.Ordinal)], StringComparison.Ordinal);
+        var broken = idStays || !methods.Contains(method.Method) || (method.Method == bodyMethod && body is not null);
         var credential = random.Next(6) switch
         {
             0 => null,
