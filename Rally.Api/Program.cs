@@ -4,6 +4,7 @@ using Rally.Api.Hosting;
 using Rally.Api.Ingestion;
 using Rally.Api.Notices;
 using Rally.Api.Operations;
+using Rally.Api.Page;
 using Rally.Api.Participants;
 using Rally.Api.Partners;
 using Rally.Api.Platform;
@@ -36,6 +37,7 @@ try
     app.UseRallyClientAddress();
     app.UseRallyEdges();
     app.UseRallyProblems();
+    app.UseParticipantPage();
     app.UseAuthentication();
     app.UseRallyRateLimits();
     app.UseAuthorization();
