@@ -119,6 +119,25 @@ internal sealed class PageSession : IAsyncDisposable
         await Assertions.Expect(box).ToBeCheckedAsync();
     }
 
+    /// <summary>Joins Rally from the page (eligible, consenting to the version shown); answers the participant id the page shows.</summary>
+    public async Task<Guid> JoinAsync()
+    {
+        await PressAsync(Page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Join Rally" }));
+        await TickAsync(Page.GetByLabel("I live in the United States"));
+        await TickAsync(Page.GetByLabel("I am 19 years old or older"));
+        await PressAsync(Page.GetByRole(AriaRole.Button, new() { Name = "I agree to version 1.0 and join" }));
+        return Guid.Parse(await Page.Locator("#who-id").InnerTextAsync());
+    }
+
+    /// <summary>Enrolls from the study's card on the catalogue screen, with the consent version the card shows.</summary>
+    public async Task EnrollAsync(string studyId, string consentVersion = "1")
+    {
+        await PressAsync(Page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Studies" }));
+        var card = Page.Locator($"[data-study-id=\"{studyId}\"]");
+        await PressAsync(card.GetByRole(AriaRole.Button, new() { Name = $"I consent to version {consentVersion} and take part" }));
+        await Assertions.Expect(card.Locator(".enrolled")).ToContainTextAsync("You are taking part");
+    }
+
     public async ValueTask DisposeAsync() => await _context.CloseAsync();
 
     private void Keep(string problem)
