@@ -27,7 +27,8 @@ export const DEFAULT_BATCH_SIZE = 100;
 /** An upload body stays under this many characters (Rally takes at most 1 MiB: `Rally:Api:MaxRequestBodyBytes`). */
 const MAX_BATCH_CHARS = 900_000;
 
-const NOTICE_KINDS = new Set(['study-paused', 'study-resumed', 'study-ending', 'study-ended', 'consent-changed']);
+// Notices after which the state is read again; data-deleted also follows leaving the study elsewhere (the page).
+const NOTICE_KINDS = new Set(['study-paused', 'study-resumed', 'study-ending', 'study-ended', 'consent-changed', 'data-deleted']);
 
 /**
  * One study's client, as its add-on uses it: the run state, encrypted events queued and uploaded, live notices,

@@ -175,6 +175,26 @@ test('a new consent, heard live, stops sending until the participant consents ag
   }
 });
 
+test('leaving the study elsewhere (the page) stops the add-on: its queue is cleared and nothing more is sent', async () => {
+  const study = await newStudy();
+  const { credential, rally, states } = await participantIn(study);
+  try {
+    await rally.enroll({ consentVersion: '1' });
+    await rally.send('search', { query: 'queued when the participant left on the page' });
+    const page = Rally.participant({ baseUrl, token: credential.token });
+    const seen = states.values.length;
+    const left = await page.leaveStudy(study.studyId);
+    assert.equal(left.dataDeletion, 'deleted');
+    // The data-deleted notice (or, failing it, the next upload's 404 not-enrolled) tells the add-on.
+    await states.when((s) => s === 'not-enrolled', 'the state to become not-enrolled', 30_000, seen);
+    assert.equal(await rally.queued(), 0);
+    assert.equal(await rally.send('search', { query: 'after leaving' }), false);
+    assert.equal((await exportEvents(study)).length, 0);
+  } finally {
+    await rally.close();
+  }
+});
+
 test('the participant calls a page makes: catalogue, card, me, profile, export, inbox, leaving Rally', async () => {
   const study = await newStudy();
   const catalogue = await Rally.studies({ baseUrl });

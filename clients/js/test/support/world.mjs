@@ -116,8 +116,9 @@ export function recorder() {
         }
       }
     },
-    when(predicate, what, timeoutMs = 30_000) {
-      const found = values.find(predicate);
+    /** The first value from index `from` on (default: all) for which `predicate` holds, waiting for it if need be. */
+    when(predicate, what, timeoutMs = 30_000, from = 0) {
+      const found = values.slice(from).find(predicate);
       if (found !== undefined) {
         return Promise.resolve(found);
       }
