@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Rally.Api.Authentication;
+using Rally.Api.ClientKit;
 using Rally.Api.Hosting;
 using Rally.Api.Ingestion;
 using Rally.Api.Notices;
@@ -50,6 +51,7 @@ try
     app.MapEventEndpoints();
     app.MapRallyDashboard();
     app.MapNotices();
+    app.MapClientKit();
     await app.RunAsync();
     return 0;
 }

@@ -29,7 +29,8 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
         - **Researchers**: draft their own partner's studies, publish new consent versions, export their studies'
           data and read their counts.
         - **Operators**: create research partners and researcher keys, move studies through their lifecycle
-          (`draft → enrolling → ended → analysis-complete`), read deletion ledgers and export audits.
+          (`draft → enrolling → ended → analysis-complete`, and `paused` and back, a kill switch for an enrolling
+          study), read deletion ledgers and export audits.
 
         ## Credentials
 
@@ -48,8 +49,8 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
         There only, browsers, which cannot set headers on WebSockets, pass a short-lived ticket from
         `POST /v1/me/notices/ticket` (one connection each, valid a minute at most) as the `access_token` query
         parameter; the long-lived token is never accepted in a URL. Each notice arrives as a `notice` message
-        `{ id, kind, studyId, message, endsAt, at }`, kinds `study-ending`, `study-ended`, `consent-changed` and
-        `data-deleted`. Notices wait for a participant who is offline: they are listed by `GET /v1/me` and sent again
+        `{ id, kind, studyId, message, endsAt, at }`, kinds `study-ending`, `study-ended`, `consent-changed`,
+        `data-deleted`, `study-paused` and `study-resumed`. Notices wait for a participant who is offline: they are listed by `GET /v1/me` and sent again
         on every connection, oldest first, until acknowledged with `POST /v1/me/notices/{noticeId}/ack`, so a client
         tells them apart by `id`.
 
@@ -72,8 +73,9 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
         | `not-enrolled` | 404 | The participant is not (or no longer) enrolled in the study: uploading, leaving the study. |
         | `method-not-allowed` | 405 | The route exists but not with this HTTP method. |
         | `already-exists` | 409 | The name is taken: a consent version the study already published. |
-        | `invalid-transition` | 409 | The study's lifecycle does not allow this now: launching what is not a draft, ending what is not enrolling, changing the consent of an ended study, and so on. |
+        | `invalid-transition` | 409 | The study's lifecycle does not allow this now: launching what is not a draft, ending what is neither enrolling nor paused, pausing what is not enrolling, changing the consent of an ended study, and so on. |
         | `study-not-enrolling` | 409 | The study has ended: it takes no enrollments and no uploads. |
+        | `study-paused` | 409 | The study is paused by Rally's operators: it takes no enrollments and no uploads until it resumes (nothing of the request was stored). |
         | `limit-reached` | 409 | A cap of the deployment would be passed (e.g. `Rally:Studies:MaxConsentVersions` consent versions of one study); nothing was changed. |
         | `participant-left` | 410 | The participant left Rally while this request was under way (afterwards its token gets `401`). |
         | `body-too-large` | 413 | The body is larger than `Rally:Api:MaxRequestBodyBytes` (default 1 MiB). |

@@ -33,7 +33,7 @@ public static class EventEndpoints
             .WithMetadata(new IngestionMetrics.UploadRoute()).AddEndpointFilter<IngestionMetrics.Filter>()
             .LimitedAs(RateLimited.Uploads)
             .WithName("uploadStudyEvents")
-            .Refuses(ProblemTypes.InvalidRequest, ProblemTypes.InvalidEvent, ProblemTypes.NotEnrolled, ProblemTypes.StudyNotEnrolling, ProblemTypes.BatchTooLarge, ProblemTypes.ConsentVersionMismatch, ProblemTypes.ParticipantLeft)
+            .Refuses(ProblemTypes.InvalidRequest, ProblemTypes.InvalidEvent, ProblemTypes.NotEnrolled, ProblemTypes.StudyNotEnrolling, ProblemTypes.StudyPaused, ProblemTypes.BatchTooLarge, ProblemTypes.ConsentVersionMismatch, ProblemTypes.ParticipantLeft)
             .WithSummary("Upload a batch of study events")
             .WithDescription("""
                 A participant enrolled in the study (participant token). `events` holds 1 to
@@ -53,6 +53,8 @@ public static class EventEndpoints
                   `Rally:Api:MaxRequestBodyBytes`, default 1 MiB);
                 - `404 not-enrolled`: the participant is not, or no longer, enrolled in the study;
                 - `409 study-not-enrolling`: the study has ended;
+                - `409 study-paused`: the study is paused by Rally's operators; keep the events and send them again
+                  once it resumes (a `study-resumed` notice says when);
                 - `422 consent-version-mismatch`: the study published a new consent version since the participant
                   enrolled; enroll again with it;
                 - `400 invalid-event`, naming the first offending event in `eventIndex` and `eventId`: a `type` the study

@@ -105,13 +105,15 @@ public static class ParticipantEndpoints
             .WithDescription("The participant's own profile (participant token). Answers `204` whether or not there was one.");
         me.MapPost("/enrollments", EnrollAsync)
             .WithName("enrollInStudy")
-            .Refuses(ProblemTypes.NotFound, ProblemTypes.StudyNotEnrolling, ProblemTypes.ConsentVersionMismatch, ProblemTypes.PrivateBrowsingNotAcknowledged, ProblemTypes.ParticipantLeft)
+            .Refuses(ProblemTypes.NotFound, ProblemTypes.StudyNotEnrolling, ProblemTypes.StudyPaused, ProblemTypes.ConsentVersionMismatch, ProblemTypes.PrivateBrowsingNotAcknowledged, ProblemTypes.ParticipantLeft)
             .WithSummary("Enroll in a study")
             .WithDescription("""
                 The participant consents to a study (participant token), whose card (`GET /v1/studies/{studyId}`) it has
                 shown. Refused, with nothing stored:
                 - `404 not-found`: no such study, or one that is still a draft;
                 - `409 study-not-enrolling`: the study has ended;
+                - `409 study-paused`: the study is paused by Rally's operators (also for a participant already enrolled
+                  consenting again); try again once it resumes;
                 - `422 consent-version-mismatch`: `consentVersion` is not the study's current one;
                 - `422 private-browsing-not-acknowledged`: the study collects in private browsing windows
                   (`collectsInPrivateBrowsing`) and `privateBrowsingAcknowledged` is not `true`; show its

@@ -16,6 +16,7 @@ public static class ProblemTypes
     public static readonly ProblemType AlreadyExists = new("already-exists", 409, "It already exists.");
     public static readonly ProblemType InvalidTransition = new("invalid-transition", 409, "The study cannot make this move.");
     public static readonly ProblemType StudyNotEnrolling = new("study-not-enrolling", 409, "The study is not enrolling.");
+    public static readonly ProblemType StudyPaused = new("study-paused", 409, "The study is paused.");
     public static readonly ProblemType LimitReached = new("limit-reached", 409, "A limit of this deployment was reached.");
     public static readonly ProblemType ParticipantLeft = new("participant-left", 410, "The participant has left Rally.");
     public static readonly ProblemType BodyTooLarge = new("body-too-large", 413, "The request body is too large.");
@@ -46,6 +47,7 @@ public static class ProblemTypes
         RefusalKind.AlreadyExists => AlreadyExists,
         RefusalKind.ParticipantLeft => ParticipantLeft,
         RefusalKind.LimitReached => LimitReached,
+        RefusalKind.StudyPaused => StudyPaused,
         _ => InvalidRequest,
     };
 

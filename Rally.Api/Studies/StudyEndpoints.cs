@@ -18,8 +18,9 @@ public static class StudyEndpoints
             .WithName("listStudies")
             .WithSummary("List the studies open to participants")
             .WithDescription("""
-                Anyone may call it. The cards of the studies that are enrolling or have ended, in the order they were
-                launched. Drafts are not listed, nor are studies whose analysis has completed.
+                Anyone may call it. The cards of the studies that are enrolling, paused or have ended, in the order they
+                were launched (a paused study is listed with `state: paused`). Drafts are not listed, nor are studies whose
+                analysis has completed.
                 """);
         studies.MapPost("/", DraftAsync).RequireAuthorization(RallyAuth.ResearcherOrOperatorPolicy)
             .WithName("draftStudy")
@@ -55,7 +56,7 @@ public static class StudyEndpoints
             .WithName("getStudy")
             .WithSummary("Read a study's details page")
             .WithDescription("""
-                Anyone may read a launched study (enrolling, ended or analysis-complete): the card participants read before
+                Anyone may read a launched study (enrolling, paused, ended or analysis-complete): the card participants read before
                 consenting, with the current `consentVersion` to enroll with, the `encryptionKey` to encrypt payloads to,
                 the `state`, and `endsAt` once an end is announced. A draft is seen only by its partner's researchers and
                 operators; to anyone else it answers `404 not-found`, exactly as a missing study.
@@ -66,7 +67,7 @@ public static class StudyEndpoints
             .WithSummary("Publish a new consent version")
             .WithDescription("""
                 The study's own researchers and operators; another partner's study answers `404 not-found`. Only while the
-                study is a draft or enrolling (`409 invalid-transition` once it has ended), and each version once
+                study is a draft, enrolling or paused (`409 invalid-transition` once it has ended), and each version once
                 (`409 already-exists`), at most `Rally:Studies:MaxConsentVersions` (default 50) versions in all
                 (`409 limit-reached`). `dataCollected`, when given, replaces the declared event types (checked as when
                 drafting); left out, they stay.
@@ -85,12 +86,36 @@ public static class StudyEndpoints
                 Operators only. A draft becomes `enrolling`: it is listed publicly, participants may enroll, and enrolled
                 participants may upload. `409 invalid-transition` unless the study is a draft.
                 """);
+        study.MapPost("/pause", (string studyId, IGrainFactory grains) => MoveAsync(studyId, grains, s => s.PauseAsync()))
+            .RequireAuthorization(RallyAuth.OperatorPolicy)
+            .WithName("pauseStudy")
+            .Refuses(ProblemTypes.InvalidTransition)
+            .WithSummary("Pause a study (kill switch)")
+            .WithDescription("""
+                Operators only, for an enrolling study: `enrolling → paused`. While paused the study stays listed with
+                `state: paused`, but takes no uploads and no enrollments (`409 study-paused`, nothing stored). Enrolled
+                participants stay enrolled and get a `study-paused` notice. Leaving a paused study deletes the participant's
+                data, as for any open study; an announced end still comes at `endsAt`; ending a paused study works as
+                ending an enrolling one. Pausing a paused study changes nothing and answers `200` with the study (safe to
+                resend). `409 invalid-transition` for a draft, an ended study or one whose analysis completed.
+                """);
+        study.MapPost("/resume", (string studyId, IGrainFactory grains) => MoveAsync(studyId, grains, s => s.ResumeAsync()))
+            .RequireAuthorization(RallyAuth.OperatorPolicy)
+            .WithName("resumeStudy")
+            .Refuses(ProblemTypes.InvalidTransition)
+            .WithSummary("Resume a paused study")
+            .WithDescription("""
+                Operators only, for a paused study: `paused → enrolling`. Uploads and enrollments are accepted again, and
+                enrolled participants get a `study-resumed` notice. Resuming an enrolling study changes nothing, notifies
+                nobody and answers `200` with the study (safe to resend). `409 invalid-transition` for a draft, an ended
+                study or one whose analysis completed.
+                """);
         study.MapPost("/announce-end", AnnounceEndAsync).RequireAuthorization(RallyAuth.OperatorPolicy)
             .WithName("announceStudyEnd")
             .Refuses(ProblemTypes.InvalidRequest, ProblemTypes.InvalidTransition)
             .WithSummary("Announce when a study ends")
             .WithDescription("""
-                Operators only, for an enrolling study (`409 invalid-transition` otherwise). `endsAt` must lie in the future
+                Operators only, for an enrolling or paused study (`409 invalid-transition` otherwise). `endsAt` must lie in the future
                 (`400 invalid-request`). Every enrolled participant gets a `study-ending` notice now, and the study ends by
                 itself at `endsAt`, as `POST /v1/studies/{studyId}/end` would end it. Announcing again moves the date and
                 notifies again.
@@ -101,7 +126,7 @@ public static class StudyEndpoints
             .Refuses(ProblemTypes.InvalidTransition)
             .WithSummary("End a study")
             .WithDescription("""
-                Operators only, for an enrolling study (`409 invalid-transition` otherwise). Collection stops at once
+                Operators only, for an enrolling or paused study (`409 invalid-transition` otherwise). Collection stops at once
                 (uploads and enrollments get `409 study-not-enrolling`); enrolled participants get a `study-ended` notice
                 asking them to uninstall the study's add-on; the data is locked: whoever leaves from now on gets
                 `dataDeletion: locked`, deleted when the analysis completes. Deletions requested while the study was open

@@ -56,6 +56,7 @@ internal sealed partial class DeletionLedgerGrain(
                 StudyLifecycle.Ended => new LedgerEntry(request.NoticeTo, DataDeletion.Locked, DeletionStatus.Locked, now, null, Pseudonym: request.Pseudonym),
                 // Raw data of a study whose analysis completed is already gone.
                 StudyLifecycle.AnalysisComplete => new LedgerEntry(null, DataDeletion.Deleted, DeletionStatus.Completed, now, now, 0),
+                // Enrolling or paused: the study is open, so the data is deleted.
                 _ => new LedgerEntry(request.NoticeTo, DataDeletion.Deleted, DeletionStatus.Pending, now, null, Pseudonym: request.Pseudonym),
             };
             State.Entries[deletionId] = entry;

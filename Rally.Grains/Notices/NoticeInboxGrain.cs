@@ -19,7 +19,7 @@ internal sealed class NoticeInboxGrain(
         if (notice.Kind != NoticeKind.DataDeleted)
         {
             // What the participant should know now: the newest word of the study on this matter.
-            notices.RemoveAll(n => n.Kind == notice.Kind && n.StudyId == notice.StudyId);
+            notices.RemoveAll(n => Matter(n.Kind) == Matter(notice.Kind) && n.StudyId == notice.StudyId);
         }
         notices.Add(notice);
         // Bounded, oldest first; a deletion's notice is the participant's receipt and is never dropped.
@@ -36,6 +36,12 @@ internal sealed class NoticeInboxGrain(
         }
         await store.WriteStateAsync();
     }
+
+    /// <summary>
+    /// Pausing and resuming are one matter: a study's newest word on it says whether it runs now. (A study's outbox
+    /// delivers its notices one after another, so an older word never arrives after a newer one.)
+    /// </summary>
+    private static NoticeKind Matter(NoticeKind kind) => kind == NoticeKind.StudyResumed ? NoticeKind.StudyPaused : kind;
 
     public Task<Notice[]> ListAsync() => Task.FromResult(store.State.Notices.ToArray());
 

@@ -18,4 +18,10 @@ public enum NoticeKind
 
     [JsonStringEnumMemberName("data-deleted")]
     DataDeleted = 3,
+
+    [JsonStringEnumMemberName("study-paused")]
+    StudyPaused = 4,
+
+    [JsonStringEnumMemberName("study-resumed")]
+    StudyResumed = 5,
 }

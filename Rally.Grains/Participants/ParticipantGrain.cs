@@ -217,6 +217,11 @@ internal sealed partial class ParticipantGrain(
             throw StudyRefusals.NotEnrolled(studyId);
         }
         var rules = await GrainFactory.GetGrain<IStudyGrain>(studyId).GetIngestionRulesAsync();
+        if (rules.State == StudyLifecycle.Paused)
+        {
+            // Refused before anything is queued: a paused study stores nothing new.
+            throw StudyRefusals.Paused(studyId);
+        }
         if (rules.State != StudyLifecycle.Enrolling)
         {
             throw new RefusedException(RefusalKind.StudyNotEnrolling, $"Study '{studyId}' no longer collects data.");

@@ -17,4 +17,7 @@ public enum RefusalKind
 
     /// <summary>A cap of the deployment (options) would be passed: nothing was changed.</summary>
     LimitReached = 10,
+
+    /// <summary>The study is paused by an operator: it takes no uploads and no enrollments until resumed.</summary>
+    StudyPaused = 11,
 }

@@ -2,7 +2,7 @@ using Orleans.Concurrency;
 
 namespace Rally.Grains.Studies;
 
-/// <summary>The public list of studies (enrolling and ended), kept up to date by the study grains.</summary>
+/// <summary>The public list of studies (enrolling, paused and ended), kept up to date by the study grains.</summary>
 [Alias("rally.study-catalog-grain")]
 public interface IStudyCatalogGrain : IGrainWithIntegerKey
 {

@@ -25,6 +25,14 @@ public interface IStudyGrain : IGrainWithStringKey
     [Alias("launch")]
     Task<StudyView> LaunchAsync();
 
+    /// <summary>Stops an enrolling study's uploads and enrollments (a kill switch); a paused study answers as it is.</summary>
+    [Alias("pause")]
+    Task<StudyView> PauseAsync();
+
+    /// <summary>Lets a paused study collect and enroll again; an enrolling study answers as it is.</summary>
+    [Alias("resume")]
+    Task<StudyView> ResumeAsync();
+
     [Alias("announce-end")]
     Task<StudyView> AnnounceEndAsync(DateTimeOffset endsAt);
 
@@ -38,7 +46,7 @@ public interface IStudyGrain : IGrainWithStringKey
     [Alias("complete-analysis")]
     Task<StudyView> CompleteAnalysisAsync();
 
-    /// <summary>Records a participant's consent to the current version; refused unless the study is enrolling.</summary>
+    /// <summary>Records a participant's consent to the current version; refused unless the study is enrolling (not paused).</summary>
     [Alias("enroll")]
     Task EnrollAsync(Guid participantId, string consentVersion, bool privateBrowsingAcknowledged);
 

@@ -10,7 +10,7 @@ internal sealed class StudyCatalogGrain(
     {
         var studies = store.State.Studies;
         bool changed;
-        if (study.State is StudyLifecycle.Enrolling or StudyLifecycle.Ended)
+        if (study.State is StudyLifecycle.Enrolling or StudyLifecycle.Paused or StudyLifecycle.Ended)
         {
             changed = studies.GetValueOrDefault(study.StudyId) != study;
             studies[study.StudyId] = study;

@@ -6,7 +6,8 @@ namespace Rally.Grains.Studies;
 /// The study's scheduled end: a durable reminder due at <c>endsAt</c> (it survives restarts and reactivates the
 /// grain), and, while the grain is active and the end is near, a timer on the study clock that ends it on time even
 /// when <c>endsAt</c> is sooner than the reminder service's minimum period. Both call <see cref="EndIfDueAsync"/>
-/// through the grain's own reference, so the end runs as an ordinary request, never inside a timer turn.
+/// through the grain's own reference, so the end runs as an ordinary request, never inside a timer turn. A paused
+/// study keeps its scheduled end: pausing stops collection, not the study's course.
 /// </summary>
 internal sealed partial class StudyGrain
 {
@@ -31,7 +32,7 @@ internal sealed partial class StudyGrain
 
     public async Task EndIfDueAsync()
     {
-        if (State.Lifecycle != StudyLifecycle.Enrolling || State.EndsAt is not { } endsAt)
+        if (!IsOpen || State.EndsAt is not { } endsAt)
         {
             await CancelScheduledEndAsync();
             return;
@@ -63,7 +64,7 @@ internal sealed partial class StudyGrain
     {
         _endTimer?.Dispose();
         _endTimer = null;
-        if (State.Lifecycle != StudyLifecycle.Enrolling || State.EndsAt is not { } endsAt)
+        if (!IsOpen || State.EndsAt is not { } endsAt)
         {
             return;
         }

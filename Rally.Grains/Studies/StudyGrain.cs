@@ -44,7 +44,7 @@ internal sealed partial class StudyGrain(
     public async Task<StudyView> PublishConsentAsync(ConsentUpdate update)
     {
         var card = EnsureExists();
-        if (State.Lifecycle is not (StudyLifecycle.Draft or StudyLifecycle.Enrolling))
+        if (State.Lifecycle is not StudyLifecycle.Draft && !IsOpen)
         {
             throw new RefusedException(RefusalKind.InvalidTransition, $"Study '{StudyId}' is {Describe(State.Lifecycle)}; its consent can no longer change.");
         }
@@ -67,14 +67,14 @@ internal sealed partial class StudyGrain(
         return await SaveAndPublishAsync(StudyNotices.ConsentChanged(StudyId, State.Card, State.EndsAt, now));
     }
 
-    public Task<StudyView> LaunchAsync() => MoveAsync(StudyLifecycle.Draft, StudyLifecycle.Enrolling, now => State.LaunchedAt = now);
+    public Task<StudyView> LaunchAsync() => MoveAsync([StudyLifecycle.Draft], StudyLifecycle.Enrolling, now => State.LaunchedAt = now);
 
     public async Task<StudyView> AnnounceEndAsync(DateTimeOffset endsAt)
     {
         EnsureExists();
-        if (State.Lifecycle != StudyLifecycle.Enrolling)
+        if (!IsOpen)
         {
-            throw new RefusedException(RefusalKind.InvalidTransition, $"Only an enrolling study can announce its end; study '{StudyId}' is {Describe(State.Lifecycle)}.");
+            throw new RefusedException(RefusalKind.InvalidTransition, $"Only an enrolling or paused study can announce its end; study '{StudyId}' is {Describe(State.Lifecycle)}.");
         }
         var now = clock.GetUtcNow();
         if (endsAt <= now)
@@ -89,7 +89,8 @@ internal sealed partial class StudyGrain(
 
     public async Task<StudyView> EndAsync()
     {
-        var view = await MoveAsync(StudyLifecycle.Enrolling, StudyLifecycle.Ended, now =>
+        // A paused study ends as an enrolling one does: it was open, and its data is locked from now on.
+        var view = await MoveAsync([StudyLifecycle.Enrolling, StudyLifecycle.Paused], StudyLifecycle.Ended, now =>
         {
             State.EndedAt = now;
             // Requests of participants who left while the study was open keep their course; the data of
@@ -101,7 +102,7 @@ internal sealed partial class StudyGrain(
 
     public async Task<StudyView> CompleteAnalysisAsync()
     {
-        var view = await MoveAsync(StudyLifecycle.Ended, StudyLifecycle.AnalysisComplete, now => State.AnalysisCompletedAt = now);
+        var view = await MoveAsync([StudyLifecycle.Ended], StudyLifecycle.AnalysisComplete, now => State.AnalysisCompletedAt = now);
         // The move is stored first; the ledger then drops the raw data, retrying until it is gone.
         await Ledger.CompleteAnalysisAsync();
         return view;
@@ -112,6 +113,10 @@ internal sealed partial class StudyGrain(
         var card = State.Lifecycle is StudyLifecycle.None or StudyLifecycle.Draft
             ? throw StudyRefusals.NotOpen(StudyId)
             : State.Card!;
+        if (State.Lifecycle == StudyLifecycle.Paused)
+        {
+            throw StudyRefusals.Paused(StudyId);
+        }
         if (State.Lifecycle != StudyLifecycle.Enrolling)
         {
             throw new RefusedException(RefusalKind.StudyNotEnrolling, $"Study '{StudyId}' is {Describe(State.Lifecycle)} and no longer enrolling.");
@@ -153,13 +158,13 @@ internal sealed partial class StudyGrain(
             State.Lifecycle, card.ConsentVersion, [.. card.DataCollected.Select(d => d.Type)], card.CollectsInPrivateBrowsing, card.EncryptionKey.Kid));
     }
 
-    private async Task<StudyView> MoveAsync(StudyLifecycle from, StudyLifecycle to, Action<DateTimeOffset> apply, Func<DateTimeOffset, Notice>? notice = null)
+    private async Task<StudyView> MoveAsync(StudyLifecycle[] from, StudyLifecycle to, Action<DateTimeOffset> apply, Func<DateTimeOffset, Notice>? notice = null)
     {
         EnsureExists();
-        if (State.Lifecycle != from)
+        if (!from.Contains(State.Lifecycle))
         {
             throw new RefusedException(RefusalKind.InvalidTransition,
-                $"Study '{StudyId}' is {Describe(State.Lifecycle)}; only a study that is {Describe(from)} can become {Describe(to)}.");
+                $"Study '{StudyId}' is {Describe(State.Lifecycle)}; only a study that is {string.Join(" or ", from.Select(Describe))} can become {Describe(to)}.");
         }
         State.Lifecycle = to;
         var now = clock.GetUtcNow();
@@ -206,6 +211,9 @@ internal sealed partial class StudyGrain(
         }
     }
 
+    /// <summary>Launched and not yet ended: enrolling, or paused (which is still open: leaving deletes, the end may come).</summary>
+    private bool IsOpen => State.Lifecycle is StudyLifecycle.Enrolling or StudyLifecycle.Paused;
+
     private IDeletionLedgerGrain Ledger => GrainFactory.GetGrain<IDeletionLedgerGrain>(StudyId);
 
     private StudyCard EnsureExists() =>
@@ -221,6 +229,7 @@ internal sealed partial class StudyGrain(
     {
         StudyLifecycle.Draft => "a draft",
         StudyLifecycle.Enrolling => "enrolling",
+        StudyLifecycle.Paused => "paused",
         StudyLifecycle.Ended => "ended",
         StudyLifecycle.AnalysisComplete => "analysis-complete",
         _ => "not drafted",

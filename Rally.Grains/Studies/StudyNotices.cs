@@ -23,5 +23,16 @@ internal static class StudyNotices
         "taking part; until you do, the study receives no data from you.",
         endsAt, now);
 
+    public static Notice Paused(string studyId, StudyCard card, DateTimeOffset? endsAt, DateTimeOffset now) => new(
+        Guid.NewGuid(), NoticeKind.StudyPaused, studyId,
+        $"Study '{card.Name}' is paused by Rally's operators: it accepts no data from you until it resumes. You stay enrolled; " +
+        "if you leave it now, the data it collected from you is deleted.",
+        endsAt, now);
+
+    public static Notice Resumed(string studyId, StudyCard card, DateTimeOffset? endsAt, DateTimeOffset now) => new(
+        Guid.NewGuid(), NoticeKind.StudyResumed, studyId,
+        $"Study '{card.Name}' has resumed and collects data again as you consented.",
+        endsAt, now);
+
     private static string Format(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 }

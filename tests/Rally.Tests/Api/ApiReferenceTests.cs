@@ -56,7 +56,7 @@ public sealed class ApiReferenceTests(ApiFixture fixture)
         {
             "/v1/platform", "/v1/participants", "/v1/me", "/v1/me/profile", "/v1/me/enrollments", "/v1/me/enrollments/{studyId}",
             "/v1/me/deletions/{deletionId}", "/v1/studies", "/v1/studies/{studyId}", "/v1/studies/{studyId}/consent",
-            "/v1/studies/{studyId}/launch", "/v1/studies/{studyId}/announce-end", "/v1/studies/{studyId}/end",
+            "/v1/studies/{studyId}/launch", "/v1/studies/{studyId}/pause", "/v1/studies/{studyId}/resume", "/v1/studies/{studyId}/announce-end", "/v1/studies/{studyId}/end",
             "/v1/studies/{studyId}/complete-analysis", "/v1/partners", "/v1/partners/{partnerId}/researchers",
             "/v1/partners/{partnerId}/researchers/{researcherId}", "/v1/partners/{partnerId}/researchers/{researcherId}/rotate",
             "/v1/partners/{partnerId}/suspend", "/v1/partners/{partnerId}/reinstate", "/v1/me/token",

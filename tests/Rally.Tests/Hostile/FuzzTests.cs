@@ -31,6 +31,7 @@ public sealed class FuzzTests(ApiFixture fixture, ITestOutputHelper output)
         ("/v1/partners/{guid}/suspend", ["POST"], null), ("/v1/partners/{guid}/reinstate", ["POST"], null), ("/v1/me/token", ["POST"], "POST"),
         ("/v1/me/notices/ticket", ["POST"], null), ("/v1/studies", ["GET", "POST"], "POST"),
         ("/v1/studies/{study}", ["GET"], null), ("/v1/studies/{study}/consent", ["PUT"], "PUT"), ("/v1/studies/{study}/launch", ["POST"], null),
+        ("/v1/studies/{study}/pause", ["POST"], null), ("/v1/studies/{study}/resume", ["POST"], null),
         ("/v1/studies/{study}/announce-end", ["POST"], "POST"), ("/v1/studies/{study}/end", ["POST"], null), ("/v1/studies/{study}/deletions", ["GET"], null),
         ("/v1/studies/{study}/complete-analysis", ["POST"], null), ("/v1/studies/{study}/events", ["GET", "POST"], "POST"),
         ("/v1/studies/{study}/stats", ["GET"], null), ("/v1/studies/{study}/audit", ["GET"], null), ("/hubs/notices/negotiate", ["POST"], null),

@@ -117,6 +117,54 @@ public sealed class ApiOnPostgresTests(PostgresServer postgres)
         }
     }
 
+    [Fact]
+    public async Task A_paused_study_stays_paused_after_every_silo_restarted_and_resumes()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        using var key = new StudyKeyPair();
+        string studyId, token;
+        await using (var life = await StartLifeAsync(database))
+        {
+            var api = life.Api;
+            (studyId, _) = await api.EnrollingStudyAsync(RallyApi.StudyCard(key: key));
+            var participant = await api.JoinAsync();
+            token = participant.Token;
+            await (await RallyApi.EnrollAsync(participant, studyId)).ShouldBeAsync(HttpStatusCode.Created);
+            await api.MoveAsync(studyId, "pause");
+            await EndLifeAsync(life);
+        }
+
+        Assert.Equal("paused", await StoredLifecycleAsync(database));
+        await using (var life = await StartLifeAsync(database))
+        {
+            var api = life.Api;
+            var participant = life.Front.CreateClient(token);
+            Assert.Equal("paused", (string?)(await (await api.Anonymous.GetAsync($"/v1/studies/{studyId}")).ShouldBeAsync(HttpStatusCode.OK))["state"]);
+            var listed = await (await api.Anonymous.GetAsync("/v1/studies")).Content.ReadFromJsonAsync<JsonArray>();
+            Assert.Contains(listed!, s => (string?)s!["studyId"] == studyId && (string?)s["state"] == "paused");
+            var me = await (await participant.GetAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.OK);
+            Assert.Contains(me["notices"]!.AsArray(), n => (string?)n!["kind"] == "study-paused" && (string?)n["studyId"] == studyId);
+            var upload = new JsonObject
+            {
+                ["events"] = new JsonArray(new JsonObject
+                {
+                    ["id"] = Guid.NewGuid().ToString(),
+                    ["type"] = "page-visit",
+                    ["collectedAt"] = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O"),
+                    ["privateWindow"] = false,
+                    ["payload"] = key.Encrypt("""{"url":"https://example.test/"}"""),
+                }),
+            };
+            await (await participant.PostAsJsonAsync($"/v1/studies/{studyId}/events", upload)).ShouldBeProblemAsync(HttpStatusCode.Conflict, "study-paused");
+            await (await RallyApi.EnrollAsync(await api.JoinAsync(), studyId)).ShouldBeProblemAsync(HttpStatusCode.Conflict, "study-paused");
+
+            Assert.Equal("enrolling", (string?)(await api.MoveAsync(studyId, "resume"))["state"]);
+            await (await participant.PostAsJsonAsync($"/v1/studies/{studyId}/events", upload)).ShouldBeAsync(HttpStatusCode.Accepted);
+            await EndLifeAsync(life);
+        }
+        Assert.Equal("enrolling", await StoredLifecycleAsync(database));
+    }
+
     /// <summary>The study's lifecycle as stored (enums are stored by camel-cased name).</summary>
     private static async Task<string?> StoredLifecycleAsync(string database)
     {

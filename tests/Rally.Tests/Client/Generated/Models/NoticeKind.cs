@@ -24,5 +24,13 @@ namespace Rally.Tests.Client.Generated.Models
         #pragma warning disable CS1591
         DataDeleted,
         #pragma warning restore CS1591
+        [EnumMember(Value = "study-paused")]
+        #pragma warning disable CS1591
+        StudyPaused,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "study-resumed")]
+        #pragma warning disable CS1591
+        StudyResumed,
+        #pragma warning restore CS1591
     }
 }

@@ -47,6 +47,10 @@ namespace Rally.Tests.Client.Generated.Models
         #pragma warning disable CS1591
         UrnRallyProblemStudyNotEnrolling,
         #pragma warning restore CS1591
+        [EnumMember(Value = "urn:rally:problem:study-paused")]
+        #pragma warning disable CS1591
+        UrnRallyProblemStudyPaused,
+        #pragma warning restore CS1591
         [EnumMember(Value = "urn:rally:problem:limit-reached")]
         #pragma warning disable CS1591
         UrnRallyProblemLimitReached,

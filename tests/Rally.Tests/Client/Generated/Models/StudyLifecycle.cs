@@ -28,5 +28,9 @@ namespace Rally.Tests.Client.Generated.Models
         #pragma warning disable CS1591
         AnalysisComplete,
         #pragma warning restore CS1591
+        [EnumMember(Value = "paused")]
+        #pragma warning disable CS1591
+        Paused,
+        #pragma warning restore CS1591
     }
 }

@@ -34,7 +34,7 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item.AnnounceEnd
         {
         }
         /// <summary>
-        /// Operators only, for an enrolling study (`409 invalid-transition` otherwise). `endsAt` must lie in the future(`400 invalid-request`). Every enrolled participant gets a `study-ending` notice now, and the study ends byitself at `endsAt`, as `POST /v1/studies/{studyId}/end` would end it. Announcing again moves the date andnotifies again.
+        /// Operators only, for an enrolling or paused study (`409 invalid-transition` otherwise). `endsAt` must lie in the future(`400 invalid-request`). Every enrolled participant gets a `study-ending` notice now, and the study ends byitself at `endsAt`, as `POST /v1/studies/{studyId}/end` would end it. Announcing again moves the date andnotifies again.
         /// </summary>
         /// <returns>A <see cref="global::Rally.Tests.Client.Generated.Models.StudyResponse"/></returns>
         /// <param name="body">The request body</param>
@@ -75,7 +75,7 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item.AnnounceEnd
             return await RequestAdapter.SendAsync<global::Rally.Tests.Client.Generated.Models.StudyResponse>(requestInfo, global::Rally.Tests.Client.Generated.Models.StudyResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Operators only, for an enrolling study (`409 invalid-transition` otherwise). `endsAt` must lie in the future(`400 invalid-request`). Every enrolled participant gets a `study-ending` notice now, and the study ends byitself at `endsAt`, as `POST /v1/studies/{studyId}/end` would end it. Announcing again moves the date andnotifies again.
+        /// Operators only, for an enrolling or paused study (`409 invalid-transition` otherwise). `endsAt` must lie in the future(`400 invalid-request`). Every enrolled participant gets a `study-ending` notice now, and the study ends byitself at `endsAt`, as `POST /v1/studies/{studyId}/end` would end it. Announcing again moves the date andnotifies again.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

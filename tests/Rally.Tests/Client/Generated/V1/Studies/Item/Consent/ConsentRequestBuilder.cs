@@ -34,7 +34,7 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item.Consent
         {
         }
         /// <summary>
-        /// The study&apos;s own researchers and operators; another partner&apos;s study answers `404 not-found`. Only while thestudy is a draft or enrolling (`409 invalid-transition` once it has ended), and each version once(`409 already-exists`), at most `Rally:Studies:MaxConsentVersions` (default 50) versions in all(`409 limit-reached`). `dataCollected`, when given, replaces the declared event types (checked as whendrafting); left out, they stay.Enrolled participants get a `consent-changed` notice and `needsReconsent`; their uploads are refused(`422 consent-version-mismatch`) until they enroll again with the new version, and new enrollments mustgive it.
+        /// The study&apos;s own researchers and operators; another partner&apos;s study answers `404 not-found`. Only while thestudy is a draft, enrolling or paused (`409 invalid-transition` once it has ended), and each version once(`409 already-exists`), at most `Rally:Studies:MaxConsentVersions` (default 50) versions in all(`409 limit-reached`). `dataCollected`, when given, replaces the declared event types (checked as whendrafting); left out, they stay.Enrolled participants get a `consent-changed` notice and `needsReconsent`; their uploads are refused(`422 consent-version-mismatch`) until they enroll again with the new version, and new enrollments mustgive it.
         /// </summary>
         /// <returns>A <see cref="global::Rally.Tests.Client.Generated.Models.StudyResponse"/></returns>
         /// <param name="body">The request body</param>
@@ -75,7 +75,7 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item.Consent
             return await RequestAdapter.SendAsync<global::Rally.Tests.Client.Generated.Models.StudyResponse>(requestInfo, global::Rally.Tests.Client.Generated.Models.StudyResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// The study&apos;s own researchers and operators; another partner&apos;s study answers `404 not-found`. Only while thestudy is a draft or enrolling (`409 invalid-transition` once it has ended), and each version once(`409 already-exists`), at most `Rally:Studies:MaxConsentVersions` (default 50) versions in all(`409 limit-reached`). `dataCollected`, when given, replaces the declared event types (checked as whendrafting); left out, they stay.Enrolled participants get a `consent-changed` notice and `needsReconsent`; their uploads are refused(`422 consent-version-mismatch`) until they enroll again with the new version, and new enrollments mustgive it.
+        /// The study&apos;s own researchers and operators; another partner&apos;s study answers `404 not-found`. Only while thestudy is a draft, enrolling or paused (`409 invalid-transition` once it has ended), and each version once(`409 already-exists`), at most `Rally:Studies:MaxConsentVersions` (default 50) versions in all(`409 limit-reached`). `dataCollected`, when given, replaces the declared event types (checked as whendrafting); left out, they stay.Enrolled participants get a `consent-changed` notice and `needsReconsent`; their uploads are refused(`422 consent-version-mismatch`) until they enroll again with the new version, and new enrollments mustgive it.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>

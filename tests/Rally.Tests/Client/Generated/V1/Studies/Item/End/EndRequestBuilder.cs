@@ -34,7 +34,7 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item.End
         {
         }
         /// <summary>
-        /// Operators only, for an enrolling study (`409 invalid-transition` otherwise). Collection stops at once(uploads and enrollments get `409 study-not-enrolling`); enrolled participants get a `study-ended` noticeasking them to uninstall the study&apos;s add-on; the data is locked: whoever leaves from now on gets`dataDeletion: locked`, deleted when the analysis completes. Deletions requested while the study was openkeep their course.
+        /// Operators only, for an enrolling or paused study (`409 invalid-transition` otherwise). Collection stops at once(uploads and enrollments get `409 study-not-enrolling`); enrolled participants get a `study-ended` noticeasking them to uninstall the study&apos;s add-on; the data is locked: whoever leaves from now on gets`dataDeletion: locked`, deleted when the analysis completes. Deletions requested while the study was openkeep their course.
         /// </summary>
         /// <returns>A <see cref="global::Rally.Tests.Client.Generated.Models.StudyResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -67,7 +67,7 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item.End
             return await RequestAdapter.SendAsync<global::Rally.Tests.Client.Generated.Models.StudyResponse>(requestInfo, global::Rally.Tests.Client.Generated.Models.StudyResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Operators only, for an enrolling study (`409 invalid-transition` otherwise). Collection stops at once(uploads and enrollments get `409 study-not-enrolling`); enrolled participants get a `study-ended` noticeasking them to uninstall the study&apos;s add-on; the data is locked: whoever leaves from now on gets`dataDeletion: locked`, deleted when the analysis completes. Deletions requested while the study was openkeep their course.
+        /// Operators only, for an enrolling or paused study (`409 invalid-transition` otherwise). Collection stops at once(uploads and enrollments get `409 study-not-enrolling`); enrolled participants get a `study-ended` noticeasking them to uninstall the study&apos;s add-on; the data is locked: whoever leaves from now on gets`dataDeletion: locked`, deleted when the analysis completes. Deletions requested while the study was openkeep their course.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
