@@ -21,7 +21,11 @@ const page = {
   stopNotices: undefined,
 };
 
-const handoff = answerAddOns({ credential: () => page.credential, studies: () => page.studies });
+// Add-ons are answered once the participant's enrollments are known, and only for the studies it is enrolled in.
+const handoff = answerAddOns({
+  credential: () => (page.me ? page.credential : undefined),
+  studies: () => page.studies.filter((s) => page.me?.enrollments.some((e) => e.studyId === s.studyId)),
+});
 
 // --- screens --------------------------------------------------------------------------------------------------
 
@@ -137,6 +141,7 @@ async function refreshMe() {
   renderNotices();
   renderData();
   renderLeave();
+  handoff.retry();
 }
 
 async function becomeParticipant(credential) {

@@ -12,7 +12,7 @@ const MAX_FIELD = 200;
 
 /**
  * Starts answering add-ons. `credential()` is the participant's `{ participantId, token }` or undefined (a request
- * waits until the visitor has joined); `studies()` the published cards.
+ * waits until the visitor has joined); `studies()` the cards of the studies the participant is enrolled in.
  * @returns {{ retry: () => void }} call `retry` when the credential or the cards change
  */
 export function answerAddOns({ credential, studies }) {
@@ -37,7 +37,7 @@ export function answerAddOns({ credential, studies }) {
     const request = waiting.shift();
     const cards = studies().filter((s) => s.addOn?.id === request.addOnId);
     if (cards.length === 0) {
-      // No study names this add-on: nothing the participant could check it against.
+      // No study the participant takes part in names this add-on: nothing it could act for, nothing to check it against.
       refuse(request.nonce);
       next();
       return;

@@ -84,21 +84,26 @@ public sealed class HandOffTests(BrowserFixture browser)
     }
 
     [Fact]
-    public async Task The_page_refuses_an_add_on_the_participant_refuses_and_one_no_study_names()
+    public async Task The_page_refuses_an_add_on_the_participant_refuses_and_those_of_studies_it_is_not_in()
     {
         var addOnId = $"search-{Guid.NewGuid():N}@rally.test";
-        await browser.Api.EnrollingStudyAsync(RallyApi.StudyCard(edit: card => card["addOn"]!["id"] = addOnId));
-        await using var session = await PageSession.OpenAsync(browser, nameof(The_page_refuses_an_add_on_the_participant_refuses_and_one_no_study_names));
+        var otherAddOnId = $"other-{Guid.NewGuid():N}@rally.test";
+        var (studyId, _) = await browser.Api.EnrollingStudyAsync(RallyApi.StudyCard(edit: card => card["addOn"]!["id"] = addOnId));
+        await browser.Api.EnrollingStudyAsync(RallyApi.StudyCard(edit: card => card["addOn"]!["id"] = otherAddOnId));
+        await using var session = await PageSession.OpenAsync(browser, nameof(The_page_refuses_an_add_on_the_participant_refuses_and_those_of_studies_it_is_not_in));
         var page = session.Page;
         await session.JoinAsync();
+        await session.EnrollAsync(studyId);
         var addOn = await AddOnContentScript.InjectAsync(page);
 
-        // An add-on no study card names is refused without asking: the participant would have nothing to check it against.
-        var unknown = await addOn.RunAsync("""
-            return await kit.Rally.fromRallyPage({ baseUrl: location.origin, addOnId: 'unknown@rally.test' })
-              .then(() => 'answered', e => e.code);
-            """);
-        Assert.Equal("credential-refused", unknown.GetString());
+        // The add-on of a study the participant is not in, or of no study at all, is refused without asking.
+        foreach (var id in new[] { otherAddOnId, "unknown@rally.test" })
+        {
+            var refused = await addOn.RunAsync($$"""
+                return await kit.Rally.fromRallyPage({ baseUrl: location.origin, addOnId: '{{id}}' }).then(() => 'answered', e => e.code);
+                """);
+            Assert.Equal("credential-refused", refused.GetString());
+        }
 
         // The participant says no (Escape closes the dialog as a refusal).
         await addOn.RunAsync($$"""

@@ -93,6 +93,12 @@ public sealed class ParticipantPageTests(BrowserFixture browser)
         await session.PressAsync(endingCard.GetByRole(AriaRole.Button, new() { Name = "I consent to version 2 and take part" }));
         await Expect(endingCard.Locator(".enrolled")).ToContainTextAsync("consent version 2");
 
+        // Operators pause a study and resume it: its card says so as the notices arrive.
+        await api.MoveAsync(open, "pause");
+        await Expect(openCard.Locator(".state")).ToContainTextAsync("Paused");
+        await api.MoveAsync(open, "resume");
+        await Expect(openCard.Locator(".state")).ToContainTextAsync("Open");
+
         // The end of a study announced while the page is open: the notice arrives live.
         await session.PressAsync(page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Notices" }));
         await api.MoveAsync(open, "announce-end", new { endsAt = DateTimeOffset.UtcNow.AddDays(3) });
