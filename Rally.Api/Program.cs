@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Options;
 using Rally.Api.Authentication;
+using Rally.Api.ClientKit;
 using Rally.Api.Hosting;
 using Rally.Api.Ingestion;
 using Rally.Api.Notices;
 using Rally.Api.Operations;
+using Rally.Api.Page;
 using Rally.Api.Participants;
 using Rally.Api.Partners;
 using Rally.Api.Platform;
@@ -36,6 +38,7 @@ try
     app.UseRallyClientAddress();
     app.UseRallyEdges();
     app.UseRallyProblems();
+    app.UseParticipantPage();
     app.UseAuthentication();
     app.UseRallyRateLimits();
     app.UseAuthorization();
@@ -48,6 +51,7 @@ try
     app.MapEventEndpoints();
     app.MapRallyDashboard();
     app.MapNotices();
+    app.MapClientKit();
     await app.RunAsync();
     return 0;
 }

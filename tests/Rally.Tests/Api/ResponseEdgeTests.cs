@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Rally.Api.Page;
 using Rally.Tests.Infrastructure;
 
 namespace Rally.Tests.Api;
@@ -28,6 +29,35 @@ public sealed class ResponseEdgeTests(ApiFixture fixture)
             Assert.Equal(["nosniff"], response.Headers.GetValues("X-Content-Type-Options"));
             Assert.False(response.Headers.Contains("Server"), $"{response.RequestMessage!.RequestUri}: Server {response.Headers.Server}");
         }
+    }
+
+    [Fact]
+    public async Task The_participant_page_runs_only_its_own_files_and_is_revalidated_on_each_load()
+    {
+        foreach (var path in new[] { "/", "/index.html", "/page/app.js", "/page/style.css" })
+        {
+            var response = await _api.Anonymous.GetAsync(path);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode}");
+            Assert.Equal([ParticipantPageExtensions.ContentSecurityPolicy], response.Headers.GetValues("Content-Security-Policy"));
+            Assert.DoesNotContain("unsafe-", ParticipantPageExtensions.ContentSecurityPolicy, StringComparison.Ordinal);
+            Assert.True(response.Headers.CacheControl is { NoCache: true, NoStore: false }, $"{path}: {response.Headers.CacheControl}");
+            Assert.Equal(["DENY"], response.Headers.GetValues("X-Frame-Options"));
+            Assert.Equal(["no-referrer"], response.Headers.GetValues("Referrer-Policy"));
+            Assert.Equal(["nosniff"], response.Headers.GetValues("X-Content-Type-Options"));
+            Assert.NotNull(response.Headers.ETag);
+        }
+        var page = await _api.Anonymous.GetAsync("/");
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+
+        // Revalidating costs a 304 and no body.
+        using var again = new HttpRequestMessage(HttpMethod.Get, "/page/app.js");
+        again.Headers.IfNoneMatch.Add((await _api.Anonymous.GetAsync("/page/app.js")).Headers.ETag!);
+        Assert.Equal(HttpStatusCode.NotModified, (await _api.Anonymous.SendAsync(again)).StatusCode);
+
+        // The API's own answers are not the page's: no page policy, and still never stored.
+        var api = await _api.Anonymous.GetAsync("/v1/platform");
+        Assert.False(api.Headers.Contains("Content-Security-Policy"));
+        Assert.True(api.Headers.CacheControl?.NoStore);
     }
 
     [Fact]

@@ -93,10 +93,13 @@ internal sealed class RallyProcess : IAsyncDisposable
     }
 
     /// <summary>An API front: with a connection string, a client of the silos; without, the embedded default.</summary>
-    public static RallyProcess StartApi(IDictionary<string, string> environment) => Start("Rally.Api", ["--urls"], environment);
+    public static RallyProcess StartApi(IDictionary<string, string> environment, int? httpPort = null) => Start("Rally.Api", ["--urls"], environment, httpPort);
 
-    /// <summary>An API front of the silos kept in <paramref name="connectionString"/>'s database, with the tests' secrets.</summary>
-    public static RallyProcess StartFront(string connectionString, IDictionary<string, string>? settings = null)
+    /// <summary>
+    /// An API front of the silos kept in <paramref name="connectionString"/>'s database, with the tests' secrets; on
+    /// <paramref name="httpPort"/> when given (a front started again where its clients knew it), a free port otherwise.
+    /// </summary>
+    public static RallyProcess StartFront(string connectionString, IDictionary<string, string>? settings = null, int? httpPort = null)
     {
         var environment = new Dictionary<string, string>
         {
@@ -113,15 +116,15 @@ internal sealed class RallyProcess : IAsyncDisposable
         {
             environment[key] = value;
         }
-        return StartApi(environment);
+        return StartApi(environment, httpPort);
     }
 
     /// <summary>A silo with this environment and no Rally setting of its own (not even a connection string).</summary>
     public static RallyProcess StartBareSilo(IDictionary<string, string> environment) => Start("Rally.Silo", [], environment);
 
-    private static RallyProcess Start(string project, string[] urlsArgument, IDictionary<string, string> environment)
+    private static RallyProcess Start(string project, string[] urlsArgument, IDictionary<string, string> environment, int? port = null)
     {
-        var httpPort = FreePort.Next();
+        var httpPort = port ?? FreePort.Next();
         var assembly = RallyRepository.AssemblyPath(project);
         var start = new ProcessStartInfo("dotnet")
         {

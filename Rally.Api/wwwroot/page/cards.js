@@ -1,0 +1,112 @@
+// A study's card, in full: what it collects, who sees it, how it is used, its private-browsing warning. The same card
+// is what a participant consents to; its consent version is the one sent when enrolling.
+import { h, when } from './dom.js';
+
+const STATES = {
+  enrolling: 'Open: you can take part',
+  paused: 'Paused: it collects nothing and enrolls no one for now',
+  ended: 'Ended: it collects nothing more; its data is locked until the analysis is complete',
+  'analysis-complete': 'Analysis complete: its raw data has been deleted',
+};
+
+const DELETIONS = {
+  deleted: 'deleted',
+  locked: 'locked until the study\'s analysis is complete, then deleted',
+  pending: 'being deleted',
+};
+
+/**
+ * @param {object} study the card, as Rally publishes it
+ * @param {{ participant: boolean, enrollment?: object, deletion?: object,
+ *           onEnroll: Function, onLeave: Function }} context
+ */
+export function card(study, context) {
+  const id = `study-${study.studyId}`;
+  return h('article', { class: 'card', id, 'aria-labelledby': `${id}-name`, 'data-study-id': study.studyId },
+    h('h2', { id: `${id}-name` }, study.name),
+    h('p', { class: 'partner' }, 'By ', study.partner),
+    h('p', { class: `state state-${study.state}` }, h('strong', {}, 'Status: '), STATES[study.state] ?? study.state,
+      study.endsAt && study.state === 'enrolling' ? `, ends ${when(study.endsAt)}` : ''),
+    h('p', {}, study.description),
+    h('h3', {}, 'What data it collects'),
+    h('ul', { class: 'collected' }, study.dataCollected.map((d) =>
+      h('li', {}, h('code', {}, d.type), ': ', d.description))),
+    h('h3', {}, 'Who has access'),
+    h('p', {}, study.whoHasAccess),
+    h('h3', {}, 'How the data is used'),
+    h('p', {}, study.howDataIsUsed),
+    h('h3', {}, 'Private browsing'),
+    study.collectsInPrivateBrowsing
+      ? h('p', { class: 'warning' }, h('strong', {}, 'Warning: this study also collects in private browsing windows. '),
+        study.privateBrowsingWarning)
+      : h('p', {}, 'This study collects nothing in private browsing windows.'),
+    h('h3', {}, 'Its add-on'),
+    h('p', {}, 'Add-on id ', h('code', { class: 'addon-id' }, study.addOn.id), '. ',
+      h('a', { href: study.addOn.downloadUrl, rel: 'noopener noreferrer' }, `Install the add-on of ${study.name}`)),
+    h('p', { class: 'consent-version' }, `Consent version ${study.consentVersion}`),
+    context.participant ? actions(study, context) : null);
+}
+
+function actions(study, { enrollment, deletion, onEnroll, onLeave }) {
+  const id = `study-${study.studyId}`;
+  const box = h('div', { class: 'take-part' });
+  if (enrollment && !enrollment.needsReconsent) {
+    box.append(
+      h('p', { class: 'enrolled' }, h('strong', {}, 'You are taking part'), ` (consent version ${enrollment.consentVersion}).`),
+      leaveControls(study, onLeave));
+    return box;
+  }
+  if (deletion && !enrollment) {
+    box.append(h('p', { class: 'left', id: `${id}-deletion` },
+      'You left this study. Its data about you: ', h('strong', { class: 'data-deletion' }, deletion.dataDeletion), ' — ',
+      DELETIONS[deletion.dataDeletion] ?? '', '. Deletion request: ', h('strong', { class: 'deletion-status' }, deletion.status), '.'));
+  }
+  if (study.state !== 'enrolling') {
+    if (enrollment) box.append(leaveControls(study, onLeave));
+    return box;
+  }
+  const reconsent = Boolean(enrollment?.needsReconsent);
+  const share = h('input', { type: 'checkbox', id: `${id}-share` });
+  const acknowledge = study.collectsInPrivateBrowsing ? h('input', { type: 'checkbox', id: `${id}-private` }) : null;
+  const problem = h('p', { class: 'problem', role: 'alert', id: `${id}-problem`, hidden: true });
+  const form = h('form', { class: 'enroll', novalidate: true },
+    h('fieldset', {},
+      h('legend', {}, reconsent ? `${study.name} changed what you consent to` : `Take part in ${study.name}`),
+      reconsent ? h('p', { class: 'warning' },
+        `You consented to version ${enrollment.consentVersion}; the study now asks for version ${study.consentVersion}. ` +
+        'Read the card above again: until you consent to the new version, the study receives nothing from you.') : null,
+      h('div', { class: 'check' }, share,
+        h('label', { for: `${id}-share` }, `Share my answers about myself with ${study.partner} for this study`)),
+      acknowledge ? h('div', { class: 'check' }, acknowledge,
+        h('label', { for: `${id}-private` }, 'I have read the private browsing warning above and accept it')) : null),
+    problem,
+    h('button', { type: 'submit' }, `I consent to version ${study.consentVersion} and take part`));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (acknowledge && !acknowledge.checked) {
+      problem.textContent = 'This study collects in private windows: read its warning and tick the box to take part.';
+      problem.hidden = false;
+      acknowledge.focus();
+      return;
+    }
+    onEnroll(study, { shareDemographics: share.checked, privateBrowsingAcknowledged: acknowledge ? true : undefined }, problem);
+  });
+  box.append(form);
+  if (enrollment) box.append(leaveControls(study, onLeave));
+  return box;
+}
+
+function leaveControls(study, onLeave) {
+  const id = `study-${study.studyId}`;
+  const what = study.state === 'ended'
+    ? 'The study has ended: the data it collected from you stays locked until its analysis is complete, then it is deleted.'
+    : 'The study is open: everything it collected from you is deleted.';
+  const confirm = h('div', { class: 'confirm', id: `${id}-leave-confirm`, hidden: true },
+    h('p', {}, `Leave ${study.name}? Its add-on stops sending at once. ${what}`),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'danger', onclick: () => onLeave(study) }, `Yes, leave ${study.name}`),
+      h('button', { type: 'button', class: 'secondary', onclick: () => { confirm.hidden = true; open.focus(); } }, 'Cancel')));
+  const open = h('button', { type: 'button', class: 'secondary', 'aria-controls': `${id}-leave-confirm`,
+    onclick: () => { confirm.hidden = false; confirm.querySelector('button').focus(); } }, `Leave ${study.name}`);
+  return h('div', { class: 'leave' }, open, confirm);
+}

@@ -1,0 +1,150 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Rally.Tests.Infrastructure;
+
+namespace Rally.Tests.Page;
+
+/// <summary>
+/// One browser profile on the participant page: every screen it reaches is checked with axe-core (no serious or
+/// critical violation) and photographed under the test output; anything the Content-Security-Policy blocked and any
+/// uncaught script error is kept, for the test to assert there was none.
+/// </summary>
+internal sealed class PageSession : IAsyncDisposable
+{
+    private static readonly string AxeScript = File.ReadAllText(
+        Path.Combine(RallyRepository.Root, "tests", "Rally.Tests", "Page", "axe", "node_modules", "axe-core", "axe.min.js"));
+
+    private readonly IBrowserContext _context;
+    private readonly string _screenshots;
+    private readonly List<string> _problems = [];
+    private readonly List<string> _webSockets = [];
+    private int _screens;
+
+    private PageSession(IBrowserContext context, IPage page, string name)
+    {
+        _context = context;
+        Page = page;
+        _screenshots = Path.Combine(AppContext.BaseDirectory, "screenshots", name);
+        Directory.CreateDirectory(_screenshots);
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                Keep($"CSP: {message.Text}");
+            }
+        };
+        page.PageError += (_, error) => Keep($"script error: {error}");
+        page.WebSocket += (_, socket) =>
+        {
+            lock (_webSockets)
+            {
+                _webSockets.Add(socket.Url);
+            }
+        };
+    }
+
+    public IPage Page { get; }
+
+    /// <summary>CSP violations and uncaught script errors met so far.</summary>
+    public string[] Problems
+    {
+        get
+        {
+            lock (_problems)
+            {
+                return [.. _problems];
+            }
+        }
+    }
+
+    /// <summary>The WebSocket URLs the page opened.</summary>
+    public string[] WebSockets
+    {
+        get
+        {
+            lock (_webSockets)
+            {
+                return [.. _webSockets];
+            }
+        }
+    }
+
+    /// <summary>A fresh profile with the page open at <c>/</c>, once it has loaded what it shows first.</summary>
+    public static async Task<PageSession> OpenAsync(BrowserFixture browser, string name)
+    {
+        var context = await browser.NewContextAsync();
+        var session = new PageSession(context, await context.NewPageAsync(), name);
+        var response = await session.Page.GotoAsync("/");
+        Assert.NotNull(response);
+        Assert.Equal(200, response.Status);
+        await session.ReadyAsync();
+        return session;
+    }
+
+    /// <summary>Waits until the page has loaded the catalogue (and the participant, if this profile holds one).</summary>
+    public async Task ReadyAsync() =>
+        await Assertions.Expect(Page.Locator("body")).ToHaveAttributeAsync("data-ready", "true");
+
+    /// <summary>Checks the screen with axe-core and saves a screenshot of it, numbered in the order reached.</summary>
+    public async Task ScreenAsync(string screen)
+    {
+        var number = Interlocked.Increment(ref _screens).ToString("00", CultureInfo.InvariantCulture);
+        // Evaluated through the DevTools protocol, which the page's CSP does not govern (a script tag would be refused).
+        if (!await Page.EvaluateAsync<bool>("() => typeof window.axe === 'object'"))
+        {
+            await Page.EvaluateAsync(AxeScript);
+        }
+        var violations = await Page.EvaluateAsync<JsonElement>("""
+            async () => (await axe.run(document, { resultTypes: ['violations'] })).violations
+              .filter(v => v.impact === 'serious' || v.impact === 'critical')
+              .map(v => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map(n => n.target.join(' ')).join(', ')}`)
+            """);
+        await Page.ScreenshotAsync(new() { Path = Path.Combine(_screenshots, $"{number}-{screen}.png"), FullPage = true });
+        Assert.True(violations.GetArrayLength() == 0, $"axe on screen {screen}:\n{string.Join('\n', violations.EnumerateArray())}");
+    }
+
+    /// <summary>Activates a button or link from the keyboard: focused, then Enter, as a keyboard-only participant would.</summary>
+    public async Task PressAsync(ILocator control)
+    {
+        await control.FocusAsync();
+        await Page.Keyboard.PressAsync("Enter");
+    }
+
+    /// <summary>Ticks a checkbox or radio button from the keyboard (focused, then Space).</summary>
+    public async Task TickAsync(ILocator box)
+    {
+        await box.FocusAsync();
+        await Page.Keyboard.PressAsync("Space");
+        await Assertions.Expect(box).ToBeCheckedAsync();
+    }
+
+    /// <summary>Joins Rally from the page (eligible, consenting to the version shown); answers the participant id the page shows.</summary>
+    public async Task<Guid> JoinAsync()
+    {
+        await PressAsync(Page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Join Rally" }));
+        await TickAsync(Page.GetByLabel("I live in the United States"));
+        await TickAsync(Page.GetByLabel("I am 19 years old or older"));
+        await PressAsync(Page.GetByRole(AriaRole.Button, new() { Name = "I agree to version 1.0 and join" }));
+        return Guid.Parse(await Page.Locator("#who-id").InnerTextAsync());
+    }
+
+    /// <summary>Enrolls from the study's card on the catalogue screen, with the consent version the card shows.</summary>
+    public async Task EnrollAsync(string studyId, string consentVersion = "1")
+    {
+        await PressAsync(Page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Studies" }));
+        var card = Page.Locator($"[data-study-id=\"{studyId}\"]");
+        await PressAsync(card.GetByRole(AriaRole.Button, new() { Name = $"I consent to version {consentVersion} and take part" }));
+        await Assertions.Expect(card.Locator(".enrolled")).ToContainTextAsync("You are taking part");
+    }
+
+    public async ValueTask DisposeAsync() => await _context.CloseAsync();
+
+    private void Keep(string problem)
+    {
+        lock (_problems)
+        {
+            _problems.Add(problem);
+        }
+    }
+}
