@@ -11,6 +11,7 @@ using Rally.Api.Partners;
 using Rally.Api.Platform;
 using Rally.Api.Problems;
 using Rally.Api.RateLimits;
+using Rally.Api.Signing;
 using Rally.Api.Studies;
 using Rally.Silo.Configuration;
 using Rally.Silo.Hosting;
@@ -24,6 +25,7 @@ try
     builder.AddRallyEdges();
     builder.AddRallyAuthentication();
     builder.AddStudyIds();
+    builder.AddRallySigning();
     builder.AddRallyDashboard();
     builder.AddNotices();
     builder.Services.AddRallyProblems();
@@ -45,6 +47,7 @@ try
     app.MapRallyHealthChecks();
     app.MapRallyApiReference();
     app.MapPlatformEndpoints();
+    app.MapSigningEndpoints();
     app.MapParticipantEndpoints();
     app.MapPartnerEndpoints();
     app.MapStudyEndpoints();

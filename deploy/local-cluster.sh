@@ -231,6 +231,7 @@ start_process() {
             "Rally__OperatorKey=$(state_get operator_key)"
             "Rally__StudyIds__Key=$(state_get study_id_key)"
             "Rally__Credentials__Key=$(state_get credentials_key)"
+            "Rally__Signing__Key=$(state_get signing_key)"
         )
         arguments+=(--urls "$url")
     fi
@@ -364,6 +365,7 @@ cmd_start() {
     state_set pseudonym_key "$(random_key)"
     state_set study_id_key "$(random_key)"
     state_set credentials_key "$(random_key)"
+    state_set signing_key "$(random_key)"
 
     start_postgres
     log "PostgreSQL is up on port $(state_get pg_port); starting $silos silos and $apis API fronts (the silos migrate the schema)…"

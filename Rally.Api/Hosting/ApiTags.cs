@@ -17,7 +17,7 @@ public static class ApiTags
 
     public static IReadOnlyList<(string Name, string Description)> All { get; } =
     [
-        (Platform, "What anyone must agree to and attest before joining Rally."),
+        (Platform, "What anyone must agree to and attest before joining Rally, and the platform's public signing keys."),
         (Participants, """
             A participant is one browser install. It joins, fills in an optional demographic profile, enrolls in studies
             one by one, leaves them or Rally, follows its deletion requests and acknowledges its notices. Every route but

@@ -205,7 +205,7 @@ public static class EventEndpoints
             finally
             {
                 // Every read of study data is on record, including one the reader broke off.
-                await grains.GetGrain<IStudyAuditGrain>(studyId).RecordExportAsync(new ExportRecord(researcherId, clock.GetUtcNow(), from.ToString(), sent, completed));
+                await grains.GetGrain<IStudyAuditGrain>(studyId).RecordExportAsync(new ExportRecord(researcherId, clock.GetUtcNow(), from.ToString(), sent, completed, "events"));
             }
         }, "application/x-ndjson");
     }

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Rally.Api.Notices;
+using Rally.Api.Signing;
 using Rally.Grains.Deletions;
 using Rally.Grains.Participants;
 using Rally.Grains.Participants.Demographics;
@@ -75,7 +76,20 @@ public sealed record HubTicketResponse(string Ticket, DateTimeOffset ExpiresAt);
 
 public sealed record LeaveRallyResponse(ParticipantStatus Status, DateTimeOffset LeftAt, bool ProfileDeleted, LeaveStudyResponse[] Studies);
 
-public sealed record DeletionResponse(Guid DeletionId, string StudyId, DataDeletion DataDeletion, DeletionStatus Status, DateTimeOffset RequestedAt, DateTimeOffset? CompletedAt)
+/// <summary>
+/// Where a deletion request stands, with <c>deletedEvents</c> once counted, and <c>receipt</c>: the same facts signed by the
+/// platform (a compact JWS, ES256, verifiable with <c>/.well-known/jwks.json</c>).
+/// </summary>
+public sealed record DeletionResponse(
+    Guid DeletionId,
+    string StudyId,
+    DataDeletion DataDeletion,
+    DeletionStatus Status,
+    DateTimeOffset RequestedAt,
+    DateTimeOffset? CompletedAt,
+    long? DeletedEvents,
+    string Receipt)
 {
-    public static DeletionResponse From(DeletionView v) => new(v.DeletionId, v.StudyId, v.DataDeletion, v.Status, v.RequestedAt, v.CompletedAt);
+    public static DeletionResponse From(DeletionView v, DeletionReceipts receipts) =>
+        new(v.DeletionId, v.StudyId, v.DataDeletion, v.Status, v.RequestedAt, v.CompletedAt, v.DeletedEvents, receipts.Sign(v));
 }

@@ -4,6 +4,7 @@ using Rally.Api.Authentication;
 using Rally.Api.Hosting;
 using Rally.Api.Notices;
 using Rally.Api.Problems;
+using Rally.Api.Signing;
 using Rally.Api.Studies;
 using Rally.Grains.Deletions;
 using Rally.Grains.Participants;
@@ -143,6 +144,25 @@ public static class ParticipantEndpoints
                 follows when the deletion completes. `404 not-enrolled` when the participant is not, or no longer,
                 enrolled: leaving twice gets `404` the second time.
                 """);
+        me.MapGet("/export", MyExport.ExportAsync)
+            .WithName("exportMyData")
+            .Refuses(ProblemTypes.ParticipantLeft)
+            .WithSummary("Export everything Rally holds about you")
+            .WithDescription("""
+                The participant's own data, as one JSON document (participant token), built for this answer and kept
+                nowhere: its record (`participantId`, `status`, `joinedAt`, the `platformConsentVersion` given and when
+                eligibility was attested), the demographic `profile` (null when none), the `enrollments` (consent version
+                given, when, whether the profile is shared with the study, `needsReconsent`), every deletion request in
+                `deletions` as `GET /v1/me/deletions/{deletionId}` answers it, with its signed `receipt`, and the
+                `notices` not yet acknowledged.
+
+                `dataReads` is the transparency feed: for each study the participant is or was in, each read of the
+                study's data by its researchers made while the study may have held the participant's (from enrolling
+                until the deletion that ended the enrollment completed): when (`at`), what (`kind`: `events`, one page
+                of an export, or `demographics`) and how many events or profiles were read (`count`) — never who read
+                it. A read covers the study's data, not only the participant's. A study left stays listed as long as
+                the deletion request that left it is on record.
+                """);
         me.MapGet("/deletions/{deletionId:guid}", GetDeletionAsync)
             .WithName("getDeletion")
             .Refuses(ProblemTypes.NotFound, ProblemTypes.ParticipantLeft)
@@ -151,7 +171,14 @@ public static class ParticipantEndpoints
                 One of the participant's own deletion requests (participant token); another participant's id answers
                 `404 not-found`, as an unknown one does. `status` is `pending` (recorded; the study's store has not yet
                 confirmed the deletion), `locked` (the study has ended: deleted when its analysis completes) or
-                `completed` (with `completedAt`).
+                `completed` (with `completedAt`, and `deletedEvents`: how many events the request deleted; null for data
+                that was locked and went with the whole study's).
+
+                `receipt` states the same, signed by the platform: a compact JWS (`alg` `ES256`, `typ`
+                `rally-deletion-receipt+jwt`, `kid` one of `/.well-known/jwks.json`) whose payload is
+                `{ deletionId, studyId, status, dataDeletion, deletedEvents, requestedAt, completedAt, iat }`. It names
+                no participant; keep it to show, to anyone, what Rally said of the request and when (`iat`). Each answer
+                is signed anew.
                 """);
         me.MapPost("/notices/{noticeId:guid}/ack", AckNoticeAsync)
             .WithName("ackNotice")
@@ -260,8 +287,8 @@ public static class ParticipantEndpoints
         return TypedResults.Ok(LeaveStudyResponse.From(await Participant(user, grains).LeaveStudyAsync(studyId, Guid.NewGuid())));
     }
 
-    public static async Task<Ok<DeletionResponse>> GetDeletionAsync(Guid deletionId, ClaimsPrincipal user, IGrainFactory grains) =>
-        TypedResults.Ok(DeletionResponse.From(await Participant(user, grains).GetDeletionAsync(deletionId)));
+    public static async Task<Ok<DeletionResponse>> GetDeletionAsync(Guid deletionId, ClaimsPrincipal user, IGrainFactory grains, DeletionReceipts receipts) =>
+        TypedResults.Ok(DeletionResponse.From(await Participant(user, grains).GetDeletionAsync(deletionId), receipts));
 
     public static Ok<HubTicketResponse> IssueTicket(ClaimsPrincipal user, HubTickets tickets)
     {

@@ -6,6 +6,9 @@ namespace Rally.Grains.Audit;
 internal sealed class StudyAuditGrain(
     [PersistentState("study-audit", StorageNames.Rally)] IPersistentState<StudyAuditState> store) : Grain, IStudyAuditGrain
 {
+    /// <summary>The kind of records made before reads had one: they were all event exports.</summary>
+    private const string EventsKind = "events";
+
     public async Task RecordExportAsync(ExportRecord record)
     {
         store.State.Exports.Add(record);
@@ -14,4 +17,21 @@ internal sealed class StudyAuditGrain(
 
     public Task<ExportRecord[]> ListPageAsync(int skip, int limit) =>
         Task.FromResult(store.State.Exports.Skip(skip).Take(limit).ToArray());
+
+    public Task<DataReadPage> ListReadsAsync(ReadWindow[] windows, int skip, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(windows);
+        var log = store.State.Exports;
+        var reads = new List<DataRead>();
+        var position = Math.Max(skip, 0);
+        for (; position < log.Count && reads.Count < limit; position++)
+        {
+            var record = log[position];
+            if (windows.Any(w => record.At >= w.From && (w.Until is not { } until || record.At <= until)))
+            {
+                reads.Add(new DataRead(record.At, record.Kind ?? EventsKind, record.Events));
+            }
+        }
+        return Task.FromResult(new DataReadPage([.. reads], position < log.Count ? position : null));
+    }
 }

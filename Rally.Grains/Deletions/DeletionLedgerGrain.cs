@@ -101,7 +101,7 @@ internal sealed partial class DeletionLedgerGrain(
 
     public Task<DeletionView?> GetAsync(Guid deletionId) =>
         Task.FromResult(State.Entries.TryGetValue(deletionId, out var e)
-            ? new DeletionView(deletionId, StudyId, e.DataDeletion, e.Status, e.RequestedAt, e.CompletedAt)
+            ? new DeletionView(deletionId, StudyId, e.DataDeletion, e.Status, e.RequestedAt, e.CompletedAt, e.Status == DeletionStatus.Completed ? e.DeletedEvents : null)
             : null);
 
     public async Task CompleteAnalysisAsync()

@@ -65,6 +65,14 @@ public interface IParticipantGrain : IGrainWithGuidKey
     [Alias("leave-rally")]
     Task<LeaveRallyResult> LeaveRallyAsync();
 
+    /// <summary>
+    /// Everything held about the participant, for its own export (<c>GET /v1/me/export</c>): what <see cref="GetAsync"/>
+    /// answers, with the profile, every deletion request and its outcome, and when each study it is or was in may have
+    /// held its data.
+    /// </summary>
+    [Alias("export")]
+    Task<ParticipantExport> ExportAsync();
+
     [Alias("get-deletion")]
     Task<DeletionView> GetDeletionAsync(Guid deletionId);
 

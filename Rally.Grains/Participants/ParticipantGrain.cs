@@ -147,7 +147,7 @@ internal sealed partial class ParticipantGrain(
         // write, the request is sent again until the study has it.
         await EnsureReminderAsync();
         State.Enrollments.Remove(studyId);
-        var record = new DeletionRecord(studyId, clock.GetUtcNow(), null, pseudonyms.For(ParticipantId, studyId, enrollment.Enrollment));
+        var record = new DeletionRecord(studyId, clock.GetUtcNow(), null, pseudonyms.For(ParticipantId, studyId, enrollment.Enrollment), EnrolledAt: enrollment.EnrolledAt);
         State.Deletions[deletionId] = record;
         await store.WriteStateAsync();
         var receipt = await TryConfirmAsync(deletionId, record);
@@ -177,26 +177,6 @@ internal sealed partial class ParticipantGrain(
         var receipts = await CarryOutAsync();
         await CloseNoticeConnectionsAsync();
         return new LeaveRallyResult(now, receipts);
-    }
-
-    public async Task<DeletionView> GetDeletionAsync(Guid deletionId)
-    {
-        EnsureActive();
-        if (!State.Deletions.TryGetValue(deletionId, out var record))
-        {
-            throw new RefusedException(RefusalKind.NotFound, $"No deletion request '{deletionId}' of yours is on record.");
-        }
-        if (await GrainFactory.GetGrain<IDeletionLedgerGrain>(record.StudyId).GetAsync(deletionId) is { } listed)
-        {
-            return listed;
-        }
-        // Recorded by the study yet no longer listed: its ledger keeps only its latest completed requests.
-        if (record.CompletedAt is not null || record.DataDeletion is not null)
-        {
-            return new DeletionView(deletionId, record.StudyId, record.DataDeletion ?? DataDeletion.Deleted, DeletionStatus.Completed, record.RequestedAt, record.CompletedAt);
-        }
-        // Not yet confirmed by the study (it is being sent again): pending, as far as anyone knows.
-        return new DeletionView(deletionId, record.StudyId, DataDeletion.Pending, DeletionStatus.Pending, record.RequestedAt, null);
     }
 
     public async Task DeletionCompletedAsync(Guid deletionId, DateTimeOffset completedAt)

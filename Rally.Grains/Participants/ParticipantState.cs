@@ -50,7 +50,9 @@ public sealed record EnrollmentRecord(
 /// A deletion request sent to a study; <see cref="DataDeletion"/> is null until the study has recorded it, and
 /// <see cref="Pseudonym"/> (what the study finds the data by) is kept only until then. <see cref="CompletedAt"/> is
 /// set when the study's ledger tells that the request completed, so that it can be answered after the ledger stopped
-/// listing it; null in older records and until then.
+/// listing it; null in older records and until then. <see cref="EnrolledAt"/> is when the enrollment it ends began, so
+/// that the participant's export can tell when the study may have held its data; null in older records and for the
+/// requests of a participant who left Rally (its tombstone keeps no more than it must).
 /// </summary>
 [GenerateSerializer, Alias("rally.deletion-record")]
 public sealed record DeletionRecord(
@@ -58,4 +60,5 @@ public sealed record DeletionRecord(
     [property: Id(1)] DateTimeOffset RequestedAt,
     [property: Id(2)] DataDeletion? DataDeletion,
     [property: Id(3)] string? Pseudonym = null,
-    [property: Id(4)] DateTimeOffset? CompletedAt = null);
+    [property: Id(4)] DateTimeOffset? CompletedAt = null,
+    [property: Id(5)] DateTimeOffset? EnrolledAt = null);

@@ -25,7 +25,7 @@ public sealed class FuzzTests(ApiFixture fixture, ITestOutputHelper output)
     [
         ("/v1/platform", ["GET"], null), ("/v1/participants", ["POST"], "POST"), ("/v1/me", ["GET", "DELETE"], null),
         ("/v1/me/profile", ["GET", "PUT", "DELETE"], "PUT"), ("/v1/me/enrollments", ["POST"], "POST"), ("/v1/me/enrollments/{study}", ["DELETE"], null),
-        ("/v1/me/deletions/{guid}", ["GET"], null), ("/v1/me/notices/{guid}/ack", ["POST"], null), ("/v1/partners", ["POST"], "POST"),
+        ("/v1/me/deletions/{guid}", ["GET"], null), ("/v1/me/export", ["GET"], null), ("/.well-known/jwks.json", ["GET"], null), ("/v1/me/notices/{guid}/ack", ["POST"], null), ("/v1/partners", ["POST"], "POST"),
         ("/v1/partners/{guid}", ["GET"], null), ("/v1/partners/{guid}/researchers", ["POST"], "POST"),
         ("/v1/partners/{guid}/researchers/{guid}", ["DELETE"], null), ("/v1/partners/{guid}/researchers/{guid}/rotate", ["POST"], null),
         ("/v1/partners/{guid}/suspend", ["POST"], null), ("/v1/partners/{guid}/reinstate", ["POST"], null), ("/v1/me/token", ["POST"], "POST"),

@@ -34,6 +34,7 @@ public sealed class RouteCallerMatrixTests(ApiFixture fixture, ITestOutputHelper
         ["enrollInStudy"] = [401, 200, 201, 403, 403, 403, 401],
         ["leaveStudy"] = [401, 200, 404, 403, 403, 403, 401],
         ["getDeletion"] = [401, 200, 404, 403, 403, 403, 401],
+        ["exportMyData"] = [401, 200, 200, 403, 403, 403, 401],
         ["ackNotice"] = [401, 204, 404, 403, 403, 403, 401],
         ["replaceToken"] = [401, 200, 200, 403, 403, 403, 401],
         ["issueNoticeTicket"] = [401, 200, 200, 403, 403, 403, 401],
@@ -59,6 +60,7 @@ public sealed class RouteCallerMatrixTests(ApiFixture fixture, ITestOutputHelper
         ["exportStudyEvents"] = [401, 403, 403, 200, 404, 403, 401],
         ["getStudyStats"] = [401, 403, 403, 200, 404, 200, 401],
         ["getStudyAudit"] = [401, 403, 403, 403, 403, 200, 401],
+        ["getSigningKeys"] = [200, 200, 200, 200, 200, 200, 200],
         ["getLiveness"] = [200, 200, 200, 200, 200, 200, 200],
         ["getReadiness"] = [200, 200, 200, 200, 200, 200, 200],
     };
@@ -76,6 +78,7 @@ public sealed class RouteCallerMatrixTests(ApiFixture fixture, ITestOutputHelper
         ["enrollInStudy"] = (HttpMethod.Post, _ => "/v1/me/enrollments", w => new JsonObject { ["studyId"] = w.Open, ["consentVersion"] = "1", ["shareDemographics"] = false }),
         ["leaveStudy"] = (HttpMethod.Delete, w => $"/v1/me/enrollments/{w.Open}", _ => null),
         ["getDeletion"] = (HttpMethod.Get, w => $"/v1/me/deletions/{w.DeletionId}", _ => null),
+        ["exportMyData"] = (HttpMethod.Get, _ => "/v1/me/export", _ => null),
         ["ackNotice"] = (HttpMethod.Post, w => $"/v1/me/notices/{w.NoticeId}/ack", _ => null),
         ["createPartner"] = (HttpMethod.Post, _ => "/v1/partners", _ => new JsonObject { ["name"] = "Lab C" }),
         ["getPartner"] = (HttpMethod.Get, w => $"/v1/partners/{w.A.Id}", _ => null),
@@ -101,6 +104,7 @@ public sealed class RouteCallerMatrixTests(ApiFixture fixture, ITestOutputHelper
         ["exportStudyEvents"] = (HttpMethod.Get, w => $"/v1/studies/{w.Open}/events", _ => null),
         ["getStudyStats"] = (HttpMethod.Get, w => $"/v1/studies/{w.Open}/stats", _ => null),
         ["getStudyAudit"] = (HttpMethod.Get, w => $"/v1/studies/{w.Open}/audit", _ => null),
+        ["getSigningKeys"] = (HttpMethod.Get, _ => "/.well-known/jwks.json", _ => null),
         ["getLiveness"] = (HttpMethod.Get, _ => "/health/live", _ => null),
         ["getReadiness"] = (HttpMethod.Get, _ => "/health/ready", _ => null),
     };

@@ -11,7 +11,7 @@ namespace Rally.Tests.Infrastructure;
 /// <summary>
 /// The real Rally.Api, started as its <c>Program</c> starts it, on Kestrel (loopback, a free port), with the operator key
 /// <see cref="TestSecrets.OperatorKey"/>, the study-id key <see cref="TestSecrets.StudyIdKey"/>, the credential key
-/// <see cref="TestSecrets.CredentialKey"/> and the given settings:
+/// <see cref="TestSecrets.CredentialKey"/>, the signing key <see cref="TestSecrets.SigningKey"/> and the given settings:
 /// either in front of a test cluster (External mode: the cluster's client and its first silo's study event store
 /// replace the API's own), or as the embedded default runs it.
 /// </summary>
@@ -64,9 +64,10 @@ public sealed class RallyApiFactory : WebApplicationFactory<ApiOptions>
     {
         builder.UseSetting(OrleansOptions.ModeKey, (_cluster is null ? OrleansMode.Embedded : OrleansMode.External).ToString());
         builder.UseSetting("Rally:OperatorKey", TestSecrets.OperatorKey);
-        // Every front of a test deployment must recognize the study ids and the credentials the others made.
+        // Every front of a test deployment must recognize the study ids and the credentials the others made, and sign alike.
         builder.UseSetting("Rally:StudyIds:Key", TestSecrets.StudyIdKey);
         builder.UseSetting("Rally:Credentials:Key", TestSecrets.CredentialKey);
+        builder.UseSetting("Rally:Signing:Key", TestSecrets.SigningKey);
         foreach (var (key, value) in TestLimits.Generous.Where(l => !_settings.ContainsKey(l.Key)))
         {
             builder.UseSetting(key, value);

@@ -107,6 +107,7 @@ internal sealed class RallyProcess : IAsyncDisposable
             ["Rally__OperatorKey"] = TestSecrets.OperatorKey,
             ["Rally__StudyIds__Key"] = TestSecrets.StudyIdKey,
             ["Rally__Credentials__Key"] = TestSecrets.CredentialKey,
+            ["Rally__Signing__Key"] = TestSecrets.SigningKey,
         };
         foreach (var (key, value) in TestLimits.GenerousEnvironment)
         {

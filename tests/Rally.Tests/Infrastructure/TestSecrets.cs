@@ -10,4 +10,6 @@ public static class TestSecrets
     public const string StudyIdKey = "test-study-id-key-0123456789abcdef01234";
 
     public const string CredentialKey = "test-credential-key-0123456789abcdef0123";
+
+    public const string SigningKey = "test-signing-key-0123456789abcdef012345678";
 }

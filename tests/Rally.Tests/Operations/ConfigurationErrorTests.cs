@@ -14,6 +14,9 @@ public sealed class ConfigurationErrorTests
 
     private static readonly string Secret = "a-valid-secret-of-more-than-thirty-two-characters";
 
+    /// <summary>A private signing key (its <c>d</c> marked so that it shows if printed) where only public keys belong.</summary>
+    private static readonly string PrivateJwk = """{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0","d":"do-not-print-me"}""";
+
     /// <summary>A file that exists and is no certificate: this test assembly.</summary>
     private static readonly string NotACertificate = typeof(ConfigurationErrorTests).Assembly.Location;
 
@@ -32,11 +35,15 @@ public sealed class ConfigurationErrorTests
 
     public static TheoryData<string, string, string, string> ApiCases => new()
     {
-        { "no operator key in Client mode", $"ConnectionStrings__Rally={Unreachable}|Rally__StudyIds__Key={Secret}|Rally__Credentials__Key={Secret}", "Rally:OperatorKey is not set (environment variable Rally__OperatorKey): expected a secret", "of at least 24 characters" },
-        { "no study-id key with PostgreSQL", $"ConnectionStrings__Rally={Unreachable}|Rally__OperatorKey={Secret}|Rally__Credentials__Key={Secret}", "Rally:StudyIds:Key is not set (environment variable Rally__StudyIds__Key): expected a secret", "of at least 32 characters" },
-        { "a short study-id key", $"ConnectionStrings__Rally={Unreachable}|Rally__OperatorKey={Secret}|Rally__Credentials__Key={Secret}|Rally__StudyIds__Key=short", "Rally:StudyIds:Key is not valid (environment variable Rally__StudyIds__Key)", "of at least 32 characters" },
-        { "no credential key with PostgreSQL", $"ConnectionStrings__Rally={Unreachable}|Rally__OperatorKey={Secret}|Rally__StudyIds__Key={Secret}", "Rally:Credentials:Key is not set (environment variable Rally__Credentials__Key): expected a secret", "of at least 32 characters" },
-        { "a short credential key", $"ConnectionStrings__Rally={Unreachable}|Rally__OperatorKey={Secret}|Rally__StudyIds__Key={Secret}|Rally__Credentials__Key=short", "Rally:Credentials:Key is not valid (environment variable Rally__Credentials__Key)", "of at least 32 characters" },
+        { "no operator key in Client mode", $"ConnectionStrings__Rally={Unreachable}|Rally__StudyIds__Key={Secret}|Rally__Credentials__Key={Secret}|Rally__Signing__Key={Secret}", "Rally:OperatorKey is not set (environment variable Rally__OperatorKey): expected a secret", "of at least 24 characters" },
+        { "no study-id key with PostgreSQL", $"ConnectionStrings__Rally={Unreachable}|Rally__OperatorKey={Secret}|Rally__Credentials__Key={Secret}|Rally__Signing__Key={Secret}", "Rally:StudyIds:Key is not set (environment variable Rally__StudyIds__Key): expected a secret", "of at least 32 characters" },
+        { "a short study-id key", $"ConnectionStrings__Rally={Unreachable}|Rally__OperatorKey={Secret}|Rally__Credentials__Key={Secret}|Rally__Signing__Key={Secret}|Rally__StudyIds__Key=short", "Rally:StudyIds:Key is not valid (environment variable Rally__StudyIds__Key)", "of at least 32 characters" },
+        { "no credential key with PostgreSQL", $"ConnectionStrings__Rally={Unreachable}|Rally__OperatorKey={Secret}|Rally__StudyIds__Key={Secret}|Rally__Signing__Key={Secret}", "Rally:Credentials:Key is not set (environment variable Rally__Credentials__Key): expected a secret", "of at least 32 characters" },
+        { "a short credential key", $"ConnectionStrings__Rally={Unreachable}|Rally__OperatorKey={Secret}|Rally__StudyIds__Key={Secret}|Rally__Signing__Key={Secret}|Rally__Credentials__Key=short", "Rally:Credentials:Key is not valid (environment variable Rally__Credentials__Key)", "of at least 32 characters" },
+        { "no signing key with PostgreSQL", $"ConnectionStrings__Rally={Unreachable}|Rally__OperatorKey={Secret}|Rally__StudyIds__Key={Secret}|Rally__Credentials__Key={Secret}", "Rally:Signing:Key is not set (environment variable Rally__Signing__Key): expected a secret", "of at least 32 characters" },
+        { "a short signing key", $"ConnectionStrings__Rally={Unreachable}|Rally__OperatorKey={Secret}|Rally__StudyIds__Key={Secret}|Rally__Credentials__Key={Secret}|Rally__Signing__Key=short", "Rally:Signing:Key is not valid (environment variable Rally__Signing__Key)", "of at least 32 characters" },
+        { "a previous signing key that is a private key", $"Rally__Signing__PreviousPublicKeys__0={PrivateJwk}", "Rally:Signing:PreviousPublicKeys:0 is not valid (environment variable Rally__Signing__PreviousPublicKeys__0): expected a public JWK (EC P-256", "no private part" },
+        { "a previous signing key that is no key", "Rally__Signing__PreviousPublicKeys__0=do-not-print-me", "Rally:Signing:PreviousPublicKeys:0 is not valid (environment variable Rally__Signing__PreviousPublicKeys__0): expected a public JWK (EC P-256", "" },
         { "Client mode without a database", "Rally__Orleans__Mode=Client", "ConnectionStrings:Rally is not set (environment variable ConnectionStrings__Rally)", "Rally:Orleans:Mode=Client" },
         { "an unknown mode", "Rally__Orleans__Mode=Sideways", "Rally:Orleans:Mode is not valid (environment variable Rally__Orleans__Mode): expected one of Embedded, Client, External", "" },
         { "a batch limit out of range", "Rally__Ingestion__MaxEventsPerBatch=0", "Rally:Ingestion:MaxEventsPerBatch is not valid (environment variable Rally__Ingestion__MaxEventsPerBatch): expected a whole number from 1 to 10000", "" },

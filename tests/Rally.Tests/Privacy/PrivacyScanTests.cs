@@ -11,7 +11,7 @@ namespace Rally.Tests.Privacy;
 
 /// <summary>
 /// P10, read off the database and the logs: a participant with a profile, enrollments in an open and an ended study,
-/// uploads, notices and a dead-lettered upload leaves Rally. Once the open study's deletion has completed, nothing
+/// uploads, notices, a dead-lettered upload and its own export leaves Rally. Once the open study's deletion has completed, nothing
 /// holds it but the ended study's locked rows and ledger entry (under the study pseudonym), the blocked pseudonym
 /// while uploads could still be in flight, and its tombstone and closed inbox (by key); once the ended study's
 /// analysis has completed and the blocked pseudonym is pruned, only the tombstone and the closed inbox, by key.
@@ -70,6 +70,8 @@ public sealed class PrivacyScanTests(PostgresServer postgres, ITestOutputHelper 
         await (await open.Partner.Researcher.PutAsJsonAsync($"/v1/studies/{open.StudyId}/consent", new JsonObject { ["consentVersion"] = "2" })).ShouldBeAsync(HttpStatusCode.OK);
         await api.MoveAsync(ended.StudyId, "end");
         Assert.Equal(2, (await (await participant.Client.GetAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.OK))["notices"]!.AsArray().Count);
+        // Its own export, which is built for the answer and kept nowhere.
+        Assert.Equal("97531", (string?)(await (await participant.Client.GetAsync("/v1/me/export")).ShouldBeAsync(HttpStatusCode.OK))["profile"]!["zipCode"]);
 
         await (await participant.Client.DeleteAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.Accepted);
         await LedgerWhenAsync(api, open.StudyId, l => (string?)l["requests"]![0]!["status"] == "completed");

@@ -8,6 +8,7 @@ using Microsoft.Kiota.Serialization.Multipart;
 using Microsoft.Kiota.Serialization.Text;
 using Rally.Tests.Client.Generated.Health;
 using Rally.Tests.Client.Generated.V1;
+using Rally.Tests.Client.Generated.WellKnown;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
@@ -29,6 +30,11 @@ namespace Rally.Tests.Client.Generated
         public global::Rally.Tests.Client.Generated.V1.V1RequestBuilder V1
         {
             get => new global::Rally.Tests.Client.Generated.V1.V1RequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The wellKnown property</summary>
+        public global::Rally.Tests.Client.Generated.WellKnown.WellKnownRequestBuilder WellKnown
+        {
+            get => new global::Rally.Tests.Client.Generated.WellKnown.WellKnownRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::Rally.Tests.Client.Generated.RallyClient"/> and sets the default values.

@@ -16,8 +16,18 @@ namespace Rally.Tests.Client.Generated.Models
         public DateTimeOffset? CompletedAt { get; set; }
         /// <summary>The dataDeletion property</summary>
         public global::Rally.Tests.Client.Generated.Models.DataDeletion? DataDeletion { get; set; }
+        /// <summary>The deletedEvents property</summary>
+        public long? DeletedEvents { get; set; }
         /// <summary>The deletionId property</summary>
         public Guid? DeletionId { get; set; }
+        /// <summary>The receipt property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Receipt { get; set; }
+#nullable restore
+#else
+        public string Receipt { get; set; }
+#endif
         /// <summary>The requestedAt property</summary>
         public DateTimeOffset? RequestedAt { get; set; }
         /// <summary>The status property</summary>
@@ -50,7 +60,9 @@ namespace Rally.Tests.Client.Generated.Models
             {
                 { "completedAt", n => { CompletedAt = n.GetDateTimeOffsetValue(); } },
                 { "dataDeletion", n => { DataDeletion = n.GetEnumValue<global::Rally.Tests.Client.Generated.Models.DataDeletion>(); } },
+                { "deletedEvents", n => { DeletedEvents = n.GetLongValue(); } },
                 { "deletionId", n => { DeletionId = n.GetGuidValue(); } },
+                { "receipt", n => { Receipt = n.GetStringValue(); } },
                 { "requestedAt", n => { RequestedAt = n.GetDateTimeOffsetValue(); } },
                 { "status", n => { Status = n.GetEnumValue<global::Rally.Tests.Client.Generated.Models.DeletionStatus>(); } },
                 { "studyId", n => { StudyId = n.GetStringValue(); } },
@@ -65,7 +77,9 @@ namespace Rally.Tests.Client.Generated.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteDateTimeOffsetValue("completedAt", CompletedAt);
             writer.WriteEnumValue<global::Rally.Tests.Client.Generated.Models.DataDeletion>("dataDeletion", DataDeletion);
+            writer.WriteLongValue("deletedEvents", DeletedEvents);
             writer.WriteGuidValue("deletionId", DeletionId);
+            writer.WriteStringValue("receipt", Receipt);
             writer.WriteDateTimeOffsetValue("requestedAt", RequestedAt);
             writer.WriteEnumValue<global::Rally.Tests.Client.Generated.Models.DeletionStatus>("status", Status);
             writer.WriteStringValue("studyId", StudyId);

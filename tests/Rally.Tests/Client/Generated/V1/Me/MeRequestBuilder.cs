@@ -6,6 +6,7 @@ using Microsoft.Kiota.Abstractions;
 using Rally.Tests.Client.Generated.Models;
 using Rally.Tests.Client.Generated.V1.Me.Deletions;
 using Rally.Tests.Client.Generated.V1.Me.Enrollments;
+using Rally.Tests.Client.Generated.V1.Me.Export;
 using Rally.Tests.Client.Generated.V1.Me.Notices;
 using Rally.Tests.Client.Generated.V1.Me.Profile;
 using Rally.Tests.Client.Generated.V1.Me.Token;
@@ -31,6 +32,11 @@ namespace Rally.Tests.Client.Generated.V1.Me
         public global::Rally.Tests.Client.Generated.V1.Me.Enrollments.EnrollmentsRequestBuilder Enrollments
         {
             get => new global::Rally.Tests.Client.Generated.V1.Me.Enrollments.EnrollmentsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The export property</summary>
+        public global::Rally.Tests.Client.Generated.V1.Me.Export.ExportRequestBuilder Export
+        {
+            get => new global::Rally.Tests.Client.Generated.V1.Me.Export.ExportRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The notices property</summary>
         public global::Rally.Tests.Client.Generated.V1.Me.Notices.NoticesRequestBuilder Notices

@@ -34,7 +34,7 @@ namespace Rally.Tests.Client.Generated.V1.Me.Deletions.Item
         {
         }
         /// <summary>
-        /// One of the participant&apos;s own deletion requests (participant token); another participant&apos;s id answers`404 not-found`, as an unknown one does. `status` is `pending` (recorded; the study&apos;s store has not yetconfirmed the deletion), `locked` (the study has ended: deleted when its analysis completes) or`completed` (with `completedAt`).
+        /// One of the participant&apos;s own deletion requests (participant token); another participant&apos;s id answers`404 not-found`, as an unknown one does. `status` is `pending` (recorded; the study&apos;s store has not yetconfirmed the deletion), `locked` (the study has ended: deleted when its analysis completes) or`completed` (with `completedAt`, and `deletedEvents`: how many events the request deleted; null for datathat was locked and went with the whole study&apos;s).`receipt` states the same, signed by the platform: a compact JWS (`alg` `ES256`, `typ``rally-deletion-receipt+jwt`, `kid` one of `/.well-known/jwks.json`) whose payload is`{ deletionId, studyId, status, dataDeletion, deletedEvents, requestedAt, completedAt, iat }`. It namesno participant; keep it to show, to anyone, what Rally said of the request and when (`iat`). Each answeris signed anew.
         /// </summary>
         /// <returns>A <see cref="global::Rally.Tests.Client.Generated.Models.DeletionResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -67,7 +67,7 @@ namespace Rally.Tests.Client.Generated.V1.Me.Deletions.Item
             return await RequestAdapter.SendAsync<global::Rally.Tests.Client.Generated.Models.DeletionResponse>(requestInfo, global::Rally.Tests.Client.Generated.Models.DeletionResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// One of the participant&apos;s own deletion requests (participant token); another participant&apos;s id answers`404 not-found`, as an unknown one does. `status` is `pending` (recorded; the study&apos;s store has not yetconfirmed the deletion), `locked` (the study has ended: deleted when its analysis completes) or`completed` (with `completedAt`).
+        /// One of the participant&apos;s own deletion requests (participant token); another participant&apos;s id answers`404 not-found`, as an unknown one does. `status` is `pending` (recorded; the study&apos;s store has not yetconfirmed the deletion), `locked` (the study has ended: deleted when its analysis completes) or`completed` (with `completedAt`, and `deletedEvents`: how many events the request deleted; null for datathat was locked and went with the whole study&apos;s).`receipt` states the same, signed by the platform: a compact JWS (`alg` `ES256`, `typ``rally-deletion-receipt+jwt`, `kid` one of `/.well-known/jwks.json`) whose payload is`{ deletionId, studyId, status, dataDeletion, deletedEvents, requestedAt, completedAt, iat }`. It namesno participant; keep it to show, to anyone, what Rally said of the request and when (`iat`). Each answeris signed anew.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
