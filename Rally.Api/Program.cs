@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Rally.Api.Authentication;
+using Rally.Api.Demographics;
 using Rally.Api.Hosting;
 using Rally.Api.Ingestion;
 using Rally.Api.Notices;
@@ -46,6 +47,7 @@ try
     app.MapPartnerEndpoints();
     app.MapStudyEndpoints();
     app.MapEventEndpoints();
+    app.MapDemographicsEndpoints();
     app.MapRallyDashboard();
     app.MapNotices();
     await app.RunAsync();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Rally.Grains.Deletions;
+using Rally.Grains.Demographics;
 using Rally.Grains.Ingestion;
 using Rally.Grains.Notices;
 using Rally.Grains.Refusals;
@@ -101,6 +102,11 @@ internal sealed partial class StudyGrain(
 
     public async Task<StudyView> CompleteAnalysisAsync()
     {
+        if (State.Lifecycle == StudyLifecycle.Ended)
+        {
+            // The shared profiles go before the move is stored: a failure leaves the study ended, to be completed again.
+            await Demographics.PurgeAsync();
+        }
         var view = await MoveAsync(StudyLifecycle.Ended, StudyLifecycle.AnalysisComplete, now => State.AnalysisCompletedAt = now);
         // The move is stored first; the ledger then drops the raw data, retrying until it is gone.
         await Ledger.CompleteAnalysisAsync();
@@ -136,6 +142,8 @@ internal sealed partial class StudyGrain(
     public async Task<DeletionReceipt> LeaveAsync(LeaveCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
+        // The profile it shared goes first: should that fail, the participant sends the request again.
+        await Demographics.WithdrawAsync(command.Pseudonym);
         // Collection stops at once: the participant no longer counts as enrolled.
         if (State.Enrolled.Remove(command.ParticipantId))
         {
@@ -205,6 +213,8 @@ internal sealed partial class StudyGrain(
             await this.UnregisterReminder(reminder);
         }
     }
+
+    private IStudyDemographicsGrain Demographics => GrainFactory.GetGrain<IStudyDemographicsGrain>(StudyId);
 
     private IDeletionLedgerGrain Ledger => GrainFactory.GetGrain<IDeletionLedgerGrain>(StudyId);
 
