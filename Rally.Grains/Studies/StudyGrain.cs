@@ -134,8 +134,13 @@ internal sealed partial class StudyGrain(
         }
         if (State.Enrolled.GetValueOrDefault(participantId) != consentVersion)
         {
+            var joins = !State.Enrolled.ContainsKey(participantId);
             State.Enrolled[participantId] = consentVersion;
             await store.WriteStateAsync();
+            if (joins)
+            {
+                await PublishParticipationAsync();
+            }
         }
     }
 
@@ -148,6 +153,7 @@ internal sealed partial class StudyGrain(
         if (State.Enrolled.Remove(command.ParticipantId))
         {
             await store.WriteStateAsync();
+            await PublishParticipationAsync();
         }
         // The ledger finds the data by pseudonym; it may write to the participant only while it is in Rally.
         return await Ledger.RequestAsync(new DeletionRequest(
@@ -188,6 +194,13 @@ internal sealed partial class StudyGrain(
         await DeliverOutboxAsync();
         return view;
     }
+
+    /// <summary>
+    /// The catalogue shows how many take part (suppressed below k at the edge), so it gets each new count. Should this
+    /// fail, the caller's retry finds the count unchanged; the study's next change or count brings the catalogue up to date.
+    /// </summary>
+    private Task PublishParticipationAsync() =>
+        GrainFactory.GetGrain<IStudyCatalogGrain>(IStudyCatalogGrain.Key).PublishAsync(ToView());
 
     /// <summary>Both reminders of a study (<see cref="EndReminder"/>, <see cref="OutboxReminder"/>) arrive here.</summary>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
