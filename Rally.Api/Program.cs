@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Rally.Api.Authentication;
 using Rally.Api.ClientKit;
+using Rally.Api.Demographics;
 using Rally.Api.Hosting;
 using Rally.Api.Ingestion;
 using Rally.Api.Notices;
@@ -52,6 +53,7 @@ try
     app.MapPartnerEndpoints();
     app.MapStudyEndpoints();
     app.MapEventEndpoints();
+    app.MapDemographicsEndpoints();
     app.MapRallyDashboard();
     app.MapNotices();
     app.MapClientKit();

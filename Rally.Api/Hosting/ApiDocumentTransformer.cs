@@ -18,16 +18,16 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
         Rally is an opt-in data-contribution platform for research studies. People join from a browser add-on (each
         install is one participant), consent to research studies one by one, and their add-on uploads study data
         **encrypted in the browser** to the study's own public key: Rally checks the envelope and never sees the
-        plaintext. Researchers see only their own study's data, under a pseudonym per participant and study, and every
-        export is recorded. Anyone can leave a study, or Rally, at any time, and their data is deleted as promised: at
+        plaintext. Researchers see only their own study's data, under a pseudonym per participant and study (a profile
+        only where its participant shares it with that study), and every read is recorded. Anyone can leave a study, or Rally, at any time, and their data is deleted as promised: at
         once for a study still open, with everyone's when the analysis of an ended study completes.
 
         ## Who calls what
 
-        - **Participants** (the add-on): join, fill in an optional demographic profile, enroll in studies, upload
-          study data, leave, receive and acknowledge notices.
+        - **Participants** (the add-on): join, fill in an optional demographic profile, enroll in studies (and choose
+          whether each may read that profile), upload study data, leave, receive and acknowledge notices.
         - **Researchers**: draft their own partner's studies, publish new consent versions, export their studies'
-          data and read their counts.
+          data, read the profiles shared with them and their counts.
         - **Operators**: create research partners and researcher keys, move studies through their lifecycle
           (`draft → enrolling → ended → analysis-complete`, and `paused` and back, a kill switch for an enrolling
           study), read deletion ledgers and export audits.
@@ -70,7 +70,7 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
         | `unauthorized` | 401 | No credential, or one that is unknown or revoked. |
         | `forbidden` | 403 | The credential is valid but not of a kind this route takes, or a researcher named another partner. |
         | `not-found` | 404 | Nothing there, or nothing the caller may see: another partner's study, a draft (to anyone but its partner and operators), another participant's deletion request. Study ids are made by the server and signed, so a made-up one answers as a missing study. Also an unknown route. |
-        | `not-enrolled` | 404 | The participant is not (or no longer) enrolled in the study: uploading, leaving the study. |
+        | `not-enrolled` | 404 | The participant is not (or no longer) enrolled in the study: uploading, sharing a profile, leaving the study. |
         | `method-not-allowed` | 405 | The route exists but not with this HTTP method. |
         | `already-exists` | 409 | The name is taken: a consent version the study already published. |
         | `invalid-transition` | 409 | The study's lifecycle does not allow this now: launching what is not a draft, ending what is neither enrolling nor paused, pausing what is not enrolling, changing the consent of an ended study, and so on. |

@@ -31,6 +31,12 @@ public static class ApiExamples
         }
         """);
 
+    public static ApiExample Sharing { get; } = new("share", "Share your profile with the study", """
+        {
+          "shareDemographics": true
+        }
+        """);
+
     public static ApiExample DraftStudy { get; } = new("draft", "A study card with its public key", """
         {
           "name": "News and search habits",

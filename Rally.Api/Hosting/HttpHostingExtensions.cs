@@ -19,6 +19,7 @@ public static class HttpHostingExtensions
         builder.Services.TryAddSingleton<IngestionMetrics>();
         builder.Services.AddRallyOptions<IngestionOptions>(builder.Configuration, IngestionOptions.Section);
         builder.Services.AddRallyOptions<ApiOptions>(builder.Configuration, ApiOptions.Section);
+        builder.Services.AddRallyPrivacy(builder.Configuration);
         builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>>(services =>
             new ConfigureOptions<KestrelServerOptions>(kestrel =>
                 kestrel.Limits.MaxRequestBodySize = services.GetRequiredService<IOptions<ApiOptions>>().Value.MaxRequestBodyBytes));

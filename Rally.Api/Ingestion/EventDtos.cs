@@ -24,10 +24,11 @@ public sealed record ExportedEvent(
 
 public sealed record StatsResponse(int Enrolled, IReadOnlyDictionary<string, long> EventsByType, IReadOnlyDictionary<string, long> EventsByDay);
 
-public sealed record AuditEntryResponse(Guid ResearcherId, DateTimeOffset At, string After, long Events, bool Completed)
+/// <summary>One read of a study's data: <c>kind</c> <c>events</c> (an export) or <c>demographics</c> (<c>events</c> then counts profiles).</summary>
+public sealed record AuditEntryResponse(Guid ResearcherId, DateTimeOffset At, string After, long Events, bool Completed, string Kind)
 {
     public static AuditEntryResponse From(ExportRecord r) =>
-        new(r.ResearcherId, r.At, r.After, r.Events, r.Completed);
+        new(r.ResearcherId, r.At, r.After, r.Events, r.Completed, r.Kind);
 }
 
 [JsonSerializable(typeof(ExportedEvent))]

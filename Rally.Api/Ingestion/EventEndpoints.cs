@@ -100,8 +100,10 @@ public static class EventEndpoints
             .Refuses(ProblemTypes.InvalidRequest)
             .WithSummary("Read a study's export audit log")
             .WithDescription("""
-                Operators only. One entry per export of the study's events, oldest first: the researcher, when, from which
-                cursor (`after`), how many events it sent, and whether it finished.
+                Operators only. One entry per read of the study's data, oldest first: its `kind` (`events` for an export
+                of the study's events, `demographics` for a read of the profiles shared with it), the researcher
+                (`00000000-0000-0000-0000-000000000000` for an operator), when, from which cursor (`after`; empty for
+                demographics), how many events (or profiles) it sent, and whether it finished.
 
                 Read a page at a time: `limit` entries (default 100, at most 1000), from the start or `after` the number of
                 entries already read. While more follow, the answer carries a `Link` header with the next page's address

@@ -66,6 +66,9 @@ public sealed record EnrollRequest(
     bool ShareDemographics = false,
     bool PrivateBrowsingAcknowledged = false);
 
+/// <summary>Whether the participant shares its profile with one study it is enrolled in.</summary>
+public sealed record EnrollmentSharingRequest(bool ShareDemographics);
+
 public sealed record LeaveStudyResponse(string StudyId, DataDeletion DataDeletion, Guid DeletionId)
 {
     public static LeaveStudyResponse From(DeletionReceipt receipt) => new(receipt.StudyId, receipt.DataDeletion, receipt.DeletionId);

@@ -163,6 +163,23 @@ public static class ParticipantEndpoints
                 it. A read covers the study's data, not only the participant's. A study left stays listed as long as
                 the deletion request that left it is on record.
                 """);
+        me.MapPatch("/enrollments/{studyId}", SetSharingAsync)
+            .WithName("setEnrollmentSharing")
+            .Refuses(ProblemTypes.InvalidRequest, ProblemTypes.NotEnrolled, ProblemTypes.ParticipantLeft)
+            .WithSummary("Share your profile with a study, or stop sharing it")
+            .WithDescription("""
+                The participant chooses, for one study it is enrolled in (participant token), whether the study's
+                researchers may read its demographic profile (`GET /v1/studies/{studyId}/demographics`), under the
+                pseudonym its events carry there and never with its platform id. `{ "shareDemographics": true }` shares
+                the current profile, and every later change of it (none while no profile is filled in);
+                `{ "shareDemographics": false }` stops: the profile is absent from the study's next read. Deleting the
+                profile, leaving the study or leaving Rally stops sharing too.
+
+                Answers `200` with the enrollment as it now stands; sending the same choice again is harmless.
+                `404 not-enrolled` when the participant is not, or no longer, enrolled in the study; `400 invalid-request`
+                for a body without a boolean `shareDemographics` (or with any other field), nothing changed.
+                """)
+            .WithRequestExample(ApiExamples.Sharing);
         me.MapGet("/deletions/{deletionId:guid}", GetDeletionAsync)
             .WithName("getDeletion")
             .Refuses(ProblemTypes.NotFound, ProblemTypes.ParticipantLeft)
@@ -285,6 +302,17 @@ public static class ParticipantEndpoints
         }
         // The request's id is made here, once: a resent grain call carries the same one.
         return TypedResults.Ok(LeaveStudyResponse.From(await Participant(user, grains).LeaveStudyAsync(studyId, Guid.NewGuid())));
+    }
+
+    public static async Task<Ok<EnrollmentResponse>> SetSharingAsync(
+        string studyId, EnrollmentSharingRequest request, ClaimsPrincipal user, IGrainFactory grains, StudyIds studyIds)
+    {
+        if (!StudyRules.IsStudyId(studyId) || studyIds.IsForged(studyId))
+        {
+            // Nobody is enrolled in a study that cannot exist: the participant grain's own refusal, unasked.
+            throw StudyRefusals.NotEnrolled(studyId);
+        }
+        return TypedResults.Ok(EnrollmentResponse.From(await Participant(user, grains).SetShareDemographicsAsync(studyId, request.ShareDemographics)));
     }
 
     public static async Task<Ok<DeletionResponse>> GetDeletionAsync(Guid deletionId, ClaimsPrincipal user, IGrainFactory grains, DeletionReceipts receipts) =>

@@ -140,14 +140,38 @@ public sealed record StudyResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset? LaunchedAt,
     DateTimeOffset? EndedAt,
-    DateTimeOffset? AnalysisCompletedAt)
+    DateTimeOffset? AnalysisCompletedAt,
+    ParticipationResponse? Participation)
 {
-    public static StudyResponse From(StudyView s)
+    /// <summary>The card as anyone may see it: participation is suppressed below <paramref name="minCellSize"/> (k).</summary>
+    public static StudyResponse From(StudyView s, int minCellSize)
     {
         var c = s.Card;
         return new(s.StudyId, c.Name, c.Partner, c.PartnerId, c.Description, [.. c.DataCollected.Select(DataTypeBody.From)],
             c.WhoHasAccess, c.HowDataIsUsed, c.CollectsInPrivateBrowsing, c.PrivateBrowsingWarning, c.ConsentVersion,
             PublicJwk.From(c.EncryptionKey), new AddOnBody(c.AddOn.Id, c.AddOn.DownloadUrl), s.State, s.EndsAt, s.CreatedAt,
-            s.LaunchedAt, s.EndedAt, s.AnalysisCompletedAt);
+            s.LaunchedAt, s.EndedAt, s.AnalysisCompletedAt, ParticipationResponse.For(s, minCellSize));
+    }
+}
+
+/// <summary>
+/// How many people take part in a study, as the public sees it: <c>enrolled</c> when at least k
+/// (<c>Rally:Privacy:MinCellSize</c>) take part; otherwise <c>enrolled: null</c>, <c>suppressed: true</c> and
+/// <c>fewerThan: k</c>, so that the figure never tells about a handful of people. Exact counts are in the study's
+/// <c>/stats</c>, for its own researchers and operators.
+/// </summary>
+public sealed record ParticipationResponse(int? Enrolled, bool Suppressed, int? FewerThan)
+{
+    /// <summary>Shown for enrolling and ended studies only; null for drafts and studies whose analysis completed.</summary>
+    public static ParticipationResponse? For(StudyView study, int minCellSize)
+    {
+        ArgumentNullException.ThrowIfNull(study);
+        if (study.State is not (StudyLifecycle.Enrolling or StudyLifecycle.Ended))
+        {
+            return null;
+        }
+        return study.Enrolled >= minCellSize
+            ? new ParticipationResponse(study.Enrolled, Suppressed: false, FewerThan: null)
+            : new ParticipationResponse(null, Suppressed: true, FewerThan: minCellSize);
     }
 }

@@ -1,10 +1,12 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Rally.Api.Authentication;
 using Rally.Api.Hosting;
 using Rally.Api.Problems;
 using Rally.Grains.Deletions;
 using Rally.Grains.Partners;
+using Rally.Grains.Privacy;
 using Rally.Grains.Studies;
 
 namespace Rally.Api.Studies;
@@ -21,6 +23,11 @@ public static class StudyEndpoints
                 Anyone may call it. The cards of the studies that are enrolling, paused or have ended, in the order they
                 were launched (a paused study is listed with `state: paused`). Drafts are not listed, nor are studies whose
                 analysis has completed.
+
+                Each card's `participation` says how many people take part: `{ "enrolled": 18, "suppressed": false,
+                "fewerThan": null }` when at least k do (k is `Rally:Privacy:MinCellSize`, default 10), and
+                `{ "enrolled": null, "suppressed": true, "fewerThan": 10 }` below k, so that the figure never tells about
+                a handful of people.
                 """);
         studies.MapPost("/", DraftAsync).RequireAuthorization(RallyAuth.ResearcherOrOperatorPolicy)
             .WithName("draftStudy")
@@ -60,6 +67,10 @@ public static class StudyEndpoints
                 consenting, with the current `consentVersion` to enroll with, the `encryptionKey` to encrypt payloads to,
                 the `state`, and `endsAt` once an end is announced. A draft is seen only by its partner's researchers and
                 operators; to anyone else it answers `404 not-found`, exactly as a missing study.
+
+                `participation` (enrolling and ended studies; null otherwise) is how many take part, suppressed below k
+                (`Rally:Privacy:MinCellSize`, default 10) as in `GET /v1/studies`, for every caller: the exact count is in
+                `GET /v1/studies/{studyId}/stats`, for the study's own researchers and operators.
                 """);
         study.MapPut("/consent", PublishConsentAsync).RequireAuthorization(RallyAuth.ResearcherOrOperatorPolicy)
             .WithName("publishConsent")
@@ -77,7 +88,7 @@ public static class StudyEndpoints
                 give it.
                 """);
 
-        study.MapPost("/launch", (string studyId, IGrainFactory grains) => MoveAsync(studyId, grains, s => s.LaunchAsync()))
+        study.MapPost("/launch", (string studyId, IGrainFactory grains, IOptions<PrivacyOptions> privacy) => MoveAsync(studyId, grains, privacy, s => s.LaunchAsync()))
             .RequireAuthorization(RallyAuth.OperatorPolicy)
             .WithName("launchStudy")
             .Refuses(ProblemTypes.InvalidTransition)
@@ -120,7 +131,7 @@ public static class StudyEndpoints
                 itself at `endsAt`, as `POST /v1/studies/{studyId}/end` would end it. Announcing again moves the date and
                 notifies again.
                 """);
-        study.MapPost("/end", (string studyId, IGrainFactory grains) => MoveAsync(studyId, grains, s => s.EndAsync()))
+        study.MapPost("/end", (string studyId, IGrainFactory grains, IOptions<PrivacyOptions> privacy) => MoveAsync(studyId, grains, privacy, s => s.EndAsync()))
             .RequireAuthorization(RallyAuth.OperatorPolicy)
             .WithName("endStudy")
             .Refuses(ProblemTypes.InvalidTransition)
@@ -147,7 +158,7 @@ public static class StudyEndpoints
                 `next` is the cursor of the following page (pass it as `after`), null on the last page. A `limit` out of
                 range or an `after` that is not a `next` this ledger gave is `400 invalid-request`.
                 """);
-        study.MapPost("/complete-analysis", (string studyId, IGrainFactory grains) => MoveAsync(studyId, grains, s => s.CompleteAnalysisAsync()))
+        study.MapPost("/complete-analysis", (string studyId, IGrainFactory grains, IOptions<PrivacyOptions> privacy) => MoveAsync(studyId, grains, privacy, s => s.CompleteAnalysisAsync()))
             .RequireAuthorization(RallyAuth.OperatorPolicy)
             .WithName("completeStudyAnalysis")
             .Refuses(ProblemTypes.InvalidTransition)
@@ -162,15 +173,15 @@ public static class StudyEndpoints
         return endpoints;
     }
 
-    public static async Task<Ok<StudyResponse[]>> ListAsync(IGrainFactory grains)
+    public static async Task<Ok<StudyResponse[]>> ListAsync(IGrainFactory grains, IOptions<PrivacyOptions> privacy)
     {
         var studies = await grains.GetGrain<IStudyCatalogGrain>(IStudyCatalogGrain.Key).ListAsync();
-        return TypedResults.Ok(studies.Select(StudyResponse.From).ToArray());
+        return TypedResults.Ok(studies.Select(s => StudyResponse.From(s, privacy.Value.MinCellSize)).ToArray());
     }
 
     /// <summary>Any published study is public; a draft only to its partner's researchers and operators (<see cref="StudyAccess.Published"/>).</summary>
-    public static Ok<StudyResponse> GetAsync(string studyId, HttpContext http) =>
-        TypedResults.Ok(StudyResponse.From(StudyAccessFilter.Study(http, studyId)));
+    public static Ok<StudyResponse> GetAsync(string studyId, HttpContext http, IOptions<PrivacyOptions> privacy) =>
+        TypedResults.Ok(StudyResponse.From(StudyAccessFilter.Study(http, studyId), privacy.Value.MinCellSize));
 
     public static async Task<Results<Created<DraftStudyResponse>, ProblemHttpResult>> DraftAsync(
         DraftStudyRequest request, ClaimsPrincipal user, IGrainFactory grains, StudyIds studyIds)
@@ -209,15 +220,15 @@ public static class StudyEndpoints
         return TypedResults.Created($"/v1/studies/{studyId}", new DraftStudyResponse(study.StudyId, study.State));
     }
 
-    public static async Task<Ok<StudyResponse>> PublishConsentAsync(string studyId, ConsentRequest request, IGrainFactory grains)
+    public static async Task<Ok<StudyResponse>> PublishConsentAsync(string studyId, ConsentRequest request, IGrainFactory grains, IOptions<PrivacyOptions> privacy)
     {
         var updated = await grains.GetGrain<IStudyGrain>(studyId)
             .PublishConsentAsync(new ConsentUpdate(request.ConsentVersion, request.DataCollected?.Select(d => d.ToDataType()).ToArray()));
-        return TypedResults.Ok(StudyResponse.From(updated));
+        return TypedResults.Ok(StudyResponse.From(updated, privacy.Value.MinCellSize));
     }
 
-    public static Task<Ok<StudyResponse>> AnnounceEndAsync(string studyId, AnnounceEndRequest request, IGrainFactory grains) =>
-        MoveAsync(studyId, grains, s => s.AnnounceEndAsync(request.EndsAt));
+    public static Task<Ok<StudyResponse>> AnnounceEndAsync(string studyId, AnnounceEndRequest request, IGrainFactory grains, IOptions<PrivacyOptions> privacy) =>
+        MoveAsync(studyId, grains, privacy, s => s.AnnounceEndAsync(request.EndsAt));
 
     /// <summary>The study's deletion ledger for operators: requests, outcomes, counts and times; no personal data.</summary>
     public static async Task<Results<Ok<LedgerView>, ProblemHttpResult>> LedgerAsync(string studyId, string? after, int? limit, IGrainFactory grains) =>
@@ -225,6 +236,6 @@ public static class StudyEndpoints
             ? TypedResults.Ok(await grains.GetGrain<IDeletionLedgerGrain>(studyId).ListPageAsync(after, size))
             : problem!;
 
-    private static async Task<Ok<StudyResponse>> MoveAsync(string studyId, IGrainFactory grains, Func<IStudyGrain, Task<StudyView>> move) =>
-        TypedResults.Ok(StudyResponse.From(await move(grains.GetGrain<IStudyGrain>(studyId))));
+    private static async Task<Ok<StudyResponse>> MoveAsync(string studyId, IGrainFactory grains, IOptions<PrivacyOptions> privacy, Func<IStudyGrain, Task<StudyView>> move) =>
+        TypedResults.Ok(StudyResponse.From(await move(grains.GetGrain<IStudyGrain>(studyId)), privacy.Value.MinCellSize));
 }

@@ -55,6 +55,10 @@ public interface IParticipantGrain : IGrainWithGuidKey
     [Alias("enroll")]
     Task<EnrollResult> EnrollAsync(EnrollCommand command);
 
+    /// <summary>Shares the profile with an enrolled study, or stops sharing it; refused when not enrolled.</summary>
+    [Alias("set-share-demographics")]
+    Task<EnrollmentView> SetShareDemographicsAsync(string studyId, bool share);
+
     /// <summary>
     /// Leaves a study. <paramref name="deletionId"/> is made once by the caller, so that the same call sent again
     /// (a front resends calls a stopping silo may already have run) is answered with the same receipt.

@@ -92,25 +92,6 @@ internal sealed partial class ParticipantGrain(
         return ValueTask.FromResult(State.Profile);
     }
 
-    public async Task SetProfileAsync(DemographicProfile profile)
-    {
-        EnsureActive();
-        State.Profile = profile;
-        await store.WriteStateAsync();
-    }
-
-    public async Task<bool> DeleteProfileAsync()
-    {
-        EnsureActive();
-        if (State.Profile is null)
-        {
-            return false;
-        }
-        State.Profile = null;
-        await store.WriteStateAsync();
-        return true;
-    }
-
     public async Task<EnrollResult> EnrollAsync(EnrollCommand command)
     {
         EnsureActive();
@@ -123,10 +104,19 @@ internal sealed partial class ParticipantGrain(
         var record = existing is null
             ? new EnrollmentRecord(command.ConsentVersion, command.ShareDemographics, clock.GetUtcNow(), Guid.NewGuid())
             : existing with { ConsentVersion = command.ConsentVersion, ShareDemographics = command.ShareDemographics };
+        if (existing is { ShareDemographics: true } && !record.ShareDemographics)
+        {
+            // The study forgets the profile before the participant's choice is stored (see ParticipantGrain.Demographics).
+            await WithdrawFromAsync(command.StudyId, record);
+        }
         if (record != existing)
         {
             State.Enrollments[command.StudyId] = record;
             await store.WriteStateAsync();
+        }
+        if (record.ShareDemographics)
+        {
+            await ShareWithAsync(command.StudyId, record);
         }
         return new EnrollResult(existing is null, ToView(command.StudyId, record, command.ConsentVersion));
     }
@@ -211,7 +201,7 @@ internal sealed partial class ParticipantGrain(
             throw new RefusedException(RefusalKind.ConsentVersionMismatch,
                 $"Study '{studyId}' published consent version '{rules.ConsentVersion}'; consent to it again before sending more data.");
         }
-        return new UploadPermit(pseudonyms.For(ParticipantId, studyId, enrollment.Enrollment), rules);
+        return new UploadPermit(PseudonymOf(studyId, enrollment), rules);
     }
 
     public async Task<bool> AckNoticeAsync(Guid noticeId)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Rally.Grains.Deletions;
+using Rally.Grains.Demographics;
 using Rally.Grains.Ingestion;
 using Rally.Grains.Notices;
 using Rally.Grains.Refusals;
@@ -102,6 +103,11 @@ internal sealed partial class StudyGrain(
 
     public async Task<StudyView> CompleteAnalysisAsync()
     {
+        if (State.Lifecycle == StudyLifecycle.Ended)
+        {
+            // The shared profiles go before the move is stored: a failure leaves the study ended, to be completed again.
+            await Demographics.PurgeAsync();
+        }
         var view = await MoveAsync([StudyLifecycle.Ended], StudyLifecycle.AnalysisComplete, now => State.AnalysisCompletedAt = now);
         // The move is stored first; the ledger then drops the raw data, retrying until it is gone.
         await Ledger.CompleteAnalysisAsync();
@@ -133,18 +139,26 @@ internal sealed partial class StudyGrain(
         }
         if (State.Enrolled.GetValueOrDefault(participantId) != consentVersion)
         {
+            var joins = !State.Enrolled.ContainsKey(participantId);
             State.Enrolled[participantId] = consentVersion;
             await store.WriteStateAsync();
+            if (joins)
+            {
+                await PublishParticipationAsync();
+            }
         }
     }
 
     public async Task<DeletionReceipt> LeaveAsync(LeaveCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
+        // The profile it shared goes first: should that fail, the participant sends the request again.
+        await Demographics.WithdrawAsync(command.Pseudonym);
         // Collection stops at once: the participant no longer counts as enrolled.
         if (State.Enrolled.Remove(command.ParticipantId))
         {
             await store.WriteStateAsync();
+            await PublishParticipationAsync();
         }
         // The ledger finds the data by pseudonym; it may write to the participant only while it is in Rally.
         return await Ledger.RequestAsync(new DeletionRequest(
@@ -186,6 +200,13 @@ internal sealed partial class StudyGrain(
         return view;
     }
 
+    /// <summary>
+    /// The catalogue shows how many take part (suppressed below k at the edge), so it gets each new count. Should this
+    /// fail, the caller's retry finds the count unchanged; the study's next change or count brings the catalogue up to date.
+    /// </summary>
+    private Task PublishParticipationAsync() =>
+        GrainFactory.GetGrain<IStudyCatalogGrain>(IStudyCatalogGrain.Key).PublishAsync(ToView());
+
     /// <summary>Both reminders of a study (<see cref="EndReminder"/>, <see cref="OutboxReminder"/>) arrive here.</summary>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -213,6 +234,7 @@ internal sealed partial class StudyGrain(
 
     /// <summary>Launched and not yet ended: enrolling, or paused (which is still open: leaving deletes, the end may come).</summary>
     private bool IsOpen => State.Lifecycle is StudyLifecycle.Enrolling or StudyLifecycle.Paused;
+    private IStudyDemographicsGrain Demographics => GrainFactory.GetGrain<IStudyDemographicsGrain>(StudyId);
 
     private IDeletionLedgerGrain Ledger => GrainFactory.GetGrain<IDeletionLedgerGrain>(StudyId);
 

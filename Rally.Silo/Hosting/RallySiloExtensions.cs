@@ -54,6 +54,7 @@ public static class RallySiloExtensions
         silo.Services.AddRallyOptions<StudyOptions>(configuration, StudyOptions.Section);
         silo.Services.AddRallyOptions<PartnerOptions>(configuration, PartnerOptions.Section);
         silo.Services.AddRallyOptions<DeletionOptions>(configuration, DeletionOptions.Section);
+        silo.Services.AddRallyPrivacy(configuration);
         // Deletions retry by reminder; a retry period under Orleans' minimum (1 minute) lowers the minimum.
         silo.Services.AddOptions<ReminderOptions>()
             .Configure<IOptions<DeletionOptions>>((o, deletions) =>

@@ -55,7 +55,7 @@ public sealed class ApiReferenceTests(ApiFixture fixture)
         foreach (var path in new[]
         {
             "/v1/platform", "/v1/participants", "/v1/me", "/v1/me/profile", "/v1/me/enrollments", "/v1/me/enrollments/{studyId}",
-            "/v1/me/deletions/{deletionId}", "/v1/studies", "/v1/studies/{studyId}", "/v1/studies/{studyId}/consent",
+            "/v1/me/deletions/{deletionId}", "/v1/studies/{studyId}/demographics", "/v1/studies", "/v1/studies/{studyId}", "/v1/studies/{studyId}/consent",
             "/v1/studies/{studyId}/launch", "/v1/studies/{studyId}/pause", "/v1/studies/{studyId}/resume", "/v1/studies/{studyId}/announce-end", "/v1/studies/{studyId}/end",
             "/v1/studies/{studyId}/complete-analysis", "/v1/partners", "/v1/partners/{partnerId}/researchers",
             "/v1/partners/{partnerId}/researchers/{researcherId}", "/v1/partners/{partnerId}/researchers/{researcherId}/rotate",
@@ -122,6 +122,8 @@ public sealed class ApiReferenceTests(ApiFixture fixture)
         var enroll = Example(ApiExamples.Enroll);
         enroll["studyId"] = studyId;
         await (await participant.PostAsJsonAsync("/v1/me/enrollments", enroll)).ShouldBeAsync(HttpStatusCode.Created);
+        var sharing = await (await participant.PatchAsJsonAsync($"/v1/me/enrollments/{studyId}", Example(ApiExamples.Sharing))).ShouldBeAsync(HttpStatusCode.OK);
+        Assert.True((bool?)sharing["shareDemographics"]);
         var upload = await (await participant.PostAsJsonAsync($"/v1/studies/{studyId}/events", Example(ApiExamples.Upload)))
             .ShouldBeAsync(HttpStatusCode.Accepted);
 

@@ -24,7 +24,7 @@ public sealed class FuzzTests(ApiFixture fixture, ITestOutputHelper output)
     private static readonly (string Path, string[] Methods, string? BodyMethod)[] Routes =
     [
         ("/v1/platform", ["GET"], null), ("/v1/participants", ["POST"], "POST"), ("/v1/me", ["GET", "DELETE"], null),
-        ("/v1/me/profile", ["GET", "PUT", "DELETE"], "PUT"), ("/v1/me/enrollments", ["POST"], "POST"), ("/v1/me/enrollments/{study}", ["DELETE"], null),
+        ("/v1/me/profile", ["GET", "PUT", "DELETE"], "PUT"), ("/v1/me/enrollments", ["POST"], "POST"), ("/v1/me/enrollments/{study}", ["DELETE", "PATCH"], "PATCH"),
         ("/v1/me/deletions/{guid}", ["GET"], null), ("/v1/me/export", ["GET"], null), ("/.well-known/jwks.json", ["GET"], null), ("/v1/me/notices/{guid}/ack", ["POST"], null), ("/v1/partners", ["POST"], "POST"),
         ("/v1/partners/{guid}", ["GET"], null), ("/v1/partners/{guid}/researchers", ["POST"], "POST"),
         ("/v1/partners/{guid}/researchers/{guid}", ["DELETE"], null), ("/v1/partners/{guid}/researchers/{guid}/rotate", ["POST"], null),
@@ -34,7 +34,8 @@ public sealed class FuzzTests(ApiFixture fixture, ITestOutputHelper output)
         ("/v1/studies/{study}/pause", ["POST"], null), ("/v1/studies/{study}/resume", ["POST"], null),
         ("/v1/studies/{study}/announce-end", ["POST"], "POST"), ("/v1/studies/{study}/end", ["POST"], null), ("/v1/studies/{study}/deletions", ["GET"], null),
         ("/v1/studies/{study}/complete-analysis", ["POST"], null), ("/v1/studies/{study}/events", ["GET", "POST"], "POST"),
-        ("/v1/studies/{study}/stats", ["GET"], null), ("/v1/studies/{study}/audit", ["GET"], null), ("/hubs/notices/negotiate", ["POST"], null),
+        ("/v1/studies/{study}/stats", ["GET"], null), ("/v1/studies/{study}/audit", ["GET"], null),
+        ("/v1/studies/{study}/demographics", ["GET"], null), ("/hubs/notices/negotiate", ["POST"], null),
     ];
 
     private static readonly HttpMethod[] Methods =
@@ -235,6 +236,7 @@ public sealed class FuzzTests(ApiFixture fixture, ITestOutputHelper output)
             await world.ParticipantA.Client.GetStringAsync("/v1/me/profile"),
             await world.ParticipantB.Client.GetStringAsync("/v1/me"),
             await world.A.Researcher.GetStringAsync($"/v1/studies/{world.Open}/events"),
+            await world.A.Researcher.GetStringAsync($"/v1/studies/{world.Open}/demographics"),
             await world.A.Researcher.GetStringAsync($"/v1/studies/{world.Open}"),
             await world.A.Researcher.GetStringAsync($"/v1/studies/{world.Draft}"),
             // When a key was last used is meant to change as the fuzz uses it; nothing else of the partner may.

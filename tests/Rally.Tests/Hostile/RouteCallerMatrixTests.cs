@@ -33,6 +33,7 @@ public sealed class RouteCallerMatrixTests(ApiFixture fixture, ITestOutputHelper
         ["deleteProfile"] = [401, 204, 204, 403, 403, 403, 401],
         ["enrollInStudy"] = [401, 200, 201, 403, 403, 403, 401],
         ["leaveStudy"] = [401, 200, 404, 403, 403, 403, 401],
+        ["setEnrollmentSharing"] = [401, 200, 404, 403, 403, 403, 401],
         ["getDeletion"] = [401, 200, 404, 403, 403, 403, 401],
         ["exportMyData"] = [401, 200, 200, 403, 403, 403, 401],
         ["ackNotice"] = [401, 204, 404, 403, 403, 403, 401],
@@ -61,6 +62,7 @@ public sealed class RouteCallerMatrixTests(ApiFixture fixture, ITestOutputHelper
         ["getStudyStats"] = [401, 403, 403, 200, 404, 200, 401],
         ["getStudyAudit"] = [401, 403, 403, 403, 403, 200, 401],
         ["getSigningKeys"] = [200, 200, 200, 200, 200, 200, 200],
+        ["readStudyDemographics"] = [401, 403, 403, 200, 404, 200, 401],
         ["getLiveness"] = [200, 200, 200, 200, 200, 200, 200],
         ["getReadiness"] = [200, 200, 200, 200, 200, 200, 200],
     };
@@ -77,6 +79,7 @@ public sealed class RouteCallerMatrixTests(ApiFixture fixture, ITestOutputHelper
         ["deleteProfile"] = (HttpMethod.Delete, _ => "/v1/me/profile", _ => null),
         ["enrollInStudy"] = (HttpMethod.Post, _ => "/v1/me/enrollments", w => new JsonObject { ["studyId"] = w.Open, ["consentVersion"] = "1", ["shareDemographics"] = false }),
         ["leaveStudy"] = (HttpMethod.Delete, w => $"/v1/me/enrollments/{w.Open}", _ => null),
+        ["setEnrollmentSharing"] = (HttpMethod.Patch, w => $"/v1/me/enrollments/{w.Open}", _ => new JsonObject { ["shareDemographics"] = true }),
         ["getDeletion"] = (HttpMethod.Get, w => $"/v1/me/deletions/{w.DeletionId}", _ => null),
         ["exportMyData"] = (HttpMethod.Get, _ => "/v1/me/export", _ => null),
         ["ackNotice"] = (HttpMethod.Post, w => $"/v1/me/notices/{w.NoticeId}/ack", _ => null),
@@ -105,6 +108,7 @@ public sealed class RouteCallerMatrixTests(ApiFixture fixture, ITestOutputHelper
         ["getStudyStats"] = (HttpMethod.Get, w => $"/v1/studies/{w.Open}/stats", _ => null),
         ["getStudyAudit"] = (HttpMethod.Get, w => $"/v1/studies/{w.Open}/audit", _ => null),
         ["getSigningKeys"] = (HttpMethod.Get, _ => "/.well-known/jwks.json", _ => null),
+        ["readStudyDemographics"] = (HttpMethod.Get, w => $"/v1/studies/{w.Open}/demographics", _ => null),
         ["getLiveness"] = (HttpMethod.Get, _ => "/health/live", _ => null),
         ["getReadiness"] = (HttpMethod.Get, _ => "/health/ready", _ => null),
     };

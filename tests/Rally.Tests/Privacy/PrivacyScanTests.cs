@@ -10,9 +10,9 @@ using Xunit.Abstractions;
 namespace Rally.Tests.Privacy;
 
 /// <summary>
-/// P10, read off the database and the logs: a participant with a profile, enrollments in an open and an ended study,
+/// P10, read off the database and the logs: a participant with a profile shared with both the open and the ended study it is enrolled in,
 /// uploads, notices, a dead-lettered upload and its own export leaves Rally. Once the open study's deletion has completed, nothing
-/// holds it but the ended study's locked rows and ledger entry (under the study pseudonym), the blocked pseudonym
+/// holds it (not even the ended study's copy of its profile) but the ended study's locked rows and ledger entry (under the study pseudonym), the blocked pseudonym
 /// while uploads could still be in flight, and its tombstone and closed inbox (by key); once the ended study's
 /// analysis has completed and the blocked pseudonym is pruned, only the tombstone and the closed inbox, by key.
 /// </summary>
@@ -56,7 +56,7 @@ public sealed class PrivacyScanTests(PostgresServer postgres, ITestOutputHelper 
         var participant = await api.JoinAsync();
         await (await participant.Client.PutAsJsonAsync("/v1/me/profile", Profile)).ShouldBeAsync(HttpStatusCode.OK);
         await (await RallyApi.EnrollAsync(participant, open.StudyId, share: true)).ShouldBeAsync(HttpStatusCode.Created);
-        await (await RallyApi.EnrollAsync(participant, ended.StudyId)).ShouldBeAsync(HttpStatusCode.Created);
+        await (await RallyApi.EnrollAsync(participant, ended.StudyId, share: true)).ShouldBeAsync(HttpStatusCode.Created);
 
         // Its uploads; one to the open study is also dead-lettered (a copy of the queued message, as the provider makes).
         await TestDatabase.ExecuteAsync(database, DeadLetterEveryMessage);
@@ -65,6 +65,9 @@ public sealed class PrivacyScanTests(PostgresServer postgres, ITestOutputHelper 
         Assert.Equal(1L, await TestDatabase.ScalarAsync<long>(database, "SELECT count(*) FROM rally_stream_dead_letters"));
         await (await ended.UploadAsync(participant.Client, ended.Event(), ended.Event(), ended.Event())).ShouldBeAsync(HttpStatusCode.Accepted);
         var pseudonyms = new[] { await PseudonymAsync(open, 2), await PseudonymAsync(ended, 3) };
+        // Both studies hold a copy of the profile it shares with them, under its pseudonym there, and read it.
+        Assert.Equal(pseudonyms[0], await SharedPseudonymAsync(open));
+        Assert.Equal(pseudonyms[1], await SharedPseudonymAsync(ended));
 
         // Notices: a new consent of the open study, the end of the other.
         await (await open.Partner.Researcher.PutAsJsonAsync($"/v1/studies/{open.StudyId}/consent", new JsonObject { ["consentVersion"] = "2" })).ShouldBeAsync(HttpStatusCode.OK);
@@ -148,6 +151,13 @@ public sealed class PrivacyScanTests(PostgresServer postgres, ITestOutputHelper 
     /// <summary>The one participant in the study's export (the scenario's own participant uploads nothing).</summary>
     private static async Task<string> PseudonymAsync(IngestionScenario study, int count) =>
         (await study.ExportWhenStoredAsync(count)).Select(l => (string)l["participant"]!).Distinct().Single();
+
+    /// <summary>The one profile shared with the study, by its pseudonym.</summary>
+    private static async Task<string> SharedPseudonymAsync(IngestionScenario study)
+    {
+        var text = await study.Partner.Researcher.GetStringAsync($"/v1/studies/{study.StudyId}/demographics");
+        return (string)JsonNode.Parse(text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Single())!["pseudonym"]!;
+    }
 
     private static Task LedgerWhenAsync(RallyApi api, string studyId, Func<JsonNode, bool> done) => Eventually.HoldsAsync(async () =>
     {

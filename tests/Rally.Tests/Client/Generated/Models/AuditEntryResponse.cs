@@ -26,6 +26,14 @@ namespace Rally.Tests.Client.Generated.Models
         public bool? Completed { get; set; }
         /// <summary>The events property</summary>
         public long? Events { get; set; }
+        /// <summary>The kind property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Kind { get; set; }
+#nullable restore
+#else
+        public string Kind { get; set; }
+#endif
         /// <summary>The researcherId property</summary>
         public Guid? ResearcherId { get; set; }
         /// <summary>
@@ -50,6 +58,7 @@ namespace Rally.Tests.Client.Generated.Models
                 { "at", n => { At = n.GetDateTimeOffsetValue(); } },
                 { "completed", n => { Completed = n.GetBoolValue(); } },
                 { "events", n => { Events = n.GetLongValue(); } },
+                { "kind", n => { Kind = n.GetStringValue(); } },
                 { "researcherId", n => { ResearcherId = n.GetGuidValue(); } },
             };
         }
@@ -64,6 +73,7 @@ namespace Rally.Tests.Client.Generated.Models
             writer.WriteDateTimeOffsetValue("at", At);
             writer.WriteBoolValue("completed", Completed);
             writer.WriteLongValue("events", Events);
+            writer.WriteStringValue("kind", Kind);
             writer.WriteGuidValue("researcherId", ResearcherId);
         }
     }

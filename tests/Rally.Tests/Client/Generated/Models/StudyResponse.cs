@@ -80,6 +80,14 @@ namespace Rally.Tests.Client.Generated.Models
 #else
         public string Name { get; set; }
 #endif
+        /// <summary>The participation property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::Rally.Tests.Client.Generated.Models.ParticipationResponse? Participation { get; set; }
+#nullable restore
+#else
+        public global::Rally.Tests.Client.Generated.Models.ParticipationResponse Participation { get; set; }
+#endif
         /// <summary>The partner property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -147,6 +155,7 @@ namespace Rally.Tests.Client.Generated.Models
                 { "howDataIsUsed", n => { HowDataIsUsed = n.GetStringValue(); } },
                 { "launchedAt", n => { LaunchedAt = n.GetDateTimeOffsetValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
+                { "participation", n => { Participation = n.GetObjectValue<global::Rally.Tests.Client.Generated.Models.ParticipationResponse>(global::Rally.Tests.Client.Generated.Models.ParticipationResponse.CreateFromDiscriminatorValue); } },
                 { "partner", n => { Partner = n.GetStringValue(); } },
                 { "partnerId", n => { PartnerId = n.GetGuidValue(); } },
                 { "privateBrowsingWarning", n => { PrivateBrowsingWarning = n.GetStringValue(); } },
@@ -175,6 +184,7 @@ namespace Rally.Tests.Client.Generated.Models
             writer.WriteStringValue("howDataIsUsed", HowDataIsUsed);
             writer.WriteDateTimeOffsetValue("launchedAt", LaunchedAt);
             writer.WriteStringValue("name", Name);
+            writer.WriteObjectValue<global::Rally.Tests.Client.Generated.Models.ParticipationResponse>("participation", Participation);
             writer.WriteStringValue("partner", Partner);
             writer.WriteGuidValue("partnerId", PartnerId);
             writer.WriteStringValue("privateBrowsingWarning", PrivateBrowsingWarning);

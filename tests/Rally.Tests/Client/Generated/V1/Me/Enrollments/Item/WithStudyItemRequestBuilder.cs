@@ -67,6 +67,47 @@ namespace Rally.Tests.Client.Generated.V1.Me.Enrollments.Item
             return await RequestAdapter.SendAsync<global::Rally.Tests.Client.Generated.Models.LeaveStudyResponse>(requestInfo, global::Rally.Tests.Client.Generated.Models.LeaveStudyResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
+        /// The participant chooses, for one study it is enrolled in (participant token), whether the study&apos;sresearchers may read its demographic profile (`GET /v1/studies/{studyId}/demographics`), under thepseudonym its events carry there and never with its platform id. `{ &quot;shareDemographics&quot;: true }` sharesthe current profile, and every later change of it (none while no profile is filled in);`{ &quot;shareDemographics&quot;: false }` stops: the profile is absent from the study&apos;s next read. Deleting theprofile, leaving the study or leaving Rally stops sharing too.Answers `200` with the enrollment as it now stands; sending the same choice again is harmless.`404 not-enrolled` when the participant is not, or no longer, enrolled in the study; `400 invalid-request`for a body without a boolean `shareDemographics` (or with any other field), nothing changed.
+        /// </summary>
+        /// <returns>A <see cref="global::Rally.Tests.Client.Generated.Models.EnrollmentResponse"/></returns>
+        /// <param name="body">The request body</param>
+        /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
+        /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 400 status code</exception>
+        /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 401 status code</exception>
+        /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 403 status code</exception>
+        /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 404 status code</exception>
+        /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 410 status code</exception>
+        /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 413 status code</exception>
+        /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 415 status code</exception>
+        /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 429 status code</exception>
+        /// <exception cref="global::Rally.Tests.Client.Generated.Models.Problem">When receiving a 503 status code</exception>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public async Task<global::Rally.Tests.Client.Generated.Models.EnrollmentResponse?> PatchAsync(global::Rally.Tests.Client.Generated.Models.EnrollmentSharingRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        {
+#nullable restore
+#else
+        public async Task<global::Rally.Tests.Client.Generated.Models.EnrollmentResponse> PatchAsync(global::Rally.Tests.Client.Generated.Models.EnrollmentSharingRequest body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        {
+#endif
+            if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
+            var requestInfo = ToPatchRequestInformation(body, requestConfiguration);
+            var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
+            {
+                { "400", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "401", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "403", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "404", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "410", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "413", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "415", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "429", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+                { "503", global::Rally.Tests.Client.Generated.Models.Problem.CreateFromDiscriminatorValue },
+            };
+            return await RequestAdapter.SendAsync<global::Rally.Tests.Client.Generated.Models.EnrollmentResponse>(requestInfo, global::Rally.Tests.Client.Generated.Models.EnrollmentResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
+        }
+        /// <summary>
         /// The participant leaves one study (participant token). Collection stops at once: later uploads get`404 not-enrolled`. What happens to the data it collected (`dataDeletion`):- `deleted`: the study is still open, so everything it collected from this participant is deleted, in  the background and retried until done, whatever fails meanwhile (also the answer for a study whose  analysis has completed: its raw data is already gone);- `locked`: the study has ended, so the data stays locked until its analysis completes, and is then  deleted with everyone&apos;s;- `pending`: the study could not be told now (an outage): the request is kept and sent again until the  study has it, then carried out as above.Every later enrollment in the study gets a new pseudonym, which nobody can link to this one. The `deletionId` can be followed with `GET /v1/me/deletions/{deletionId}`; a `data-deleted` noticefollows when the deletion completes. `404 not-enrolled` when the participant is not, or no longer,enrolled: leaving twice gets `404` the second time.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
@@ -83,6 +124,28 @@ namespace Rally.Tests.Client.Generated.V1.Me.Enrollments.Item
             var requestInfo = new RequestInformation(Method.DELETE, UrlTemplate, PathParameters);
             requestInfo.Configure(requestConfiguration);
             requestInfo.Headers.TryAdd("Accept", "application/json");
+            return requestInfo;
+        }
+        /// <summary>
+        /// The participant chooses, for one study it is enrolled in (participant token), whether the study&apos;sresearchers may read its demographic profile (`GET /v1/studies/{studyId}/demographics`), under thepseudonym its events carry there and never with its platform id. `{ &quot;shareDemographics&quot;: true }` sharesthe current profile, and every later change of it (none while no profile is filled in);`{ &quot;shareDemographics&quot;: false }` stops: the profile is absent from the study&apos;s next read. Deleting theprofile, leaving the study or leaving Rally stops sharing too.Answers `200` with the enrollment as it now stands; sending the same choice again is harmless.`404 not-enrolled` when the participant is not, or no longer, enrolled in the study; `400 invalid-request`for a body without a boolean `shareDemographics` (or with any other field), nothing changed.
+        /// </summary>
+        /// <returns>A <see cref="RequestInformation"/></returns>
+        /// <param name="body">The request body</param>
+        /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public RequestInformation ToPatchRequestInformation(global::Rally.Tests.Client.Generated.Models.EnrollmentSharingRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        {
+#nullable restore
+#else
+        public RequestInformation ToPatchRequestInformation(global::Rally.Tests.Client.Generated.Models.EnrollmentSharingRequest body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        {
+#endif
+            if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
+            var requestInfo = new RequestInformation(Method.PATCH, UrlTemplate, PathParameters);
+            requestInfo.Configure(requestConfiguration);
+            requestInfo.Headers.TryAdd("Accept", "application/json");
+            requestInfo.SetContentFromParsable(RequestAdapter, "application/json", body);
             return requestInfo;
         }
         /// <summary>

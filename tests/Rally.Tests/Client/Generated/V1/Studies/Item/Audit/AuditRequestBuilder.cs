@@ -34,7 +34,7 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item.Audit
         {
         }
         /// <summary>
-        /// Operators only. One entry per export of the study&apos;s events, oldest first: the researcher, when, from whichcursor (`after`), how many events it sent, and whether it finished.Read a page at a time: `limit` entries (default 100, at most 1000), from the start or `after` the number ofentries already read. While more follow, the answer carries a `Link` header with the next page&apos;s address(`rel=&quot;next&quot;`). A `limit` out of range or an `after` that is not a whole number is `400 invalid-request`.
+        /// Operators only. One entry per read of the study&apos;s data, oldest first: its `kind` (`events` for an exportof the study&apos;s events, `demographics` for a read of the profiles shared with it), the researcher(`00000000-0000-0000-0000-000000000000` for an operator), when, from which cursor (`after`; empty fordemographics), how many events (or profiles) it sent, and whether it finished.Read a page at a time: `limit` entries (default 100, at most 1000), from the start or `after` the number ofentries already read. While more follow, the answer carries a `Link` header with the next page&apos;s address(`rel=&quot;next&quot;`). A `limit` out of range or an `after` that is not a whole number is `400 invalid-request`.
         /// </summary>
         /// <returns>A List&lt;global::Rally.Tests.Client.Generated.Models.AuditEntryResponse&gt;</returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -68,7 +68,7 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item.Audit
             return collectionResult?.AsList();
         }
         /// <summary>
-        /// Operators only. One entry per export of the study&apos;s events, oldest first: the researcher, when, from whichcursor (`after`), how many events it sent, and whether it finished.Read a page at a time: `limit` entries (default 100, at most 1000), from the start or `after` the number ofentries already read. While more follow, the answer carries a `Link` header with the next page&apos;s address(`rel=&quot;next&quot;`). A `limit` out of range or an `after` that is not a whole number is `400 invalid-request`.
+        /// Operators only. One entry per read of the study&apos;s data, oldest first: its `kind` (`events` for an exportof the study&apos;s events, `demographics` for a read of the profiles shared with it), the researcher(`00000000-0000-0000-0000-000000000000` for an operator), when, from which cursor (`after`; empty fordemographics), how many events (or profiles) it sent, and whether it finished.Read a page at a time: `limit` entries (default 100, at most 1000), from the start or `after` the number ofentries already read. While more follow, the answer carries a `Link` header with the next page&apos;s address(`rel=&quot;next&quot;`). A `limit` out of range or an `after` that is not a whole number is `400 invalid-request`.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -96,7 +96,7 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item.Audit
             return new global::Rally.Tests.Client.Generated.V1.Studies.Item.Audit.AuditRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Operators only. One entry per export of the study&apos;s events, oldest first: the researcher, when, from whichcursor (`after`), how many events it sent, and whether it finished.Read a page at a time: `limit` entries (default 100, at most 1000), from the start or `after` the number ofentries already read. While more follow, the answer carries a `Link` header with the next page&apos;s address(`rel=&quot;next&quot;`). A `limit` out of range or an `after` that is not a whole number is `400 invalid-request`.
+        /// Operators only. One entry per read of the study&apos;s data, oldest first: its `kind` (`events` for an exportof the study&apos;s events, `demographics` for a read of the profiles shared with it), the researcher(`00000000-0000-0000-0000-000000000000` for an operator), when, from which cursor (`after`; empty fordemographics), how many events (or profiles) it sent, and whether it finished.Read a page at a time: `limit` entries (default 100, at most 1000), from the start or `after` the number ofentries already read. While more follow, the answer carries a `Link` header with the next page&apos;s address(`rel=&quot;next&quot;`). A `limit` out of range or an `after` that is not a whole number is `400 invalid-request`.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class AuditRequestBuilderGetQueryParameters 
