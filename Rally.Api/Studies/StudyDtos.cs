@@ -162,11 +162,11 @@ public sealed record StudyResponse(
 /// </summary>
 public sealed record ParticipationResponse(int? Enrolled, bool Suppressed, int? FewerThan)
 {
-    /// <summary>Shown for enrolling and ended studies only; null for drafts and studies whose analysis completed.</summary>
+    /// <summary>Shown for launched studies (enrolling, paused, ended); null for drafts and studies whose analysis completed.</summary>
     public static ParticipationResponse? For(StudyView study, int minCellSize)
     {
         ArgumentNullException.ThrowIfNull(study);
-        if (study.State is not (StudyLifecycle.Enrolling or StudyLifecycle.Ended))
+        if (study.State is not (StudyLifecycle.Enrolling or StudyLifecycle.Paused or StudyLifecycle.Ended))
         {
             return null;
         }

@@ -68,7 +68,7 @@ public static class StudyEndpoints
                 the `state`, and `endsAt` once an end is announced. A draft is seen only by its partner's researchers and
                 operators; to anyone else it answers `404 not-found`, exactly as a missing study.
 
-                `participation` (enrolling and ended studies; null otherwise) is how many take part, suppressed below k
+                `participation` (enrolling, paused and ended studies; null otherwise) is how many take part, suppressed below k
                 (`Rally:Privacy:MinCellSize`, default 10) as in `GET /v1/studies`, for every caller: the exact count is in
                 `GET /v1/studies/{studyId}/stats`, for the study's own researchers and operators.
                 """);
@@ -97,7 +97,7 @@ public static class StudyEndpoints
                 Operators only. A draft becomes `enrolling`: it is listed publicly, participants may enroll, and enrolled
                 participants may upload. `409 invalid-transition` unless the study is a draft.
                 """);
-        study.MapPost("/pause", (string studyId, IGrainFactory grains) => MoveAsync(studyId, grains, s => s.PauseAsync()))
+        study.MapPost("/pause", (string studyId, IGrainFactory grains, IOptions<PrivacyOptions> privacy) => MoveAsync(studyId, grains, privacy, s => s.PauseAsync()))
             .RequireAuthorization(RallyAuth.OperatorPolicy)
             .WithName("pauseStudy")
             .Refuses(ProblemTypes.InvalidTransition)
@@ -110,7 +110,7 @@ public static class StudyEndpoints
                 ending an enrolling one. Pausing a paused study changes nothing and answers `200` with the study (safe to
                 resend). `409 invalid-transition` for a draft, an ended study or one whose analysis completed.
                 """);
-        study.MapPost("/resume", (string studyId, IGrainFactory grains) => MoveAsync(studyId, grains, s => s.ResumeAsync()))
+        study.MapPost("/resume", (string studyId, IGrainFactory grains, IOptions<PrivacyOptions> privacy) => MoveAsync(studyId, grains, privacy, s => s.ResumeAsync()))
             .RequireAuthorization(RallyAuth.OperatorPolicy)
             .WithName("resumeStudy")
             .Refuses(ProblemTypes.InvalidTransition)

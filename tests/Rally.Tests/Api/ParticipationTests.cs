@@ -66,6 +66,19 @@ public sealed class ParticipationTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_paused_study_shows_its_figure_as_an_enrolling_one_does()
+    {
+        var studyId = await StudyOfAsync(12);
+        await _api.MoveAsync(studyId, "pause");
+
+        Assert.All(await AnonymousCardsAsync(studyId), card =>
+        {
+            Assert.Equal("paused", (string?)card["state"]);
+            Assert.Equal(12, (int?)card["participation"]!["enrolled"]);
+        });
+    }
+
+    [Fact]
     public async Task A_draft_or_a_study_whose_analysis_completed_shows_no_figure()
     {
         var partner = await _api.NewPartnerAsync();

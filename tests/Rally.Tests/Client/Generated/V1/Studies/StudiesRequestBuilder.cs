@@ -47,7 +47,7 @@ namespace Rally.Tests.Client.Generated.V1.Studies
         {
         }
         /// <summary>
-        /// Anyone may call it. The cards of the studies that are enrolling or have ended, in the order they werelaunched. Drafts are not listed, nor are studies whose analysis has completed.Each card&apos;s `participation` says how many people take part: `{ &quot;enrolled&quot;: 18, &quot;suppressed&quot;: false,&quot;fewerThan&quot;: null }` when at least k do (k is `Rally:Privacy:MinCellSize`, default 10), and`{ &quot;enrolled&quot;: null, &quot;suppressed&quot;: true, &quot;fewerThan&quot;: 10 }` below k, so that the figure never tells abouta handful of people.
+        /// Anyone may call it. The cards of the studies that are enrolling, paused or have ended, in the order theywere launched (a paused study is listed with `state: paused`). Drafts are not listed, nor are studies whoseanalysis has completed.Each card&apos;s `participation` says how many people take part: `{ &quot;enrolled&quot;: 18, &quot;suppressed&quot;: false,&quot;fewerThan&quot;: null }` when at least k do (k is `Rally:Privacy:MinCellSize`, default 10), and`{ &quot;enrolled&quot;: null, &quot;suppressed&quot;: true, &quot;fewerThan&quot;: 10 }` below k, so that the figure never tells abouta handful of people.
         /// </summary>
         /// <returns>A List&lt;global::Rally.Tests.Client.Generated.Models.StudyResponse&gt;</returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -114,7 +114,7 @@ namespace Rally.Tests.Client.Generated.V1.Studies
             return await RequestAdapter.SendAsync<global::Rally.Tests.Client.Generated.Models.DraftStudyResponse>(requestInfo, global::Rally.Tests.Client.Generated.Models.DraftStudyResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Anyone may call it. The cards of the studies that are enrolling or have ended, in the order they werelaunched. Drafts are not listed, nor are studies whose analysis has completed.Each card&apos;s `participation` says how many people take part: `{ &quot;enrolled&quot;: 18, &quot;suppressed&quot;: false,&quot;fewerThan&quot;: null }` when at least k do (k is `Rally:Privacy:MinCellSize`, default 10), and`{ &quot;enrolled&quot;: null, &quot;suppressed&quot;: true, &quot;fewerThan&quot;: 10 }` below k, so that the figure never tells abouta handful of people.
+        /// Anyone may call it. The cards of the studies that are enrolling, paused or have ended, in the order theywere launched (a paused study is listed with `state: paused`). Drafts are not listed, nor are studies whoseanalysis has completed.Each card&apos;s `participation` says how many people take part: `{ &quot;enrolled&quot;: 18, &quot;suppressed&quot;: false,&quot;fewerThan&quot;: null }` when at least k do (k is `Rally:Privacy:MinCellSize`, default 10), and`{ &quot;enrolled&quot;: null, &quot;suppressed&quot;: true, &quot;fewerThan&quot;: 10 }` below k, so that the figure never tells abouta handful of people.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

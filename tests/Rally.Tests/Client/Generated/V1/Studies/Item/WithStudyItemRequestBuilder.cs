@@ -13,6 +13,8 @@ using Rally.Tests.Client.Generated.V1.Studies.Item.Demographics;
 using Rally.Tests.Client.Generated.V1.Studies.Item.End;
 using Rally.Tests.Client.Generated.V1.Studies.Item.Events;
 using Rally.Tests.Client.Generated.V1.Studies.Item.Launch;
+using Rally.Tests.Client.Generated.V1.Studies.Item.Pause;
+using Rally.Tests.Client.Generated.V1.Studies.Item.Resume;
 using Rally.Tests.Client.Generated.V1.Studies.Item.Stats;
 using System.Collections.Generic;
 using System.IO;
@@ -72,6 +74,16 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item
         {
             get => new global::Rally.Tests.Client.Generated.V1.Studies.Item.Launch.LaunchRequestBuilder(PathParameters, RequestAdapter);
         }
+        /// <summary>The pause property</summary>
+        public global::Rally.Tests.Client.Generated.V1.Studies.Item.Pause.PauseRequestBuilder Pause
+        {
+            get => new global::Rally.Tests.Client.Generated.V1.Studies.Item.Pause.PauseRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The resume property</summary>
+        public global::Rally.Tests.Client.Generated.V1.Studies.Item.Resume.ResumeRequestBuilder Resume
+        {
+            get => new global::Rally.Tests.Client.Generated.V1.Studies.Item.Resume.ResumeRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The stats property</summary>
         public global::Rally.Tests.Client.Generated.V1.Studies.Item.Stats.StatsRequestBuilder Stats
         {
@@ -94,7 +106,7 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item
         {
         }
         /// <summary>
-        /// Anyone may read a launched study (enrolling, ended or analysis-complete): the card participants read beforeconsenting, with the current `consentVersion` to enroll with, the `encryptionKey` to encrypt payloads to,the `state`, and `endsAt` once an end is announced. A draft is seen only by its partner&apos;s researchers andoperators; to anyone else it answers `404 not-found`, exactly as a missing study.`participation` (enrolling and ended studies; null otherwise) is how many take part, suppressed below k(`Rally:Privacy:MinCellSize`, default 10) as in `GET /v1/studies`, for every caller: the exact count is in`GET /v1/studies/{studyId}/stats`, for the study&apos;s own researchers and operators.
+        /// Anyone may read a launched study (enrolling, paused, ended or analysis-complete): the card participants read beforeconsenting, with the current `consentVersion` to enroll with, the `encryptionKey` to encrypt payloads to,the `state`, and `endsAt` once an end is announced. A draft is seen only by its partner&apos;s researchers andoperators; to anyone else it answers `404 not-found`, exactly as a missing study.`participation` (enrolling, paused and ended studies; null otherwise) is how many take part, suppressed below k(`Rally:Privacy:MinCellSize`, default 10) as in `GET /v1/studies`, for every caller: the exact count is in`GET /v1/studies/{studyId}/stats`, for the study&apos;s own researchers and operators.
         /// </summary>
         /// <returns>A <see cref="global::Rally.Tests.Client.Generated.Models.StudyResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -121,7 +133,7 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item
             return await RequestAdapter.SendAsync<global::Rally.Tests.Client.Generated.Models.StudyResponse>(requestInfo, global::Rally.Tests.Client.Generated.Models.StudyResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Anyone may read a launched study (enrolling, ended or analysis-complete): the card participants read beforeconsenting, with the current `consentVersion` to enroll with, the `encryptionKey` to encrypt payloads to,the `state`, and `endsAt` once an end is announced. A draft is seen only by its partner&apos;s researchers andoperators; to anyone else it answers `404 not-found`, exactly as a missing study.`participation` (enrolling and ended studies; null otherwise) is how many take part, suppressed below k(`Rally:Privacy:MinCellSize`, default 10) as in `GET /v1/studies`, for every caller: the exact count is in`GET /v1/studies/{studyId}/stats`, for the study&apos;s own researchers and operators.
+        /// Anyone may read a launched study (enrolling, paused, ended or analysis-complete): the card participants read beforeconsenting, with the current `consentVersion` to enroll with, the `encryptionKey` to encrypt payloads to,the `state`, and `endsAt` once an end is announced. A draft is seen only by its partner&apos;s researchers andoperators; to anyone else it answers `404 not-found`, exactly as a missing study.`participation` (enrolling, paused and ended studies; null otherwise) is how many take part, suppressed below k(`Rally:Privacy:MinCellSize`, default 10) as in `GET /v1/studies`, for every caller: the exact count is in`GET /v1/studies/{studyId}/stats`, for the study&apos;s own researchers and operators.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
