@@ -4,6 +4,7 @@ using Rally.Api.Hosting;
 using Rally.Api.Ingestion;
 using Rally.Api.Notices;
 using Rally.Api.Operations;
+using Rally.Api.Panel;
 using Rally.Api.Participants;
 using Rally.Api.Partners;
 using Rally.Api.Platform;
@@ -46,6 +47,7 @@ try
     app.MapPartnerEndpoints();
     app.MapStudyEndpoints();
     app.MapEventEndpoints();
+    app.MapPanelEndpoints();
     app.MapRallyDashboard();
     app.MapNotices();
     await app.RunAsync();

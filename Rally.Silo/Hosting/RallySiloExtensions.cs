@@ -11,6 +11,7 @@ using Rally.Grains.Ingestion;
 using Rally.Grains.Notices;
 using Rally.Grains.Partners;
 using Rally.Grains.Platform;
+using Rally.Grains.Privacy;
 using Rally.Grains.Storage;
 using Rally.Grains.Studies;
 using Rally.Silo.ClusterTls;
@@ -54,6 +55,7 @@ public static class RallySiloExtensions
         silo.Services.AddRallyOptions<StudyOptions>(configuration, StudyOptions.Section);
         silo.Services.AddRallyOptions<PartnerOptions>(configuration, PartnerOptions.Section);
         silo.Services.AddRallyOptions<DeletionOptions>(configuration, DeletionOptions.Section);
+        silo.Services.AddRallyOptions<PrivacyOptions>(configuration, PrivacyOptions.Section);
         // Deletions retry by reminder; a retry period under Orleans' minimum (1 minute) lowers the minimum.
         silo.Services.AddOptions<ReminderOptions>()
             .Configure<IOptions<DeletionOptions>>((o, deletions) =>
