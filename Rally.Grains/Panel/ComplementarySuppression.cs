@@ -3,8 +3,9 @@ namespace Rally.Grains.Panel;
 /// <summary>
 /// Complementary suppression: given the cells suppressed because they are small (primary suppression), suppresses
 /// more until no suppressed cell is determined by the published ones (<see cref="LinearSystem.Determined"/>). Each
-/// round, every determined cell gets one complement: the smallest cell that may still be suppressed in a constraint
-/// where it is the only unknown (a row or table it alone leaves open), else in any constraint it is in, else anywhere.
+/// round, every cell that a constraint reveals on its own (the only unknown of a row or table) gets one complement, or,
+/// when there is none, the first determined cell does: the smallest cell that may still be suppressed in a constraint
+/// where it is the only unknown, else in any constraint it is in, else anywhere (ties: the later cell).
 /// Each round suppresses at least one more cell, and suppressing every cell leaves nothing determined, so it ends.
 /// Deterministic: the same figures always give the same cells.
 /// </summary>
@@ -29,15 +30,17 @@ internal static class ComplementarySuppression
         while (true)
         {
             var determined = system.Determined(suppressed);
-            var changed = new HashSet<int>();
-            var any = false;
-            for (var cell = 0; cell < determined.Length; cell++)
+            var unknownsIn = system.Constraints.Select(c => c.Count(t => suppressed[t.Cell])).ToArray();
+            var all = Enumerable.Range(0, determined.Length).Where(cell => determined[cell]).ToArray();
+            if (all.Length == 0)
             {
-                if (!determined[cell])
-                {
-                    continue;
-                }
-                any = true;
+                return;
+            }
+            // Cells a constraint reveals on its own come first: the others often follow from them, and are open once they are.
+            var direct = all.Where(cell => constraintsOf[cell].Any(c => unknownsIn[c] == 1)).ToArray();
+            var changed = new HashSet<int>();
+            foreach (var cell in direct.Length > 0 ? direct : all[..1])
+            {
                 // A complement added this round may already leave this cell open: the next round tells.
                 if (constraintsOf[cell].Any(changed.Contains))
                 {
@@ -50,10 +53,6 @@ internal static class ComplementarySuppression
                 }
                 suppressed[complement] = true;
                 changed.UnionWith(constraintsOf[complement]);
-            }
-            if (!any)
-            {
-                return;
             }
         }
     }
@@ -78,7 +77,8 @@ internal static class ComplementarySuppression
             {
                 continue;
             }
-            if (best < 0 || system.Values[cell] < system.Values[best] || (system.Values[cell] == system.Values[best] && cell < best))
+            // Ties go to the later cell: the total comes first, and is the last thing worth suppressing.
+            if (best < 0 || system.Values[cell] < system.Values[best] || (system.Values[cell] == system.Values[best] && cell > best))
             {
                 best = cell;
             }

@@ -57,6 +57,7 @@ public sealed class RouteCallerMatrixTests(ApiFixture fixture, ITestOutputHelper
         ["exportStudyEvents"] = [401, 403, 403, 200, 404, 403, 401],
         ["getStudyStats"] = [401, 403, 403, 200, 404, 200, 401],
         ["getStudyAudit"] = [401, 403, 403, 403, 403, 200, 401],
+        ["getPanelRepresentation"] = [401, 403, 403, 403, 403, 200, 401],
         ["getLiveness"] = [200, 200, 200, 200, 200, 200, 200],
         ["getReadiness"] = [200, 200, 200, 200, 200, 200, 200],
     };
@@ -97,6 +98,7 @@ public sealed class RouteCallerMatrixTests(ApiFixture fixture, ITestOutputHelper
         ["exportStudyEvents"] = (HttpMethod.Get, w => $"/v1/studies/{w.Open}/events", _ => null),
         ["getStudyStats"] = (HttpMethod.Get, w => $"/v1/studies/{w.Open}/stats", _ => null),
         ["getStudyAudit"] = (HttpMethod.Get, w => $"/v1/studies/{w.Open}/audit", _ => null),
+        ["getPanelRepresentation"] = (HttpMethod.Get, w => $"/v1/panel/representation?by=ageRange,gender&studyId={w.Open}", _ => null),
         ["getLiveness"] = (HttpMethod.Get, _ => "/health/live", _ => null),
         ["getReadiness"] = (HttpMethod.Get, _ => "/health/ready", _ => null),
     };
