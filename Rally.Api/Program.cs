@@ -7,6 +7,7 @@ using Rally.Api.Ingestion;
 using Rally.Api.Notices;
 using Rally.Api.Operations;
 using Rally.Api.Page;
+using Rally.Api.Panel;
 using Rally.Api.Participants;
 using Rally.Api.Partners;
 using Rally.Api.Platform;
@@ -54,6 +55,7 @@ try
     app.MapStudyEndpoints();
     app.MapEventEndpoints();
     app.MapDemographicsEndpoints();
+    app.MapPanelEndpoints();
     app.MapRallyDashboard();
     app.MapNotices();
     app.MapClientKit();

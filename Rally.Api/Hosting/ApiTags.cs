@@ -13,6 +13,7 @@ public static class ApiTags
     public const string Studies = "Studies";
     public const string StudyData = "Study data";
     public const string Partners = "Partners";
+    public const string Panel = "Panel";
     public const string Health = HealthExtensions.Tag;
 
     public static IReadOnlyList<(string Name, string Description)> All { get; } =
@@ -35,6 +36,7 @@ public static class ApiTags
             every export.
             """),
         (Partners, "Operators only: research partners and the keys (`rr_…`) of their researchers."),
+        (Panel, "Operators only: who takes part in Rally, by demographic answers, as k-anonymous counts (no profile is ever shown)."),
         (Health, "Probes for orchestrators and load balancers; anyone may call them, and they answer in plain text."),
     ];
 }

@@ -19,6 +19,7 @@ internal sealed partial class ParticipantGrain
         EnsureActive();
         State.Profile = profile;
         await store.WriteStateAsync();
+        await FeedPanelAsync();
         await Task.WhenAll(State.Enrollments.Where(e => e.Value.ShareDemographics).Select(e => ShareWithAsync(e.Key, e.Value)));
     }
 
@@ -32,6 +33,7 @@ internal sealed partial class ParticipantGrain
         await Task.WhenAll(State.Enrollments.Where(e => e.Value.ShareDemographics).Select(e => WithdrawFromAsync(e.Key, e.Value)));
         State.Profile = null;
         await store.WriteStateAsync();
+        await FeedPanelAsync();
         return true;
     }
 

@@ -19,7 +19,7 @@ internal sealed partial class ParticipantGrain(
     IOptions<DeletionOptions> deletionOptions,
     ILogger<ParticipantGrain> logger) : Grain, IParticipantGrain, IRemindable
 {
-    /// <summary>Retries what leaving (a study or Rally) left unconfirmed, until the studies and the inbox have it.</summary>
+    /// <summary>Retries what leaving (a study or Rally) left unconfirmed, until the studies and the inbox have it; and the panel's figures.</summary>
     private const string LeavingReminder = "leaving";
 
     private ParticipantState State => store.State;
@@ -71,6 +71,7 @@ internal sealed partial class ParticipantGrain(
         State.PlatformConsentVersion = platform.ConsentVersion;
         State.TokenHash = command.TokenHash;
         await store.WriteStateAsync();
+        await FeedPanelAsync();
     }
 
     public async Task<ParticipantView> GetAsync()
@@ -113,6 +114,7 @@ internal sealed partial class ParticipantGrain(
         {
             State.Enrollments[command.StudyId] = record;
             await store.WriteStateAsync();
+            await FeedPanelAsync();
         }
         if (record.ShareDemographics)
         {
@@ -141,6 +143,7 @@ internal sealed partial class ParticipantGrain(
         State.Deletions[deletionId] = record;
         await store.WriteStateAsync();
         var receipt = await TryConfirmAsync(deletionId, record);
+        await FeedPanelAsync();
         await SaveProgressAsync();
         return receipt;
     }
@@ -162,7 +165,7 @@ internal sealed partial class ParticipantGrain(
         // The reminder first; then one write makes the token useless, removes every personal field and records
         // what is left to do, which is carried out now and retried by the reminder until done, whatever fails.
         await EnsureReminderAsync();
-        store.State = new ParticipantState { Status = ParticipantStatus.Left, LeftAt = now, Deletions = requests, Forget = forget, InboxOpen = true };
+        store.State = new ParticipantState { Status = ParticipantStatus.Left, LeftAt = now, Deletions = requests, Forget = forget, InboxOpen = true, PanelFeed = State.PanelFeed };
         await store.WriteStateAsync();
         var receipts = await CarryOutAsync();
         await CloseNoticeConnectionsAsync();
@@ -283,6 +286,7 @@ internal sealed partial class ParticipantGrain(
         }
         await Task.WhenAll(State.Forget.ToArray().Select(f => TryAsync(
             () => GrainFactory.GetGrain<IDeletionLedgerGrain>(f.Value).ForgetAsync(f.Key), () => State.Forget.Remove(f.Key))));
+        await FeedPanelAsync();
         await SaveProgressAsync();
         return receipts;
     }

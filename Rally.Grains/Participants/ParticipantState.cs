@@ -1,4 +1,5 @@
 using Rally.Grains.Deletions;
+using Rally.Grains.Panel;
 
 namespace Rally.Grains.Participants;
 
@@ -31,8 +32,11 @@ public sealed class ParticipantState
 
     [Id(12)] public DateTimeOffset? ReplacedAt { get; set; }
 
-    /// <summary>Something the studies or the inbox have not confirmed yet, retried by the <c>leaving</c> reminder.</summary>
-    public bool HasWork() => InboxOpen || Forget.Count > 0 || Deletions.Values.Any(d => d.DataDeletion is null);
+    /// <summary>What the panels count of this participant, and the moves on their way to them; kept by a tombstone until they arrive.</summary>
+    [Id(13)] public PanelFeed PanelFeed { get; set; } = new();
+
+    /// <summary>Something the studies, the inbox or the panels have not confirmed yet, retried by the <c>leaving</c> reminder.</summary>
+    public bool HasWork() => InboxOpen || Forget.Count > 0 || Deletions.Values.Any(d => d.DataDeletion is null) || PanelFeed.HasWork(this);
 }
 
 /// <summary>

@@ -11,6 +11,7 @@ using Rally.Grains.Ingestion;
 using Rally.Grains.Notices;
 using Rally.Grains.Partners;
 using Rally.Grains.Platform;
+using Rally.Grains.Privacy;
 using Rally.Grains.Storage;
 using Rally.Grains.Studies;
 using Rally.Silo.ClusterTls;

@@ -36,6 +36,7 @@ public sealed class FuzzTests(ApiFixture fixture, ITestOutputHelper output)
         ("/v1/studies/{study}/complete-analysis", ["POST"], null), ("/v1/studies/{study}/events", ["GET", "POST"], "POST"),
         ("/v1/studies/{study}/stats", ["GET"], null), ("/v1/studies/{study}/audit", ["GET"], null),
         ("/v1/studies/{study}/demographics", ["GET"], null), ("/hubs/notices/negotiate", ["POST"], null),
+        ("/v1/panel/representation", ["GET"], null),
     ];
 
     private static readonly HttpMethod[] Methods =
@@ -120,7 +121,8 @@ public sealed class FuzzTests(ApiFixture fixture, ITestOutputHelper output)
         }
         if (random.Next(4) == 0)
         {
-            path += Pick(random, ["?after=garbage", "?limit=-1", "?limit=99999999999999", "?after=%00", "?after=1-2", "?limit=abc&limit=2", "?" + new string('x', 3000)]);
+            path += Pick(random, ["?after=garbage", "?limit=-1", "?limit=99999999999999", "?after=%00", "?after=1-2", "?limit=abc&limit=2", "?" + new string('x', 3000),
+                "?by=races,%00&studyId=%0A", "?by=ageRange,gender&by=zipCode", "?studyId=" + new string('s', 3000)]);
             kinds.Add("hostile query");
         }
         var method = random.Next(6) == 0 ? Pick(random, Methods) : new HttpMethod(Pick(random, methods));

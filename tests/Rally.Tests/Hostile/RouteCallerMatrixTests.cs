@@ -63,6 +63,7 @@ public sealed class RouteCallerMatrixTests(ApiFixture fixture, ITestOutputHelper
         ["getStudyAudit"] = [401, 403, 403, 403, 403, 200, 401],
         ["getSigningKeys"] = [200, 200, 200, 200, 200, 200, 200],
         ["readStudyDemographics"] = [401, 403, 403, 200, 404, 200, 401],
+        ["getPanelRepresentation"] = [401, 403, 403, 403, 403, 200, 401],
         ["getLiveness"] = [200, 200, 200, 200, 200, 200, 200],
         ["getReadiness"] = [200, 200, 200, 200, 200, 200, 200],
     };
@@ -109,6 +110,7 @@ public sealed class RouteCallerMatrixTests(ApiFixture fixture, ITestOutputHelper
         ["getStudyAudit"] = (HttpMethod.Get, w => $"/v1/studies/{w.Open}/audit", _ => null),
         ["getSigningKeys"] = (HttpMethod.Get, _ => "/.well-known/jwks.json", _ => null),
         ["readStudyDemographics"] = (HttpMethod.Get, w => $"/v1/studies/{w.Open}/demographics", _ => null),
+        ["getPanelRepresentation"] = (HttpMethod.Get, w => $"/v1/panel/representation?by=ageRange,gender&studyId={w.Open}", _ => null),
         ["getLiveness"] = (HttpMethod.Get, _ => "/health/live", _ => null),
         ["getReadiness"] = (HttpMethod.Get, _ => "/health/ready", _ => null),
     };

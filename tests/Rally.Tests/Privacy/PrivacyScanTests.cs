@@ -14,7 +14,8 @@ namespace Rally.Tests.Privacy;
 /// uploads, notices, a dead-lettered upload and its own export leaves Rally. Once the open study's deletion has completed, nothing
 /// holds it (not even the ended study's copy of its profile) but the ended study's locked rows and ledger entry (under the study pseudonym), the blocked pseudonym
 /// while uploads could still be in flight, and its tombstone and closed inbox (by key); once the ended study's
-/// analysis has completed and the blocked pseudonym is pruned, only the tombstone and the closed inbox, by key.
+/// analysis has completed and the blocked pseudonym is pruned, only the tombstone and the closed inbox, by key. The
+/// panel's counts held its answers while it took part (the scan is shown to see them) and hold none after.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class PrivacyScanTests(PostgresServer postgres, ITestOutputHelper output)
@@ -76,10 +77,15 @@ public sealed class PrivacyScanTests(PostgresServer postgres, ITestOutputHelper 
         // Its own export, which is built for the answer and kept nowhere.
         Assert.Equal("97531", (string?)(await (await participant.Client.GetAsync("/v1/me/export")).ShouldBeAsync(HttpStatusCode.OK))["profile"]!["zipCode"]);
 
+        // The panel counts its answers, in Rally's and both studies' figures: the scan sees them there while it takes part.
+        var scan = new PrivacyScan(participant.Id, participant.Token, pseudonyms, ProfileValues());
+        var counted = (await scan.ScanDatabaseAsync(database)).Findings;
+        Assert.Equal(3, counted.Where(f => (string?)f.Row.GetValueOrDefault("grain_type") == "panel" && f.Needle == "profile value 55-64")
+            .Select(f => f.Row["grain_id_extension"]).Distinct().Count());
+
         await (await participant.Client.DeleteAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.Accepted);
         await LedgerWhenAsync(api, open.StudyId, l => (string?)l["requests"]![0]!["status"] == "completed");
 
-        var scan = new PrivacyScan(participant.Id, participant.Token, pseudonyms, ProfileValues());
         output.WriteLine("Searched for:");
         foreach (var needle in scan.Needles)
         {

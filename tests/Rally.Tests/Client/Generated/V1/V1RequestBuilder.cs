@@ -3,6 +3,7 @@
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
 using Rally.Tests.Client.Generated.V1.Me;
+using Rally.Tests.Client.Generated.V1.Panel;
 using Rally.Tests.Client.Generated.V1.Participants;
 using Rally.Tests.Client.Generated.V1.Partners;
 using Rally.Tests.Client.Generated.V1.Platform;
@@ -23,6 +24,11 @@ namespace Rally.Tests.Client.Generated.V1
         public global::Rally.Tests.Client.Generated.V1.Me.MeRequestBuilder Me
         {
             get => new global::Rally.Tests.Client.Generated.V1.Me.MeRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The panel property</summary>
+        public global::Rally.Tests.Client.Generated.V1.Panel.PanelRequestBuilder Panel
+        {
+            get => new global::Rally.Tests.Client.Generated.V1.Panel.PanelRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The participants property</summary>
         public global::Rally.Tests.Client.Generated.V1.Participants.ParticipantsRequestBuilder Participants
