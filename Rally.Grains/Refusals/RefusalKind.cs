@@ -17,4 +17,7 @@ public enum RefusalKind
 
     /// <summary>A cap of the deployment (options) would be passed: nothing was changed.</summary>
     LimitReached = 10,
+
+    /// <summary>A differentially private release would spend more than the study's privacy budget left: nothing was released.</summary>
+    PrivacyBudgetExhausted = 11,
 }

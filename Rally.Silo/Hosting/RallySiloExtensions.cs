@@ -11,6 +11,8 @@ using Rally.Grains.Ingestion;
 using Rally.Grains.Notices;
 using Rally.Grains.Partners;
 using Rally.Grains.Platform;
+using Rally.Grains.Privacy;
+using Rally.Grains.Privacy.Noise;
 using Rally.Grains.Storage;
 using Rally.Grains.Studies;
 using Rally.Silo.ClusterTls;
@@ -54,6 +56,9 @@ public static class RallySiloExtensions
         silo.Services.AddRallyOptions<StudyOptions>(configuration, StudyOptions.Section);
         silo.Services.AddRallyOptions<PartnerOptions>(configuration, PartnerOptions.Section);
         silo.Services.AddRallyOptions<DeletionOptions>(configuration, DeletionOptions.Section);
+        silo.Services.AddRallyOptions<PrivacyOptions>(configuration, PrivacyOptions.Section);
+        // Release noise draws on the operating system's cryptographic generator; tests may register a seeded one first.
+        silo.Services.TryAddSingleton<IRandomBits, CryptoRandomBits>();
         // Deletions retry by reminder; a retry period under Orleans' minimum (1 minute) lowers the minimum.
         silo.Services.AddOptions<ReminderOptions>()
             .Configure<IOptions<DeletionOptions>>((o, deletions) =>
