@@ -7,6 +7,7 @@ using Rally.Api.Operations;
 using Rally.Api.Participants;
 using Rally.Api.Partners;
 using Rally.Api.Platform;
+using Rally.Api.Privacy;
 using Rally.Api.Problems;
 using Rally.Api.RateLimits;
 using Rally.Api.Studies;
@@ -46,6 +47,7 @@ try
     app.MapPartnerEndpoints();
     app.MapStudyEndpoints();
     app.MapEventEndpoints();
+    app.MapReleaseEndpoints();
     app.MapRallyDashboard();
     app.MapNotices();
     await app.RunAsync();

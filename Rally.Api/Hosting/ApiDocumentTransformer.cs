@@ -75,6 +75,7 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
         | `invalid-transition` | 409 | The study's lifecycle does not allow this now: launching what is not a draft, ending what is not enrolling, changing the consent of an ended study, and so on. |
         | `study-not-enrolling` | 409 | The study has ended: it takes no enrollments and no uploads. |
         | `limit-reached` | 409 | A cap of the deployment would be passed (e.g. `Rally:Studies:MaxConsentVersions` consent versions of one study); nothing was changed. |
+        | `privacy-budget-exhausted` | 409 | A differentially private release would spend more ε than the study's privacy budget has left (`Rally:Privacy:StudyBudget`, default 3.0); nothing was released. |
         | `participant-left` | 410 | The participant left Rally while this request was under way (afterwards its token gets `401`). |
         | `body-too-large` | 413 | The body is larger than `Rally:Api:MaxRequestBodyBytes` (default 1 MiB). |
         | `batch-too-large` | 413 | An upload holds more events than `Rally:Ingestion:MaxEventsPerBatch` (default 200). |

@@ -75,7 +75,7 @@ public sealed class DiscreteSampler(IRandomBits bits)
 
     /// <summary>
     /// An integer Z with P[Z = z] ∝ exp(−|z| / <paramref name="scale"/>): the discrete Laplace distribution of scale
-    /// s/t (Algorithm 2). Its variance is 2e^(−1/scale) / (1 − e^(−1/scale))².
+    /// t/s (Algorithm 2). Its variance is 2e^(−1/scale) / (1 − e^(−1/scale))².
     /// </summary>
     public BigInteger Laplace(Fraction scale)
     {
@@ -83,12 +83,12 @@ public sealed class DiscreteSampler(IRandomBits bits)
         {
             throw new ArgumentOutOfRangeException(nameof(scale), "The scale must be positive.");
         }
-        var s = scale.Numerator;
-        var t = scale.Denominator;
+        var t = scale.Numerator;
+        var s = scale.Denominator;
         while (true)
         {
-            // X = U + t·V is geometric with success exp(−1/t): U uniform below t, kept with probability exp(−U/t),
-            // and V geometric with success exp(−1).
+            // X = U + t·V is geometric with ratio exp(−1/t): U uniform below t, kept with probability exp(−U/t), and V
+            // geometric with ratio exp(−1); ⌊X/s⌋ is then geometric with ratio exp(−s/t).
             var u = Uniform(t);
             if (!BernoulliExp(new Fraction(u, t)))
             {
