@@ -27,7 +27,7 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
         - **Participants** (the add-on): join, fill in an optional demographic profile, enroll in studies, upload
           study data, leave, receive and acknowledge notices.
         - **Researchers**: draft their own partner's studies, publish new consent versions, export their studies'
-          data and read their counts.
+          data and read their counts, and publish differentially private releases of those counts for anyone to read.
         - **Operators**: create research partners and researcher keys, move studies through their lifecycle
           (`draft → enrolling → ended → analysis-complete`), read deletion ledgers and export audits.
 

@@ -20,8 +20,6 @@ public sealed record ReleaseRequest(decimal Epsilon, int? EventsPerParticipant =
 
     public const int MaxEventsPerParticipant = 10_000;
 
-    public int Bound => EventsPerParticipant ?? DefaultEventsPerParticipant;
-
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Epsilon is < MinEpsilon or > MaxEpsilon || decimal.Round(Epsilon, EpsilonDecimals) != Epsilon)

@@ -61,7 +61,7 @@ public static class ReleaseEndpoints
     {
         // One id per request: a resent grain call charges and publishes once.
         var release = await grains.GetGrain<IStudyReleasesGrain>(studyId)
-            .PublishAsync(new ReleaseCommand(Guid.NewGuid(), request.Epsilon, request.Bound));
+            .PublishAsync(new ReleaseCommand(Guid.NewGuid(), request.Epsilon, request.EventsPerParticipant ?? ReleaseRequest.DefaultEventsPerParticipant));
         return TypedResults.Created($"/v1/studies/{Uri.EscapeDataString(studyId)}/releases", ReleaseResponse.From(studyId, release));
     }
 

@@ -57,6 +57,8 @@ public sealed class RouteCallerMatrixTests(ApiFixture fixture, ITestOutputHelper
         ["exportStudyEvents"] = [401, 403, 403, 200, 404, 403, 401],
         ["getStudyStats"] = [401, 403, 403, 200, 404, 200, 401],
         ["getStudyAudit"] = [401, 403, 403, 403, 403, 200, 401],
+        ["publishStudyRelease"] = [401, 403, 403, 201, 404, 201, 401],
+        ["listStudyReleases"] = [200, 200, 200, 200, 200, 200, 200],
         ["getLiveness"] = [200, 200, 200, 200, 200, 200, 200],
         ["getReadiness"] = [200, 200, 200, 200, 200, 200, 200],
     };
@@ -97,6 +99,8 @@ public sealed class RouteCallerMatrixTests(ApiFixture fixture, ITestOutputHelper
         ["exportStudyEvents"] = (HttpMethod.Get, w => $"/v1/studies/{w.Open}/events", _ => null),
         ["getStudyStats"] = (HttpMethod.Get, w => $"/v1/studies/{w.Open}/stats", _ => null),
         ["getStudyAudit"] = (HttpMethod.Get, w => $"/v1/studies/{w.Open}/audit", _ => null),
+        ["publishStudyRelease"] = (HttpMethod.Post, w => $"/v1/studies/{w.Open}/releases", _ => new JsonObject { ["epsilon"] = 0.5 }),
+        ["listStudyReleases"] = (HttpMethod.Get, w => $"/v1/studies/{w.Open}/releases", _ => null),
         ["getLiveness"] = (HttpMethod.Get, _ => "/health/live", _ => null),
         ["getReadiness"] = (HttpMethod.Get, _ => "/health/ready", _ => null),
     };

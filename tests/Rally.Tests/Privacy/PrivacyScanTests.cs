@@ -65,6 +65,9 @@ public sealed class PrivacyScanTests(PostgresServer postgres, ITestOutputHelper 
         Assert.Equal(1L, await TestDatabase.ScalarAsync<long>(database, "SELECT count(*) FROM rally_stream_dead_letters"));
         await (await ended.UploadAsync(participant.Client, ended.Event(), ended.Event(), ended.Event())).ShouldBeAsync(HttpStatusCode.Accepted);
         var pseudonyms = new[] { await PseudonymAsync(open, 2), await PseudonymAsync(ended, 3) };
+        // Releases of both studies: their charges and figures are stored too, and hold nobody.
+        await (await open.Partner.Researcher.PostAsJsonAsync($"/v1/studies/{open.StudyId}/releases", new { epsilon = 1 })).ShouldBeAsync(HttpStatusCode.Created);
+        await (await ended.Partner.Researcher.PostAsJsonAsync($"/v1/studies/{ended.StudyId}/releases", new { epsilon = 1 })).ShouldBeAsync(HttpStatusCode.Created);
 
         // Notices: a new consent of the open study, the end of the other.
         await (await open.Partner.Researcher.PutAsJsonAsync($"/v1/studies/{open.StudyId}/consent", new JsonObject { ["consentVersion"] = "2" })).ShouldBeAsync(HttpStatusCode.OK);

@@ -12,6 +12,7 @@ using Rally.Tests.Client.Generated.V1.Studies.Item.Deletions;
 using Rally.Tests.Client.Generated.V1.Studies.Item.End;
 using Rally.Tests.Client.Generated.V1.Studies.Item.Events;
 using Rally.Tests.Client.Generated.V1.Studies.Item.Launch;
+using Rally.Tests.Client.Generated.V1.Studies.Item.Releases;
 using Rally.Tests.Client.Generated.V1.Studies.Item.Stats;
 using System.Collections.Generic;
 using System.IO;
@@ -65,6 +66,11 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item
         public global::Rally.Tests.Client.Generated.V1.Studies.Item.Launch.LaunchRequestBuilder Launch
         {
             get => new global::Rally.Tests.Client.Generated.V1.Studies.Item.Launch.LaunchRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The releases property</summary>
+        public global::Rally.Tests.Client.Generated.V1.Studies.Item.Releases.ReleasesRequestBuilder Releases
+        {
+            get => new global::Rally.Tests.Client.Generated.V1.Studies.Item.Releases.ReleasesRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The stats property</summary>
         public global::Rally.Tests.Client.Generated.V1.Studies.Item.Stats.StatsRequestBuilder Stats
