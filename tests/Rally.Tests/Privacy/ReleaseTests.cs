@@ -111,6 +111,20 @@ public sealed class ReleaseTests(ApiFixture fixture)
         Assert.Equal([5, 4, 3, 2, 1], rest!.Select(r => (int)r!["number"]!));
     }
 
+    [Fact]
+    public async Task A_study_publishes_at_most_a_hundred_releases_whatever_its_budget()
+    {
+        var (studyId, partner) = await _api.EnrollingStudyAsync();
+        for (var i = 0; i < 100; i++)
+        {
+            await (await ReleaseAsync(partner.Researcher, studyId, 0.01)).ShouldBeAsync(HttpStatusCode.Created);
+        }
+        await (await ReleaseAsync(partner.Researcher, studyId, 0.01)).ShouldBeProblemAsync(HttpStatusCode.Conflict, "limit-reached");
+        var newest = await _api.Anonymous.GetFromJsonAsync<JsonArray>($"/v1/studies/{studyId}/releases?limit=1");
+        Assert.Equal(100, (int)newest![0]!["number"]!);
+        Assert.Equal(1.00m, (decimal)newest[0]!["budget"]!["spent"]!);
+    }
+
     [Theory]
     [InlineData("""{"epsilon":0}""")]
     [InlineData("""{"epsilon":-1}""")]
