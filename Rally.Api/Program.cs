@@ -11,6 +11,7 @@ using Rally.Api.Panel;
 using Rally.Api.Participants;
 using Rally.Api.Partners;
 using Rally.Api.Platform;
+using Rally.Api.Privacy;
 using Rally.Api.Problems;
 using Rally.Api.RateLimits;
 using Rally.Api.Signing;
@@ -56,6 +57,7 @@ try
     app.MapEventEndpoints();
     app.MapDemographicsEndpoints();
     app.MapPanelEndpoints();
+    app.MapReleaseEndpoints();
     app.MapRallyDashboard();
     app.MapNotices();
     app.MapClientKit();

@@ -27,7 +27,8 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
         - **Participants** (the add-on): join, fill in an optional demographic profile, enroll in studies (and choose
           whether each may read that profile), upload study data, leave, receive and acknowledge notices.
         - **Researchers**: draft their own partner's studies, publish new consent versions, export their studies'
-          data, read the profiles shared with them and their counts.
+          data, read the profiles shared with them and their counts, and publish differentially private releases of
+          those counts for anyone to read.
         - **Operators**: create research partners and researcher keys, move studies through their lifecycle
           (`draft → enrolling → ended → analysis-complete`, and `paused` and back, a kill switch for an enrolling
           study), read deletion ledgers and export audits.
@@ -77,6 +78,7 @@ internal sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
         | `study-not-enrolling` | 409 | The study has ended: it takes no enrollments and no uploads. |
         | `study-paused` | 409 | The study is paused by Rally's operators: it takes no enrollments and no uploads until it resumes (nothing of the request was stored). |
         | `limit-reached` | 409 | A cap of the deployment would be passed (e.g. `Rally:Studies:MaxConsentVersions` consent versions of one study); nothing was changed. |
+        | `privacy-budget-exhausted` | 409 | A differentially private release would spend more ε than the study's privacy budget has left (`Rally:Privacy:StudyBudget`, default 3.0); nothing was released. |
         | `participant-left` | 410 | The participant left Rally while this request was under way (afterwards its token gets `401`). |
         | `body-too-large` | 413 | The body is larger than `Rally:Api:MaxRequestBodyBytes` (default 1 MiB). |
         | `batch-too-large` | 413 | An upload holds more events than `Rally:Ingestion:MaxEventsPerBatch` (default 200). |

@@ -33,7 +33,7 @@ public static class ApiTags
         (StudyData, """
             Events uploaded by participants' add-ons, encrypted in the browser to the study's key, and what the study's
             researchers and operators read of them: NDJSON exports under study pseudonyms, counts, and the audit log of
-            every export.
+            every export; and the differentially private releases of a study's figures, which anyone may read.
             """),
         (Partners, "Operators only: research partners and the keys (`rr_…`) of their researchers."),
         (Panel, "Operators only: who takes part in Rally, by demographic answers, as k-anonymous counts (no profile is ever shown)."),

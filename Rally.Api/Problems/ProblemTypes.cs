@@ -18,6 +18,7 @@ public static class ProblemTypes
     public static readonly ProblemType StudyNotEnrolling = new("study-not-enrolling", 409, "The study is not enrolling.");
     public static readonly ProblemType StudyPaused = new("study-paused", 409, "The study is paused.");
     public static readonly ProblemType LimitReached = new("limit-reached", 409, "A limit of this deployment was reached.");
+    public static readonly ProblemType PrivacyBudgetExhausted = new("privacy-budget-exhausted", 409, "The study's privacy budget would be exceeded.");
     public static readonly ProblemType ParticipantLeft = new("participant-left", 410, "The participant has left Rally.");
     public static readonly ProblemType BodyTooLarge = new("body-too-large", 413, "The request body is too large.");
     public static readonly ProblemType BatchTooLarge = new("batch-too-large", 413, "The batch holds too many events.");
@@ -48,6 +49,7 @@ public static class ProblemTypes
         RefusalKind.ParticipantLeft => ParticipantLeft,
         RefusalKind.LimitReached => LimitReached,
         RefusalKind.StudyPaused => StudyPaused,
+        RefusalKind.PrivacyBudgetExhausted => PrivacyBudgetExhausted,
         _ => InvalidRequest,
     };
 

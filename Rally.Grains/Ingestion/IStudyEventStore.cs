@@ -22,6 +22,14 @@ public interface IStudyEventStore
     Task<StudyEventStats> GetStatsAsync(string studyId, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The study's events in <paramref name="domain"/> by type and by UTC day of collection, each pseudonym counted for
+    /// at most <paramref name="perParticipant"/> events in all: its earliest in the domain by collection time (then by
+    /// id); the rest are not counted. So one participant moves the figures by at most that many events, whatever it
+    /// sent (the sensitivity of a differentially private release). Cells without events are left out.
+    /// </summary>
+    Task<StudyEventStats> CountClippedAsync(string studyId, EventDomain domain, int perParticipant, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Carries out deletion request <paramref name="deletionId"/>: deletes every event stored under the enrollment's
     /// pseudonym <paramref name="participant"/> and blocks the pseudonym, so that none that arrives later (in flight,
     /// redelivered) is ever stored, whatever its timestamps say. Idempotent; returns how many events the request

@@ -20,4 +20,7 @@ public enum RefusalKind
 
     /// <summary>The study is paused by an operator: it takes no uploads and no enrollments until resumed.</summary>
     StudyPaused = 11,
+
+    /// <summary>A differentially private release would spend more than the study's privacy budget left: nothing was released.</summary>
+    PrivacyBudgetExhausted = 12,
 }

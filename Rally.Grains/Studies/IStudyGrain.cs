@@ -1,6 +1,7 @@
 using Orleans.Concurrency;
 using Rally.Grains.Deletions;
 using Rally.Grains.Ingestion;
+using Rally.Grains.Privacy;
 
 namespace Rally.Grains.Studies;
 
@@ -53,6 +54,14 @@ public interface IStudyGrain : IGrainWithStringKey
     /// <summary>Stops collection for the participant and records the deletion request; idempotent by its id.</summary>
     [Alias("leave-enrollment")]
     Task<DeletionReceipt> LeaveAsync(LeaveCommand command);
+
+    /// <summary>
+    /// Charges a release's ε to the study's privacy budget and stores the charge before answering, so that no release is
+    /// ever computed uncharged; idempotent by release id. Refused unless the study was launched and its data is not
+    /// purged, when the budget would be passed, or at <see cref="StudyGrain.MaxReleases"/> releases.
+    /// </summary>
+    [Alias("charge-privacy")]
+    Task<ReleaseBasis> ChargePrivacyAsync(Guid releaseId, decimal epsilon);
 
     /// <summary>What uploads to this study must satisfy; refused when no study was drafted under this id.</summary>
     [Alias("get-ingestion-rules"), ReadOnly]

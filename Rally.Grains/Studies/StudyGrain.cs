@@ -5,6 +5,7 @@ using Rally.Grains.Deletions;
 using Rally.Grains.Demographics;
 using Rally.Grains.Ingestion;
 using Rally.Grains.Notices;
+using Rally.Grains.Privacy;
 using Rally.Grains.Refusals;
 using Rally.Grains.Storage;
 
@@ -15,6 +16,7 @@ internal sealed partial class StudyGrain(
     [PersistentState("study", StorageNames.Rally)] IPersistentState<StudyState> store,
     [FromKeyedServices(StudyClock.Key)] TimeProvider clock,
     IOptions<StudyOptions> options,
+    IOptions<PrivacyOptions> privacy,
     ILogger<StudyGrain> logger) : Grain, IStudyGrain, IRemindable
 {
     /// <summary>How often the scheduled end and the outbox are retried by their reminders when a try failed.</summary>

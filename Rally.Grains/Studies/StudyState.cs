@@ -1,4 +1,5 @@
 using Rally.Grains.Notices;
+using Rally.Grains.Privacy;
 
 namespace Rally.Grains.Studies;
 
@@ -28,6 +29,12 @@ public sealed class StudyState
     /// them; a reminder retries what is left (older records read as an empty outbox).
     /// </summary>
     [Id(9)] public List<Notice> Outbox { get; set; } = [];
+
+    /// <summary>
+    /// The ε of every release charged to the study's privacy budget, oldest first, including any whose computation
+    /// did not finish (older records read as none spent).
+    /// </summary>
+    [Id(10)] public List<PrivacyCharge> PrivacyCharges { get; set; } = [];
 }
 
 [GenerateSerializer, Alias("rally.consent-record")]

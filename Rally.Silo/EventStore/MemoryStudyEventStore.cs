@@ -107,6 +107,26 @@ public sealed class MemoryStudyEventStore(TimeProvider clock) : IStudyEventStore
         }
     }
 
+    public Task<StudyEventStats> CountClippedAsync(string studyId, EventDomain domain, int perParticipant, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(perParticipant);
+        var types = domain.Types.ToHashSet(StringComparer.Ordinal);
+        StoredEvent[] counted;
+        lock (_lock)
+        {
+            counted = _studies.TryGetValue(studyId, out var stored)
+                ? [.. stored.Values
+                    .Where(e => types.Contains(e.Type) && e.CollectedAt >= domain.Start && e.CollectedAt < domain.End)
+                    .GroupBy(e => e.Participant, StringComparer.Ordinal)
+                    .SelectMany(p => p.OrderBy(e => e.CollectedAt).ThenBy(e => e.Id).Take(perParticipant))]
+                : [];
+        }
+        return Task.FromResult(new StudyEventStats(
+            counted.GroupBy(e => e.Type, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal),
+            counted.GroupBy(e => DateOnly.FromDateTime(e.CollectedAt.UtcDateTime)).ToDictionary(g => g.Key, g => (long)g.Count())));
+    }
+
     public Task<long> DeleteParticipantAsync(string studyId, string participant, Guid deletionId, CancellationToken cancellationToken = default)
     {
         lock (_lock)

@@ -269,6 +269,43 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource, DeadLet
         return new StudyEventStats(byType, byDay);
     }
 
+    public async Task<StudyEventStats> CountClippedAsync(string studyId, EventDomain domain, int perParticipant, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(perParticipant);
+        // Each pseudonym's events in the domain are numbered by collection time; only its first few are counted.
+        // One pass over the study's partition; both margins come from the same clipped rows (grouping sets).
+        await using var command = dataSource.CreateCommand("""
+            SELECT type, day, count(*)
+            FROM (SELECT type, (collected_at AT TIME ZONE 'UTC')::date AS day,
+                         row_number() OVER (PARTITION BY participant ORDER BY collected_at, id) AS n
+                  FROM rally_study_events
+                  WHERE study_id = @study AND type = ANY(@types) AND collected_at >= @start AND collected_at < @end) AS e
+            WHERE n <= @cap
+            GROUP BY GROUPING SETS ((type), (day))
+            """);
+        command.Parameters.AddWithValue("study", studyId);
+        command.Parameters.AddWithValue("types", domain.Types.ToArray());
+        command.Parameters.AddWithValue("start", domain.Start.UtcDateTime);
+        command.Parameters.AddWithValue("end", domain.End.UtcDateTime);
+        command.Parameters.AddWithValue("cap", (long)perParticipant);
+        var byType = new Dictionary<string, long>(StringComparer.Ordinal);
+        var byDay = new Dictionary<DateOnly, long>();
+        await using var reader = await ReadAsync(command, System.Data.CommandBehavior.Default, cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (!reader.IsDBNull(0))
+            {
+                byType[reader.GetString(0)] = reader.GetInt64(2);
+            }
+            else
+            {
+                byDay[reader.GetFieldValue<DateOnly>(1)] = reader.GetInt64(2);
+            }
+        }
+        return new StudyEventStats(byType, byDay);
+    }
+
     /// <summary>
     /// Runs one round trip. One that finds its pooled connection cut by the server (a restart, a failover, an outage
     /// now over) empties the pool, whose other idle connections were most likely cut too; a read, safe to repeat,

@@ -12,6 +12,7 @@ using Rally.Grains.Notices;
 using Rally.Grains.Partners;
 using Rally.Grains.Platform;
 using Rally.Grains.Privacy;
+using Rally.Grains.Privacy.Noise;
 using Rally.Grains.Storage;
 using Rally.Grains.Studies;
 using Rally.Silo.ClusterTls;
@@ -56,6 +57,8 @@ public static class RallySiloExtensions
         silo.Services.AddRallyOptions<PartnerOptions>(configuration, PartnerOptions.Section);
         silo.Services.AddRallyOptions<DeletionOptions>(configuration, DeletionOptions.Section);
         silo.Services.AddRallyPrivacy(configuration);
+        // Release noise draws on the operating system's cryptographic generator; tests may register a seeded one first.
+        silo.Services.TryAddSingleton<IRandomBits, CryptoRandomBits>();
         // Deletions retry by reminder; a retry period under Orleans' minimum (1 minute) lowers the minimum.
         silo.Services.AddOptions<ReminderOptions>()
             .Configure<IOptions<DeletionOptions>>((o, deletions) =>

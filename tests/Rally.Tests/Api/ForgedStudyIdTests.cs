@@ -45,6 +45,8 @@ public sealed class ForgedStudyIdTests(ApiFixture fixture)
             ("POST end", HttpStatusCode.NotFound, "not-found", id => _api.Operator.PostAsJsonAsync($"/v1/studies/{id}/end", new { })),
             ("GET deletions", HttpStatusCode.NotFound, "not-found", id => _api.Operator.GetAsync($"/v1/studies/{id}/deletions")),
             ("GET audit", HttpStatusCode.NotFound, "not-found", id => _api.Operator.GetAsync($"/v1/studies/{id}/audit")),
+            ("POST releases", HttpStatusCode.NotFound, "not-found", id => partner.Researcher.PostAsJsonAsync($"/v1/studies/{id}/releases", new { epsilon = 1 })),
+            ("GET releases", HttpStatusCode.NotFound, "not-found", id => _api.Anonymous.GetAsync($"/v1/studies/{id}/releases")),
             ("POST events", HttpStatusCode.NotFound, "not-enrolled", id => participant.Client.PostAsJsonAsync($"/v1/studies/{id}/events", upload)),
             ("POST enrollment", HttpStatusCode.NotFound, "not-found", id => RallyApi.EnrollAsync(participant, id)),
             ("DELETE enrollment", HttpStatusCode.NotFound, "not-enrolled", id => participant.Client.DeleteAsync($"/v1/me/enrollments/{id}")),

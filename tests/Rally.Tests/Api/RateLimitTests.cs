@@ -240,6 +240,7 @@ public sealed class RateLimitTests(ApiFixture fixture) : IDisposable
         public Task<int> AppendAsync(IReadOnlyList<EventBatch> batches, CancellationToken cancellationToken = default) => inner.AppendAsync(batches, cancellationToken);
         public Task<IReadOnlySet<Guid>> ExistingAsync(string studyId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default) => inner.ExistingAsync(studyId, ids, cancellationToken);
         public Task<StudyEventStats> GetStatsAsync(string studyId, CancellationToken cancellationToken = default) => inner.GetStatsAsync(studyId, cancellationToken);
+        public Task<StudyEventStats> CountClippedAsync(string studyId, EventDomain domain, int perParticipant, CancellationToken cancellationToken = default) => inner.CountClippedAsync(studyId, domain, perParticipant, cancellationToken);
         public Task<long> DeleteParticipantAsync(string studyId, string participant, Guid deletionId, CancellationToken cancellationToken = default) => inner.DeleteParticipantAsync(studyId, participant, deletionId, cancellationToken);
         public Task<int> PruneDeletedAsync(TimeSpan olderThan, CancellationToken cancellationToken = default) => inner.PruneDeletedAsync(olderThan, cancellationToken);
         public Task DropStudyAsync(string studyId, CancellationToken cancellationToken = default) => inner.DropStudyAsync(studyId, cancellationToken);

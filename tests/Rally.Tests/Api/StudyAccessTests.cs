@@ -176,6 +176,8 @@ public sealed class StudyAccessTests(ApiFixture fixture)
             ("PUT consent", studyId, HttpStatusCode.NotFound, "not-found", id => other.Researcher.PutAsJsonAsync($"/v1/studies/{id}/consent", consent)),
             ("GET events", studyId, HttpStatusCode.NotFound, "not-found", id => other.Researcher.GetAsync($"/v1/studies/{id}/events")),
             ("GET stats", studyId, HttpStatusCode.NotFound, "not-found", id => other.Researcher.GetAsync($"/v1/studies/{id}/stats")),
+            ("POST releases", studyId, HttpStatusCode.NotFound, "not-found", id => other.Researcher.PostAsJsonAsync($"/v1/studies/{id}/releases", new { epsilon = 1 })),
+            ("GET releases of a draft", draftId, HttpStatusCode.NotFound, "not-found", id => other.Researcher.GetAsync($"/v1/studies/{id}/releases")),
             // Drafting names no id at all: naming one, taken or not, is the same refusal.
             ("POST a draft naming the id", studyId, HttpStatusCode.BadRequest, "invalid-request",
                 id => other.Researcher.PostAsJsonAsync("/v1/studies", RallyApi.StudyCard(edit: c => c["studyId"] = id))),

@@ -36,7 +36,7 @@ public sealed class FuzzTests(ApiFixture fixture, ITestOutputHelper output)
         ("/v1/studies/{study}/complete-analysis", ["POST"], null), ("/v1/studies/{study}/events", ["GET", "POST"], "POST"),
         ("/v1/studies/{study}/stats", ["GET"], null), ("/v1/studies/{study}/audit", ["GET"], null),
         ("/v1/studies/{study}/demographics", ["GET"], null), ("/hubs/notices/negotiate", ["POST"], null),
-        ("/v1/panel/representation", ["GET"], null),
+        ("/v1/panel/representation", ["GET"], null), ("/v1/studies/{study}/releases", ["GET", "POST"], "POST"),
     ];
 
     private static readonly HttpMethod[] Methods =
@@ -244,6 +244,8 @@ public sealed class FuzzTests(ApiFixture fixture, ITestOutputHelper output)
             // When a key was last used is meant to change as the fuzz uses it; nothing else of the partner may.
             WithoutLastUse(await world.Api.Operator.GetStringAsync($"/v1/partners/{world.A.Id}")),
             await world.Api.Operator.GetStringAsync($"/v1/studies/{world.Open}/deletions"),
+            // A hostile request publishes no release (which would spend the study's budget).
+            await world.Api.Anonymous.GetStringAsync($"/v1/studies/{world.Open}/releases"),
         };
         return string.Join("\n", parts);
     }

@@ -64,6 +64,8 @@ public sealed class RouteCallerMatrixTests(ApiFixture fixture, ITestOutputHelper
         ["getSigningKeys"] = [200, 200, 200, 200, 200, 200, 200],
         ["readStudyDemographics"] = [401, 403, 403, 200, 404, 200, 401],
         ["getPanelRepresentation"] = [401, 403, 403, 403, 403, 200, 401],
+        ["publishStudyRelease"] = [401, 403, 403, 201, 404, 201, 401],
+        ["listStudyReleases"] = [200, 200, 200, 200, 200, 200, 200],
         ["getLiveness"] = [200, 200, 200, 200, 200, 200, 200],
         ["getReadiness"] = [200, 200, 200, 200, 200, 200, 200],
     };
@@ -111,6 +113,8 @@ public sealed class RouteCallerMatrixTests(ApiFixture fixture, ITestOutputHelper
         ["getSigningKeys"] = (HttpMethod.Get, _ => "/.well-known/jwks.json", _ => null),
         ["readStudyDemographics"] = (HttpMethod.Get, w => $"/v1/studies/{w.Open}/demographics", _ => null),
         ["getPanelRepresentation"] = (HttpMethod.Get, w => $"/v1/panel/representation?by=ageRange,gender&studyId={w.Open}", _ => null),
+        ["publishStudyRelease"] = (HttpMethod.Post, w => $"/v1/studies/{w.Open}/releases", _ => new JsonObject { ["epsilon"] = 0.5 }),
+        ["listStudyReleases"] = (HttpMethod.Get, w => $"/v1/studies/{w.Open}/releases", _ => null),
         ["getLiveness"] = (HttpMethod.Get, _ => "/health/live", _ => null),
         ["getReadiness"] = (HttpMethod.Get, _ => "/health/ready", _ => null),
     };

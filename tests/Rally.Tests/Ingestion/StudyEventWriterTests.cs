@@ -128,6 +128,9 @@ public sealed class StudyEventWriterTests : IAsyncDisposable
         public Task<IReadOnlySet<Guid>> ExistingAsync(string studyId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default) => throw new NotSupportedException();
         public IAsyncEnumerable<StoredEvent> ReadAsync(string studyId, EventCursor after, int limit, CancellationToken cancellationToken = default) => throw new NotSupportedException();
         public Task<StudyEventStats> GetStatsAsync(string studyId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<StudyEventStats> CountClippedAsync(string studyId, EventDomain domain, int perParticipant, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
         public Task<long> DeleteParticipantAsync(string studyId, string participant, Guid deletionId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
         public Task<int> PruneDeletedAsync(TimeSpan olderThan, CancellationToken cancellationToken = default) => throw new NotSupportedException();
         public Task DropStudyAsync(string studyId, CancellationToken cancellationToken = default) => throw new NotSupportedException();

@@ -69,6 +69,9 @@ public sealed class PrivacyScanTests(PostgresServer postgres, ITestOutputHelper 
         // Both studies hold a copy of the profile it shares with them, under its pseudonym there, and read it.
         Assert.Equal(pseudonyms[0], await SharedPseudonymAsync(open));
         Assert.Equal(pseudonyms[1], await SharedPseudonymAsync(ended));
+        // Releases of both studies: their charges and figures are stored too, and hold nobody.
+        await (await open.Partner.Researcher.PostAsJsonAsync($"/v1/studies/{open.StudyId}/releases", new { epsilon = 1 })).ShouldBeAsync(HttpStatusCode.Created);
+        await (await ended.Partner.Researcher.PostAsJsonAsync($"/v1/studies/{ended.StudyId}/releases", new { epsilon = 1 })).ShouldBeAsync(HttpStatusCode.Created);
 
         // Notices: a new consent of the open study, the end of the other.
         await (await open.Partner.Researcher.PutAsJsonAsync($"/v1/studies/{open.StudyId}/consent", new JsonObject { ["consentVersion"] = "2" })).ShouldBeAsync(HttpStatusCode.OK);

@@ -55,6 +55,10 @@ namespace Rally.Tests.Client.Generated.Models
         #pragma warning disable CS1591
         UrnRallyProblemLimitReached,
         #pragma warning restore CS1591
+        [EnumMember(Value = "urn:rally:problem:privacy-budget-exhausted")]
+        #pragma warning disable CS1591
+        UrnRallyProblemPrivacyBudgetExhausted,
+        #pragma warning restore CS1591
         [EnumMember(Value = "urn:rally:problem:participant-left")]
         #pragma warning disable CS1591
         UrnRallyProblemParticipantLeft,
