@@ -2,13 +2,14 @@ using System.Diagnostics;
 using Npgsql;
 using Rally.Benchmarks.Infrastructure;
 using Rally.Benchmarks.Ingest;
+using Rally.Silo.Hosting;
 using Rally.Tests.Infrastructure;
 using static Rally.Benchmarks.Infrastructure.Report;
 
 namespace Rally.Benchmarks.Failover;
 
 /// <summary>How one kill round went.</summary>
-internal sealed record KillRound(int Round, int Victim, TimeSpan? ServedAgain, IReadOnlyList<string> Failures, TimeSpan Replaced, string LoadAverage)
+internal sealed record KillRound(int Round, int Victim, TimeSpan? ServedAgain, TimeSpan? DeclaredDead, IReadOnlyList<string> Failures, TimeSpan Replaced, string LoadAverage)
 {
     public bool Met => ServedAgain <= FailoverOptions.Goal;
 }
@@ -49,19 +50,23 @@ internal static class FailoverBenchmark
         {
             await Task.Delay(options.Settle);
             var victim = (round - 1) % options.Silos;
+            var declaredBefore = await DeclaredAsync(database);
+            var killedAtUtc = DateTime.UtcNow;
             var killedAt = Stopwatch.GetTimestamp();
             await rally.Silos[victim].KillAsync();
             var served = await ServedAgainAsync(uploads, killedAt, TimeSpan.FromSeconds(60));
+            var declared = await DeclaredAfterAsync(database, declaredBefore, killedAtUtc, TimeSpan.FromSeconds(60));
             var until = served is { } s ? killedAt + (long)(s.TotalSeconds * Stopwatch.Frequency) : Stopwatch.GetTimestamp();
             var failures = uploads.Failures.Where(f => f.At > killedAt && f.At <= until).Select(f => f.What).ToArray();
             var load = ProcFs.LoadAverage();
             var replacing = Stopwatch.StartNew();
             await rally.ReplaceSiloAsync(victim);
             await ActiveAsync(database, options.Silos, TimeSpan.FromSeconds(120));
-            var result = new KillRound(round, victim + 1, served, failures, replacing.Elapsed, load);
+            var result = new KillRound(round, victim + 1, served, declared, failures, replacing.Elapsed, load);
             rounds.Add(result);
             Console.WriteLine($"  round {round}: kill -9 of silo {victim + 1} → every uploader served again after "
-                + $"{(served is { } t ? F(t.TotalSeconds, 2) + " s" : "more than 60 s")} ({(result.Met ? "met" : "MISSED")}); "
+                + $"{(served is { } t ? F(t.TotalSeconds, 2) + " s" : "more than 60 s")} ({(result.Met ? "met" : "MISSED")}); declared dead by another silo after "
+                + $"{(declared is { } d ? F(d.TotalSeconds, 2) + " s" : "?")}; "
                 + $"{failures.Length} failed answers meanwhile{Breakdown(failures)}; replacement ready and Active after "
                 + $"{F(replacing.Elapsed.TotalSeconds, 1)} s; load average {load}");
         }
@@ -79,6 +84,12 @@ internal static class FailoverBenchmark
         var times = rounds.Select(r => r.ServedAgain ?? TimeSpan.MaxValue).Order().ToArray();
         Console.WriteLine($"Served again after a kill: median {Seconds(times[times.Length / 2])}, worst {Seconds(times[^1])} over {rounds.Count} rounds; "
             + $"goal ≤ {F(FailoverOptions.Goal.TotalSeconds, 0)} s in every round: {(rounds.All(r => r.Met) ? "met" : $"MISSED in {rounds.Count(r => !r.Met)} of {rounds.Count}")}");
+        var detections = rounds.Where(r => r.DeclaredDead is not null).Select(r => r.DeclaredDead!.Value).Order().ToArray();
+        if (detections.Length > 0)
+        {
+            Console.WriteLine($"Declared dead by another silo after a kill: median {Seconds(detections[detections.Length / 2])}, worst {Seconds(detections[^1])} "
+                + "(the floor of failover: the grains of the dead silo answer again only once it is declared dead)");
+        }
         Console.WriteLine($"Membership during the run: {membershipAfter.Since(membershipBefore)}; {options.Rounds} killed, so "
             + (falseDeaths <= 0 ? "no healthy silo was declared dead" : $"{falseDeaths} HEALTHY silo(s) declared dead"));
         Console.WriteLine($"Uploads: {N(uploads.Acknowledged.Count)} events acknowledged, {N(uploads.Unacknowledged.Count)} sent but never acknowledged, "
@@ -99,6 +110,27 @@ internal static class FailoverBenchmark
                 return served;
             }
             await Task.Delay(10);
+        }
+        return null;
+    }
+
+    private static async Task<IReadOnlyDictionary<string, DateTime>> DeclaredAsync(string database)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(database);
+        return await MembershipDeaths.DeclaredTimesAsync(dataSource, clusterId: null, CancellationToken.None);
+    }
+
+    /// <summary>From the kill to the first suspicion by another silo of the silo newly declared dead (the silos' own clock, in the table), or null.</summary>
+    private static async Task<TimeSpan?> DeclaredAfterAsync(string database, IReadOnlyDictionary<string, DateTime> before, DateTime killedAt, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (DateTime.UtcNow < deadline)
+        {
+            if ((await DeclaredAsync(database)).Where(d => !before.ContainsKey(d.Key)).Select(d => (DateTime?)d.Value).FirstOrDefault() is { } at)
+            {
+                return at - killedAt;
+            }
+            await Task.Delay(100);
         }
         return null;
     }
