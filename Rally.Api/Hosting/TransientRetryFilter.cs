@@ -10,7 +10,8 @@ namespace Rally.Api.Hosting;
 /// costs them seconds at most:
 /// <list type="bullet">
 /// <item>A call turned away without being run (a silo stopping, just declared dead, unreachable) is sent again after
-/// 100, 200, 300, 400 ms, then every 500 ms, ten times at most (≈4 s: longer than a dead silo takes to be declared dead).</item>
+/// 100, 200, 300, 400 ms, then every 500 ms, ten times at most (≈4 s: longer than a dead silo takes to be declared dead),
+/// and at once when a silo is lost or declared dead meanwhile.</item>
 /// <item>A call safe to send again — a grain method taking a <see cref="CancellationToken"/> — gets
 /// <see cref="OrleansOptions.AttemptTimeout"/> per attempt: an attempt unanswered by then, or in flight when a silo is
 /// lost (<see cref="ISiloLossSignal.Lost"/>), is cancelled and sent again at once, all within
@@ -83,7 +84,23 @@ internal sealed partial class TransientRetryFilter(
                 return;
             }
             LogRetry(logger, context.MethodName, failure switch { SiloUnavailableException => "silo unavailable", TimeoutException => "no answer", OrleansException when ClusterFailures.IsNoCompatibleSilo(failure) => "no silo known to host it", _ => "rejected" }, retries + 2);
-            await Task.Delay(Backoff[retries++], _clock);
+            await PauseAsync(Backoff[retries++]);
+        }
+    }
+
+    /// <summary>
+    /// The pause before a retry, cut short when a silo is lost: a call turned away because its grain's silo is dead is
+    /// answered as soon as that silo is declared dead, so the retry goes then rather than at its next turn.
+    /// </summary>
+    private async Task PauseAsync(TimeSpan pause)
+    {
+        try
+        {
+            await Task.Delay(pause, _clock, signal?.Lost ?? CancellationToken.None);
+        }
+        catch (OperationCanceledException)
+        {
+            // A silo was lost or declared dead meanwhile: retry now.
         }
     }
 

@@ -160,6 +160,33 @@ public sealed class TransientRetryFilterTests
     }
 
     [Fact]
+    public async Task A_retry_waiting_its_turn_goes_at_once_when_a_silo_is_lost()
+    {
+        using var signal = new FakeSignal();
+        var filter = new TransientRetryFilter(NullLogger<TransientRetryFilter>.Instance, Options.Create(new OrleansOptions()), signal);
+        // Four rejections: 100 + 200 + 300 + 400 ms of pauses, unless the front learns of a lost silo meanwhile.
+        var call = new FakeCall(Rejection(), Rejection(), Rejection(), Rejection());
+        using var stop = new CancellationTokenSource();
+        var losing = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                signal.Lose();
+                await Task.Delay(10, CancellationToken.None);
+            }
+        });
+        var clock = Stopwatch.StartNew();
+
+        await filter.Invoke(call);
+        await stop.CancelAsync();
+        await losing;
+
+        Assert.Equal(5, call.Attempts);
+        Assert.Null(call.Response!.Exception);
+        Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(700), $"retried over {clock.Elapsed}, not at once");
+    }
+
+    [Fact]
     public async Task Another_call_in_flight_when_a_silo_is_declared_dead_is_answered_at_once_as_lost()
     {
         using var signal = new FakeSignal();
