@@ -10,10 +10,12 @@ internal static class ClusterFailures
     /// the cluster briefly held no silo able to host the grain (every known silo was stopping or just declared dead
     /// during a rolling restart; Orleans reports that as a plain <see cref="OrleansException"/>), or a grain's write
     /// was refused as stale (<see cref="InconsistentStateException"/>: a second activation during a restart wrote
-    /// first; the write changed nothing, Orleans deactivates the stale activation, and Rally's calls are resendable).
+    /// first; the write changed nothing, Orleans deactivates the stale activation, and Rally's calls are resendable),
+    /// or the call was in flight when a silo was declared dead (<see cref="CallLostException"/>).
     /// </summary>
     public static bool IsTransient(Exception e) =>
-        e is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or InconsistentStateException || IsNoCompatibleSilo(e);
+        e is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or InconsistentStateException or CallLostException
+        || IsNoCompatibleSilo(e);
 
     public static bool IsNoCompatibleSilo(Exception e) =>
         e.GetType() == typeof(OrleansException) && e.Message.StartsWith("No active nodes are compatible with grain", StringComparison.Ordinal);

@@ -38,6 +38,12 @@ public static class OrleansHostingExtensions
                 var cluster = configuration.GetRallyOptions<RallyClusterOptions>(RallyClusterOptions.Section);
                 // Registered before the client, so it has run when the client starts (hosted services start in order).
                 builder.Services.AddRallyEventStore(configuration);
+                builder.Services.AddRallyOptions<OrleansOptions>(configuration, OrleansOptions.Section);
+                // Learns at once that a silo was lost, for the retry filter (an Orleans client does not fail calls lost with a silo).
+                builder.Services.AddSingleton<SiloLossWatcher>();
+                builder.Services.AddSingleton<ISiloLossSignal>(services => services.GetRequiredService<SiloLossWatcher>());
+                builder.Services.AddSingleton<IClusterConnectionStatusObserver>(services => services.GetRequiredService<SiloLossWatcher>());
+                builder.Services.AddHostedService(services => services.GetRequiredService<SiloLossWatcher>());
                 builder.Services.AddHostedService(services =>
                     new SchemaMigrationService(storage.ConnectionString, services.GetRequiredService<ILogger<SchemaMigrationService>>()));
                 builder.UseOrleansClient(client =>

@@ -131,7 +131,7 @@ public static class EventEndpoints
             // Nobody is enrolled in a study that cannot exist: the permit's own refusal, without asking any grain.
             throw StudyRefusals.NotEnrolled(studyId);
         }
-        var permit = await cluster.GetGrain<IParticipantGrain>(user.GetSubjectId()).GetUploadPermitAsync(studyId);
+        var permit = await cluster.GetGrain<IParticipantGrain>(user.GetSubjectId()).GetUploadPermitAsync(studyId, cancellationToken);
         var declared = permit.Rules.DeclaredTypes.ToHashSet(StringComparer.Ordinal);
         var now = clock.GetUtcNow();
         for (var i = 0; i < request.Events.Length; i++)

@@ -5,16 +5,22 @@ using Rally.Grains.Ingestion;
 namespace Rally.Grains.Participants;
 
 /// <summary>One participant, i.e. one browser install, keyed by its participant id.</summary>
+/// <remarks>
+/// Methods taking a <see cref="CancellationToken"/> are safe to send again (reads, or writes that carry the caller's
+/// request id): a front gives each attempt a short deadline and cancels it when a silo dies, then resends it
+/// (<c>Rally.Api.Hosting.FailoverFilter</c>). The token is not sent over the wire. A write, once begun, is finished
+/// whatever the token says (<c>WriteStateAsync(CancellationToken.None)</c>): the resend then finds it done.
+/// </remarks>
 [Alias("rally.participant-grain")]
 public interface IParticipantGrain : IGrainWithGuidKey
 {
     /// <summary>Joins the platform; refused unless eligible and consenting to the current platform consent.</summary>
     [Alias("join")]
-    Task JoinAsync(JoinCommand command);
+    Task JoinAsync(JoinCommand command, CancellationToken cancellationToken = default);
 
     /// <summary>True when the token hash is this active participant's.</summary>
     [Alias("authenticate")]
-    ValueTask<bool> AuthenticateAsync(byte[] tokenHash);
+    ValueTask<bool> AuthenticateAsync(byte[] tokenHash, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// True when this participant is active and hub ticket <paramref name="nonce"/> may be used: to negotiate
@@ -29,7 +35,7 @@ public interface IParticipantGrain : IGrainWithGuidKey
     /// not been used yet: only a resent replacement may present it.
     /// </summary>
     [Alias("is-replaced-token"), ReadOnly]
-    ValueTask<bool> IsReplacedTokenAsync(byte[] tokenHash);
+    ValueTask<bool> IsReplacedTokenAsync(byte[] tokenHash, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Replaces the token whose hash is <paramref name="currentHash"/> by the one whose hash is <paramref name="nextHash"/>:
@@ -37,10 +43,10 @@ public interface IParticipantGrain : IGrainWithGuidKey
     /// sent again (the replaced token and the same new one); false for a token that is neither current nor so replaced.
     /// </summary>
     [Alias("replace-token")]
-    Task<bool> ReplaceTokenAsync(byte[] currentHash, byte[] nextHash);
+    Task<bool> ReplaceTokenAsync(byte[] currentHash, byte[] nextHash, CancellationToken cancellationToken = default);
 
     [Alias("get")]
-    Task<ParticipantView> GetAsync();
+    Task<ParticipantView> GetAsync(CancellationToken cancellationToken = default);
 
     [Alias("get-profile")]
     ValueTask<DemographicProfile?> GetProfileAsync();
@@ -53,7 +59,7 @@ public interface IParticipantGrain : IGrainWithGuidKey
     Task<bool> DeleteProfileAsync();
 
     [Alias("enroll")]
-    Task<EnrollResult> EnrollAsync(EnrollCommand command);
+    Task<EnrollResult> EnrollAsync(EnrollCommand command, CancellationToken cancellationToken = default);
 
     /// <summary>Shares the profile with an enrolled study, or stops sharing it; refused when not enrolled.</summary>
     [Alias("set-share-demographics")]
@@ -64,7 +70,7 @@ public interface IParticipantGrain : IGrainWithGuidKey
     /// (a front resends calls a stopping silo may already have run) is answered with the same receipt.
     /// </summary>
     [Alias("leave-study")]
-    Task<DeletionReceipt> LeaveStudyAsync(string studyId, Guid deletionId);
+    Task<DeletionReceipt> LeaveStudyAsync(string studyId, Guid deletionId, CancellationToken cancellationToken = default);
 
     [Alias("leave-rally")]
     Task<LeaveRallyResult> LeaveRallyAsync();
@@ -78,7 +84,7 @@ public interface IParticipantGrain : IGrainWithGuidKey
     Task<ParticipantExport> ExportAsync();
 
     [Alias("get-deletion")]
-    Task<DeletionView> GetDeletionAsync(Guid deletionId);
+    Task<DeletionView> GetDeletionAsync(Guid deletionId, CancellationToken cancellationToken = default);
 
     /// <summary>Told by a study's ledger when one of the participant's requests completed; kept in its record.</summary>
     [Alias("deletion-completed"), OneWay]
@@ -93,5 +99,5 @@ public interface IParticipantGrain : IGrainWithGuidKey
     /// the study enrolling), under which pseudonym and by which rules; refused otherwise.
     /// </summary>
     [Alias("get-upload-permit"), ReadOnly]
-    Task<UploadPermit> GetUploadPermitAsync(string studyId);
+    Task<UploadPermit> GetUploadPermitAsync(string studyId, CancellationToken cancellationToken = default);
 }

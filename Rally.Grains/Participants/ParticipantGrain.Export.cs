@@ -9,7 +9,7 @@ internal sealed partial class ParticipantGrain
 {
     public async Task<ParticipantExport> ExportAsync()
     {
-        var view = await GetAsync();
+        var view = await GetAsync(CancellationToken.None);
         var deletions = await Task.WhenAll(State.Deletions.OrderBy(d => d.Value.RequestedAt).Select(d => ViewOfAsync(d.Key, d.Value)));
 
         // A study may hold the participant's data from enrolling until the request that ended the enrollment completed
@@ -25,7 +25,7 @@ internal sealed partial class ParticipantGrain
         return new ParticipantExport(view, State.EligibilityAttestedAt, State.Profile, deletions, windows);
     }
 
-    public async Task<DeletionView> GetDeletionAsync(Guid deletionId)
+    public async Task<DeletionView> GetDeletionAsync(Guid deletionId, CancellationToken cancellationToken)
     {
         EnsureActive();
         if (!State.Deletions.TryGetValue(deletionId, out var record))

@@ -8,7 +8,7 @@ internal sealed partial class ParticipantGrain
     /// <summary>How long a replaced token may still resend its replacement, if the new token is not used before.</summary>
     private static readonly TimeSpan ResendWindow = TimeSpan.FromHours(1);
 
-    public async ValueTask<bool> AuthenticateAsync(byte[] tokenHash)
+    public async ValueTask<bool> AuthenticateAsync(byte[] tokenHash, CancellationToken cancellationToken)
     {
         if (State.Status != ParticipantStatus.Active || !SecretHash.Matches(State.TokenHash, tokenHash))
         {
@@ -19,14 +19,14 @@ internal sealed partial class ParticipantGrain
             // The new token is in use, so its holder has it: the replaced one may no longer ask for it again.
             State.ReplacedTokenHash = null;
             State.ReplacedAt = null;
-            await store.WriteStateAsync();
+            await store.WriteStateAsync(CancellationToken.None);
         }
         return true;
     }
 
-    public ValueTask<bool> IsReplacedTokenAsync(byte[] tokenHash) => ValueTask.FromResult(MayResend(tokenHash));
+    public ValueTask<bool> IsReplacedTokenAsync(byte[] tokenHash, CancellationToken cancellationToken) => ValueTask.FromResult(MayResend(tokenHash));
 
-    public async Task<bool> ReplaceTokenAsync(byte[] currentHash, byte[] nextHash)
+    public async Task<bool> ReplaceTokenAsync(byte[] currentHash, byte[] nextHash, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(nextHash);
         if (State.Status != ParticipantStatus.Active)
@@ -38,7 +38,7 @@ internal sealed partial class ParticipantGrain
             State.ReplacedTokenHash = currentHash;
             State.ReplacedAt = clock.GetUtcNow();
             State.TokenHash = nextHash;
-            await store.WriteStateAsync();
+            await store.WriteStateAsync(CancellationToken.None);
             await CloseNoticeConnectionsAsync();
             return true;
         }

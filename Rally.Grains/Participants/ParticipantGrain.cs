@@ -41,7 +41,7 @@ internal sealed partial class ParticipantGrain(
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => CarryOutAsync();
 
-    public async Task JoinAsync(JoinCommand command)
+    public async Task JoinAsync(JoinCommand command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
         if (State.Status == ParticipantStatus.Active && SecretHash.Matches(State.TokenHash, command.TokenHash))
@@ -70,11 +70,11 @@ internal sealed partial class ParticipantGrain(
         State.EligibilityAttestedAt = now;
         State.PlatformConsentVersion = platform.ConsentVersion;
         State.TokenHash = command.TokenHash;
-        await store.WriteStateAsync();
+        await store.WriteStateAsync(CancellationToken.None);
         await FeedPanelAsync();
     }
 
-    public async Task<ParticipantView> GetAsync()
+    public async Task<ParticipantView> GetAsync(CancellationToken cancellationToken)
     {
         EnsureActive();
         var studies = await Task.WhenAll(State.Enrollments.Keys.Select(id => GrainFactory.GetGrain<IStudyGrain>(id).GetAsync()));
@@ -93,7 +93,7 @@ internal sealed partial class ParticipantGrain(
         return ValueTask.FromResult(State.Profile);
     }
 
-    public async Task<EnrollResult> EnrollAsync(EnrollCommand command)
+    public async Task<EnrollResult> EnrollAsync(EnrollCommand command, CancellationToken cancellationToken)
     {
         EnsureActive();
         // The study checks its own rules (enrolling, current consent, private-browsing warning) first.
@@ -113,7 +113,7 @@ internal sealed partial class ParticipantGrain(
         if (record != existing)
         {
             State.Enrollments[command.StudyId] = record;
-            await store.WriteStateAsync();
+            await store.WriteStateAsync(CancellationToken.None);
             await FeedPanelAsync();
         }
         if (record.ShareDemographics)
@@ -123,7 +123,7 @@ internal sealed partial class ParticipantGrain(
         return new EnrollResult(existing is null, ToView(command.StudyId, record, command.ConsentVersion));
     }
 
-    public async Task<DeletionReceipt> LeaveStudyAsync(string studyId, Guid deletionId)
+    public async Task<DeletionReceipt> LeaveStudyAsync(string studyId, Guid deletionId, CancellationToken cancellationToken)
     {
         EnsureActive();
         if (State.Deletions.TryGetValue(deletionId, out var sent) && sent.StudyId == studyId)
@@ -141,7 +141,7 @@ internal sealed partial class ParticipantGrain(
         State.Enrollments.Remove(studyId);
         var record = new DeletionRecord(studyId, clock.GetUtcNow(), null, pseudonyms.For(ParticipantId, studyId, enrollment.Enrollment), EnrolledAt: enrollment.EnrolledAt);
         State.Deletions[deletionId] = record;
-        await store.WriteStateAsync();
+        await store.WriteStateAsync(CancellationToken.None);
         var receipt = await TryConfirmAsync(deletionId, record);
         await FeedPanelAsync();
         await SaveProgressAsync();
@@ -182,7 +182,7 @@ internal sealed partial class ParticipantGrain(
         }
     }
 
-    public async Task<UploadPermit> GetUploadPermitAsync(string studyId)
+    public async Task<UploadPermit> GetUploadPermitAsync(string studyId, CancellationToken cancellationToken)
     {
         EnsureActive();
         if (!State.Enrollments.TryGetValue(studyId, out var enrollment))

@@ -14,7 +14,7 @@ public interface IResearcherGrain : IGrainWithGuidKey
     /// the partner each time: nothing is cached that could go stale); otherwise null.
     /// </summary>
     [Alias("authenticate")]
-    ValueTask<ResearcherIdentity?> AuthenticateAsync(byte[] keyHash);
+    ValueTask<ResearcherIdentity?> AuthenticateAsync(byte[] keyHash, CancellationToken cancellationToken = default);
 
     /// <summary>The researcher, or null when none was created under this id.</summary>
     [Alias("get"), ReadOnly]

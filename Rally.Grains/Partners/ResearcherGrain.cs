@@ -27,7 +27,7 @@ internal sealed class ResearcherGrain(
         await store.WriteStateAsync();
     }
 
-    public async ValueTask<ResearcherIdentity?> AuthenticateAsync(byte[] keyHash)
+    public async ValueTask<ResearcherIdentity?> AuthenticateAsync(byte[] keyHash, CancellationToken cancellationToken)
     {
         // The partner is asked every time rather than told of its suspension: nothing here can go stale, and a
         // suspension holds from the moment the partner has recorded it, whatever fails meanwhile.
@@ -39,7 +39,7 @@ internal sealed class ResearcherGrain(
         if (State.LastUsedAt is not { } last || now - last >= LastUsedResolution)
         {
             State.LastUsedAt = now;
-            await store.WriteStateAsync();
+            await store.WriteStateAsync(CancellationToken.None);
         }
         return new ResearcherIdentity(this.GetPrimaryKey(), State.PartnerId);
     }

@@ -18,7 +18,7 @@ public interface IStudyGrain : IGrainWithStringKey
 
     /// <summary>The study, or null when none was drafted under this id.</summary>
     [Alias("get"), ReadOnly]
-    Task<StudyView?> GetAsync();
+    Task<StudyView?> GetAsync(CancellationToken cancellationToken = default);
 
     [Alias("publish-consent")]
     Task<StudyView> PublishConsentAsync(ConsentUpdate update);

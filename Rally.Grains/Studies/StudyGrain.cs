@@ -41,7 +41,7 @@ internal sealed partial class StudyGrain(
         return ToView();
     }
 
-    public Task<StudyView?> GetAsync() =>
+    public Task<StudyView?> GetAsync(CancellationToken cancellationToken) =>
         Task.FromResult(State.Lifecycle == StudyLifecycle.None ? null : ToView());
 
     public async Task<StudyView> PublishConsentAsync(ConsentUpdate update)

@@ -1,5 +1,6 @@
 using Rally.Benchmarks;
 using Rally.Benchmarks.Delete;
+using Rally.Benchmarks.Failover;
 using Rally.Benchmarks.Fanout;
 using Rally.Benchmarks.Ingest;
 
@@ -8,6 +9,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
     Console.WriteLine(BenchmarkOptions.Usage);
     Console.WriteLine(FanoutOptions.Usage);
     Console.WriteLine(DeleteOptions.Usage);
+    Console.WriteLine(FailoverOptions.Usage);
     return 0;
 }
 if (args[0] == "fanout")
@@ -27,6 +29,15 @@ if (args[0] == "delete")
         return 2;
     }
     return await DeleteBenchmark.RunAsync(delete);
+}
+if (args[0] == "failover")
+{
+    if (!FailoverOptions.TryParse(args.AsSpan(1), out var failover, out var failoverError))
+    {
+        Console.Error.WriteLine($"{failoverError}\n{FailoverOptions.Usage}");
+        return 2;
+    }
+    return await FailoverBenchmark.RunAsync(failover);
 }
 if (args[0] != "ingest")
 {

@@ -16,10 +16,16 @@ internal sealed class RallyDeployment : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
 
     private readonly List<RallyProcess> _processes = [];
+    private readonly List<RallyProcess> _silos = [];
+    private readonly string _connectionString;
 
-    private RallyDeployment()
+    private RallyDeployment(string connectionString)
     {
+        _connectionString = connectionString;
     }
+
+    /// <summary>The silo processes; one replaced (<see cref="ReplaceSiloAsync"/>) takes its predecessor's place.</summary>
+    public IReadOnlyList<RallyProcess> Silos => _silos;
 
     public RallyProcess Api { get; private set; } = null!;
 
@@ -38,13 +44,14 @@ internal sealed class RallyDeployment : IAsyncDisposable
         {
             Environment.SetEnvironmentVariable("DOTNET_" + key.Replace(":", "__", StringComparison.Ordinal), value);
         }
-        var deployment = new RallyDeployment();
+        var deployment = new RallyDeployment(connectionString);
         try
         {
             for (var i = 0; i < silos; i++)
             {
-                deployment._processes.Add(RallyProcess.StartSilo(connectionString));
+                deployment._silos.Add(RallyProcess.StartSilo(connectionString));
             }
+            deployment._processes.AddRange(deployment._silos);
             deployment.Api = RallyProcess.StartFront(connectionString, new Dictionary<string, string> { ["Rally__OperatorKey"] = OperatorKey });
             deployment._processes.Add(deployment.Api);
             await deployment.WaitUntilReadyAsync();
@@ -139,6 +146,17 @@ internal sealed class RallyDeployment : IAsyncDisposable
         ["addOn"] = new JsonObject { ["id"] = "bench@rally.test", ["downloadUrl"] = "https://addons.rally.test/bench.xpi" },
     };
 
+    /// <summary>Starts a new silo in the place of silo <paramref name="index"/> (killed or stopped before) and waits until it answers <c>/health/ready</c>.</summary>
+    public async Task ReplaceSiloAsync(int index)
+    {
+        var silo = RallyProcess.StartSilo(_connectionString);
+        // Before the front in the list, so that disposing stops the front first.
+        _processes.Insert(0, silo);
+        _silos[index] = silo;
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        await WaitUntilReadyAsync(http, silo, DateTime.UtcNow + StartTimeout);
+    }
+
     /// <summary>The last <paramref name="lines"/> lines each process printed.</summary>
     public string OutputTail(int lines) => string.Join("\n", _processes.Select(p =>
         $"--- process on port {p.HttpPort} ---\n" + string.Join("\n", p.Output.Split('\n').TakeLast(lines))));
@@ -158,15 +176,20 @@ internal sealed class RallyDeployment : IAsyncDisposable
         var deadline = DateTime.UtcNow + StartTimeout;
         foreach (var process in _processes)
         {
-            while (!await process.IsReadyAsync(http))
+            await WaitUntilReadyAsync(http, process, deadline);
+        }
+    }
+
+    private async Task WaitUntilReadyAsync(HttpClient http, RallyProcess process, DateTime deadline)
+    {
+        while (!await process.IsReadyAsync(http))
+        {
+            if (process.HasExited || DateTime.UtcNow > deadline)
             {
-                if (process.HasExited || DateTime.UtcNow > deadline)
-                {
-                    throw new InvalidOperationException(
-                        $"A Rally process (port {process.HttpPort}) did not become ready:\n{OutputTail(40)}");
-                }
-                await Task.Delay(250);
+                throw new InvalidOperationException(
+                    $"A Rally process (port {process.HttpPort}) did not become ready:\n{OutputTail(40)}");
             }
+            await Task.Delay(250);
         }
     }
 }

@@ -20,7 +20,7 @@ public sealed class ParticipantGrainTests(ClusterFixture fixture)
 
         Assert.Equal(RefusalKind.NotEligible, refused.Kind);
         Assert.False((await GrainScenario.ReadStoredAsync(fixture.Cluster, participant)).Exists);
-        Assert.Equal(RefusalKind.NotFound, (await Assert.ThrowsAsync<RefusedException>(participant.GetAsync)).Kind);
+        Assert.Equal(RefusalKind.NotFound, (await Assert.ThrowsAsync<RefusedException>(() => participant.GetAsync())).Kind);
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class ParticipantGrainTests(ClusterFixture fixture)
         Assert.Empty(state.Deletions);
         Assert.DoesNotContain("90210", json, StringComparison.Ordinal);
         Assert.DoesNotContain(study.GetPrimaryKeyString(), json, StringComparison.Ordinal);
-        Assert.Equal(RefusalKind.ParticipantLeft, (await Assert.ThrowsAsync<RefusedException>(participant.GetAsync)).Kind);
+        Assert.Equal(RefusalKind.ParticipantLeft, (await Assert.ThrowsAsync<RefusedException>(() => participant.GetAsync())).Kind);
 
         await GrainScenario.DeletionWhenAsync(Grains, study.GetPrimaryKeyString(), receipt.DeletionId, DeletionStatus.Completed);
         Assert.Equal(0, (await study.GetAsync())!.Enrolled);

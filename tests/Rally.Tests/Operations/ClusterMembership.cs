@@ -1,4 +1,5 @@
 using Npgsql;
+using Rally.Silo.Hosting;
 using Rally.Tests.Infrastructure;
 
 namespace Rally.Tests.Operations;
@@ -17,5 +18,12 @@ internal static class ClusterMembership
         {
             return 0; // not migrated yet
         }
+    }
+
+    /// <summary>Silos another silo declared dead (not those that stopped and wrote their own row), as <c>address:port@generation</c>.</summary>
+    public static async Task<IReadOnlyList<string>> DeclaredDeadAsync(string database)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(database);
+        return await MembershipDeaths.DeclaredAsync(dataSource, clusterId: null, CancellationToken.None);
     }
 }

@@ -17,7 +17,7 @@ internal sealed class FailoverLoad(RallyApi api, string studyId, StudyKeyPair ke
 
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
-    private DateTime[] _lastSuccess = [];
+    private ConcurrentQueue<DateTime>[] _successes = [];
 
     public ConcurrentDictionary<Guid, bool> Acknowledged { get; } = new();
 
@@ -41,13 +41,32 @@ internal sealed class FailoverLoad(RallyApi api, string studyId, StudyKeyPair ke
             await (await RallyApi.EnrollAsync(participant, studyId)).ShouldBeAsync(HttpStatusCode.Created);
             participants.Add(participant);
         }
-        _lastSuccess = new DateTime[uploaders];
+        _successes = [.. Enumerable.Range(0, uploaders).Select(_ => new ConcurrentQueue<DateTime>())];
         _loops.AddRange(participants.Select((p, i) => Task.Run(() => UploadLoopAsync(p, i))));
         _loops.AddRange(Enumerable.Range(0, churners).Select(_ => Task.Run(ChurnLoopAsync)));
     }
 
     /// <summary>True once every uploader has had a batch acknowledged after <paramref name="since"/>.</summary>
-    public bool AllUploadersServedSince(DateTime since) => _lastSuccess.All(t => t > since);
+    public bool AllUploadersServedSince(DateTime since) => ServedAgainAfter(since) is not null;
+
+    /// <summary>
+    /// How long after <paramref name="since"/> the last uploader to be served had its first batch acknowledged (each
+    /// uploader's own clock reading at the 202), or null while one has not been yet.
+    /// </summary>
+    public TimeSpan? ServedAgainAfter(DateTime since)
+    {
+        var slowest = TimeSpan.Zero;
+        foreach (var successes in _successes)
+        {
+            var first = successes.Where(t => t > since).DefaultIfEmpty().Min();
+            if (first == default)
+            {
+                return null;
+            }
+            slowest = first - since > slowest ? first - since : slowest;
+        }
+        return slowest;
+    }
 
     public async Task StopAsync()
     {
@@ -81,7 +100,7 @@ internal sealed class FailoverLoad(RallyApi api, string studyId, StudyKeyPair ke
             }
             if (acknowledged)
             {
-                _lastSuccess[index] = DateTime.UtcNow;
+                _successes[index].Enqueue(DateTime.UtcNow);
             }
         }
     }

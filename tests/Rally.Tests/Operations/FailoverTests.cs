@@ -17,8 +17,14 @@ public sealed class FailoverTests(PostgresServer server, ITestOutputHelper outpu
     /// <summary>Silos give up a delivery's lease sooner than in production, so redelivery after a kill is quick.</summary>
     private static readonly Dictionary<string, string> SiloSettings = new() { ["Rally__Streams__VisibilityTimeout"] = "00:00:10" };
 
-    /// <summary>Death detection (≈2–15 s, longer on a busy machine) plus the front's 10 s response timeout for calls lost with the silo.</summary>
-    private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(45);
+    /// <summary>
+    /// After a <c>kill -9</c>, every uploader is served again before the front's response timeout (10 s) could have
+    /// passed: the front cancels and resends the calls in flight as soon as it sees a gateway connection close or a silo
+    /// declared dead, rather than waiting the timeout out (before, every round took ≈11 s). The 3 s goal is a speed and
+    /// is judged by the <c>failover</c> benchmark on a quiet machine; this test runs beside the rest of the suite.
+    /// </summary>
+    private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(10);
+
 
     [Fact]
     public async Task Killed_and_restarted_silos_under_load_lose_nothing_acknowledged()
@@ -49,6 +55,7 @@ public sealed class FailoverTests(PostgresServer server, ITestOutputHelper outpu
             await AcknowledgedAsync(load, 300, started);
 
             // Two silos die hard, one after the other; each is replaced before the next dies.
+            var recoveries = new List<TimeSpan>();
             foreach (var victim in new[] { 0, 1 })
             {
                 load.Phase = $"kill silo {victim + 1}";
@@ -56,9 +63,10 @@ public sealed class FailoverTests(PostgresServer server, ITestOutputHelper outpu
                 var clock = Stopwatch.StartNew();
                 await silos[victim].KillAsync();
                 await Eventually.HoldsAsync(() => Task.FromResult(load.AllUploadersServedSince(killedAt)), "every uploader to be served again", Live(started));
-                var recovered = clock.Elapsed;
-                output.WriteLine($"kill -9 of silo {victim + 1}: every uploader served again after {recovered.TotalSeconds:F1} s");
-                Assert.True(recovered < RecoveryBound, $"recovery took {recovered}");
+                // Measured from the uploaders' own 202s, not from when this loop noticed.
+                var recovered = load.ServedAgainAfter(killedAt)!.Value;
+                output.WriteLine($"kill -9 of silo {victim + 1}: every uploader served again after {recovered.TotalSeconds:F2} s (noticed after {clock.Elapsed.TotalSeconds:F1} s; bound {RecoveryBound.TotalSeconds:F0} s)");
+                recoveries.Add(recovered);
                 silos[victim] = Track(started, RallyProcess.StartSilo(database, SiloSettings));
                 await Eventually.HoldsAsync(async () => await ClusterMembership.ActiveSilosAsync(database) == 3, "the replacement to be Active", Live(started));
                 // Active in the membership table comes before the silo has finished starting (its stream agents start
@@ -88,6 +96,11 @@ public sealed class FailoverTests(PostgresServer server, ITestOutputHelper outpu
                 output.WriteLine($"{group.Key.Phase}: {group.Count()} × {group.Key.What}");
             }
             output.WriteLine($"acknowledged {load.Acknowledged.Count} events, {load.Unacknowledged.Count} never acknowledged; {load.Churned.Count} enrollments, {load.Churned.Values.Count(d => d is not null)} leaves");
+
+            // Every kill round within the bound (asserted after the run, so that every figure is printed first).
+            Assert.All(recoveries, r => Assert.True(r <= RecoveryBound, $"every uploader was served again only after {r.TotalSeconds:F2} s (the response timeout is {RecoveryBound.TotalSeconds:F0} s)"));
+            // No silo other than the two killed was declared dead (faster detection must not evict a healthy one).
+            Assert.Equal(2, (await ClusterMembership.DeclaredDeadAsync(database)).Count);
 
             // Never a 500; while a silo is declared dead, 503 with Retry-After; a graceful restart answers only successes.
             Assert.DoesNotContain(failures, f => f.What.StartsWith("500", StringComparison.Ordinal));

@@ -1,14 +1,22 @@
+using System.Diagnostics;
 using System.Reflection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Orleans.Serialization.Invocation;
 using Rally.Api.Hosting;
 
 namespace Rally.Tests.Operations;
 
-/// <summary>A front resends calls the cluster turned away, resends a lost call once, and passes everything else through.</summary>
+/// <summary>
+/// A front resends calls the cluster turned away, cuts short and resends the attempts of cancellable calls that go
+/// unanswered or are in flight when a silo is lost, answers other calls lost with a dead silo at once, and passes
+/// everything else through.
+/// </summary>
 public sealed class TransientRetryFilterTests
 {
-    private readonly TransientRetryFilter _filter = new(NullLogger<TransientRetryFilter>.Instance);
+    private static readonly OrleansOptions Short = new() { AttemptTimeout = TimeSpan.FromMilliseconds(200), ResponseTimeout = TimeSpan.FromSeconds(1) };
+
+    private readonly TransientRetryFilter _filter = new(NullLogger<TransientRetryFilter>.Instance, Options.Create(new OrleansOptions()));
 
     [Fact]
     public async Task A_call_turned_away_by_a_stopping_silo_is_sent_again_until_it_is_answered()
@@ -80,11 +88,119 @@ public sealed class TransientRetryFilterTests
     [Fact]
     public async Task After_the_last_retry_the_caller_gets_the_failure()
     {
-        var failures = Enumerable.Range(0, 10).Select(_ => (Exception)new SiloUnavailableException("down")).ToArray();
+        var failures = Enumerable.Range(0, 20).Select(_ => (Exception)new SiloUnavailableException("down")).ToArray();
         var call = new FakeCall(failures) { Throw = true };
 
         await Assert.ThrowsAsync<SiloUnavailableException>(() => _filter.Invoke(call));
+        Assert.Equal(11, call.Attempts);
+    }
+
+    [Fact]
+    public async Task An_attempt_of_a_cancellable_call_unanswered_by_its_deadline_is_cancelled_and_sent_again()
+    {
+        var filter = new TransientRetryFilter(NullLogger<TransientRetryFilter>.Instance, Options.Create(Short));
+        using var call = new CancellableCall(answerFrom: 2);
+        var clock = Stopwatch.StartNew();
+
+        await filter.Invoke(call);
+
+        Assert.Equal(2, call.Attempts);
+        Assert.Null(call.Response!.Exception);
+        Assert.InRange(clock.Elapsed, Short.AttemptTimeout - TimeSpan.FromMilliseconds(50), Short.ResponseTimeout);
+        Assert.True(call.Tokens[0].IsCancellationRequested, "the first attempt was cancelled, so the silo is told");
+        Assert.False(call.Tokens[1].IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task An_attempt_in_flight_when_a_silo_is_lost_is_sent_again_at_once()
+    {
+        using var signal = new FakeSignal();
+        var filter = new TransientRetryFilter(NullLogger<TransientRetryFilter>.Instance, Options.Create(new OrleansOptions()), signal);
+        using var call = new CancellableCall(answerFrom: 2);
+        var clock = Stopwatch.StartNew();
+
+        var invoked = filter.Invoke(call);
+        await call.FirstSent.Task;
+        signal.Lose();
+        await invoked;
+
+        Assert.Equal(2, call.Attempts);
+        Assert.Null(call.Response!.Exception);
+        Assert.True(clock.Elapsed < new OrleansOptions().AttemptTimeout, $"resent after {clock.Elapsed}, not at once");
+    }
+
+    [Fact]
+    public async Task A_cancellable_call_never_answered_fails_as_a_timeout_within_the_response_timeout()
+    {
+        var filter = new TransientRetryFilter(NullLogger<TransientRetryFilter>.Instance, Options.Create(Short));
+        using var call = new CancellableCall(answerFrom: int.MaxValue);
+        var clock = Stopwatch.StartNew();
+
+        await filter.Invoke(call);
+
+        Assert.IsType<TimeoutException>(call.Response!.Exception);
+        Assert.InRange(call.Attempts, 4, 6);
+        Assert.InRange(clock.Elapsed, Short.ResponseTimeout, Short.ResponseTimeout + TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task A_call_its_caller_cancelled_is_not_sent_again()
+    {
+        var filter = new TransientRetryFilter(NullLogger<TransientRetryFilter>.Instance, Options.Create(Short));
+        using var caller = new CancellationTokenSource();
+        using var call = new CancellableCall(answerFrom: int.MaxValue, caller.Token);
+
+        var invoked = filter.Invoke(call);
+        await call.FirstSent.Task;
+        await caller.CancelAsync();
+        await invoked;
+
+        Assert.Equal(1, call.Attempts);
+        Assert.IsType<OperationCanceledException>(call.Response!.Exception);
+    }
+
+    [Fact]
+    public async Task A_retry_waiting_its_turn_goes_at_once_when_a_silo_is_lost()
+    {
+        using var signal = new FakeSignal();
+        var filter = new TransientRetryFilter(NullLogger<TransientRetryFilter>.Instance, Options.Create(new OrleansOptions()), signal);
+        // Four rejections: 100 + 200 + 300 + 400 ms of pauses, unless the front learns of a lost silo meanwhile.
+        var call = new FakeCall(Rejection(), Rejection(), Rejection(), Rejection());
+        using var stop = new CancellationTokenSource();
+        var losing = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                signal.Lose();
+                await Task.Delay(10, CancellationToken.None);
+            }
+        });
+        var clock = Stopwatch.StartNew();
+
+        await filter.Invoke(call);
+        await stop.CancelAsync();
+        await losing;
+
         Assert.Equal(5, call.Attempts);
+        Assert.Null(call.Response!.Exception);
+        Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(700), $"retried over {clock.Elapsed}, not at once");
+    }
+
+    [Fact]
+    public async Task Another_call_in_flight_when_a_silo_is_declared_dead_is_answered_at_once_as_lost()
+    {
+        using var signal = new FakeSignal();
+        var filter = new TransientRetryFilter(NullLogger<TransientRetryFilter>.Instance, Options.Create(new OrleansOptions()), signal);
+        var never = new TaskCompletionSource();
+        var call = new FakeCall { Pending = never.Task };
+
+        var invoked = filter.Invoke(call);
+        signal.DeclareDead();
+
+        var lost = await Assert.ThrowsAsync<CallLostException>(() => invoked);
+        Assert.True(ClusterFailures.IsTransient(lost), "answered 503 with Retry-After");
+        Assert.Equal(1, call.Attempts);
+        never.SetException(new TimeoutException("its answer never came")); // observed by the filter, not left unobserved
     }
 
     /// <summary>Orleans makes these itself (their constructors are internal), as a silo does when it turns a message away.</summary>
@@ -98,9 +214,16 @@ public sealed class TransientRetryFilterTests
         public int Attempts { get; private set; }
         public bool Throw { get; init; }
 
+        /// <summary>When set, the call stays in flight until this completes.</summary>
+        public Task? Pending { get; init; }
+
         public Task Invoke()
         {
             var attempt = Attempts++;
+            if (Pending is not null)
+            {
+                return Pending;
+            }
             if (attempt < failures.Length)
             {
                 if (Throw)
@@ -127,5 +250,100 @@ public sealed class TransientRetryFilterTests
         public GrainId? SourceId => null;
         public GrainId TargetId => default;
         public IGrainContext? SourceContext => null;
+    }
+
+    /// <summary>The shape of a grain method a front may send again by itself.</summary>
+    private interface ICancellableGrain
+    {
+        Task<string> ReadAsync(string key, CancellationToken cancellationToken);
+    }
+
+    /// <summary>
+    /// A call of <see cref="ICancellableGrain.ReadAsync"/> that stays in flight until its attempt's token is cancelled
+    /// (then answered as Orleans answers a cancelled call), except from attempt <c>answerFrom</c> on, which is answered.
+    /// </summary>
+    private sealed class CancellableCall(int answerFrom, CancellationToken callerToken = default) : IOutgoingGrainCallContext, IDisposable
+    {
+        private readonly FakeRequest _request = new(callerToken);
+
+        public int Attempts { get; private set; }
+        public List<CancellationToken> Tokens { get; } = [];
+        public TaskCompletionSource FirstSent { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task Invoke()
+        {
+            var attempt = ++Attempts;
+            var token = (CancellationToken)_request.GetArgument(1)!;
+            Tokens.Add(token);
+            FirstSent.TrySetResult();
+            if (attempt >= answerFrom)
+            {
+                Response = Response.FromResult("answered");
+                return;
+            }
+            var cancelled = new TaskCompletionSource();
+            await using (token.Register(() => cancelled.TrySetResult()))
+            {
+                await cancelled.Task;
+            }
+            Response = Response.FromException(new OperationCanceledException(token));
+        }
+
+        public Response? Response { get; set; }
+        public object? Result { get => Response?.Result; set => Response = Response.FromResult(value); }
+        public object Grain => this;
+        public MethodInfo InterfaceMethod => typeof(ICancellableGrain).GetMethod(nameof(ICancellableGrain.ReadAsync))!;
+        public string InterfaceName => nameof(ICancellableGrain);
+        public string MethodName => nameof(ICancellableGrain.ReadAsync);
+        public GrainInterfaceType InterfaceType => default;
+        public IInvokable Request => _request;
+        public GrainId? SourceId => null;
+        public GrainId TargetId => default;
+        public IGrainContext? SourceContext => null;
+
+        public void Dispose() => _request.Dispose();
+    }
+
+    /// <summary>The request of a <see cref="CancellableCall"/>: a key and a token, as Orleans' generated requests hold them.</summary>
+    private sealed class FakeRequest(CancellationToken token) : IInvokable
+    {
+        private CancellationToken _token = token;
+
+        public object? GetArgument(int index) => index == 0 ? "key" : _token;
+        public void SetArgument(int index, object value) => _token = index == 1 ? (CancellationToken)value : _token;
+        public int GetArgumentCount() => 2;
+        public CancellationToken GetCancellationToken() => _token;
+        public bool IsCancellable => true;
+        public object? GetTarget() => null;
+        public void SetTarget(ITargetHolder holder) => throw new NotSupportedException();
+        public ValueTask<Response> Invoke() => throw new NotSupportedException();
+        public string GetMethodName() => nameof(ICancellableGrain.ReadAsync);
+        public string GetInterfaceName() => nameof(ICancellableGrain);
+        public string GetActivityName() => "ICancellableGrain/ReadAsync";
+        public MethodInfo GetMethod() => typeof(ICancellableGrain).GetMethod(nameof(ICancellableGrain.ReadAsync))!;
+        public Type GetInterfaceType() => typeof(ICancellableGrain);
+        public void Dispose()
+        {
+        }
+    }
+
+    /// <summary>A front's view of silos being lost, told by the test.</summary>
+    private sealed class FakeSignal : ISiloLossSignal, IDisposable
+    {
+        private CancellationTokenSource _lost = new();
+        private TaskCompletionSource _declared = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public CancellationToken Lost => _lost.Token;
+        public Task DeclaredDead => _declared.Task;
+
+        public void Lose() => Interlocked.Exchange(ref _lost, new CancellationTokenSource()).Cancel();
+
+        public void DeclareDead()
+        {
+            Lose();
+            Interlocked.Exchange(ref _declared, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).SetResult();
+        }
+
+        public void Dispose() => _lost.Dispose();
     }
 }
