@@ -9,10 +9,13 @@ using Rally.Tests.Client.Generated.V1.Studies.Item.Audit;
 using Rally.Tests.Client.Generated.V1.Studies.Item.CompleteAnalysis;
 using Rally.Tests.Client.Generated.V1.Studies.Item.Consent;
 using Rally.Tests.Client.Generated.V1.Studies.Item.Deletions;
+using Rally.Tests.Client.Generated.V1.Studies.Item.Demographics;
 using Rally.Tests.Client.Generated.V1.Studies.Item.End;
 using Rally.Tests.Client.Generated.V1.Studies.Item.Events;
 using Rally.Tests.Client.Generated.V1.Studies.Item.Launch;
+using Rally.Tests.Client.Generated.V1.Studies.Item.Pause;
 using Rally.Tests.Client.Generated.V1.Studies.Item.Releases;
+using Rally.Tests.Client.Generated.V1.Studies.Item.Resume;
 using Rally.Tests.Client.Generated.V1.Studies.Item.Stats;
 using System.Collections.Generic;
 using System.IO;
@@ -52,6 +55,11 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item
         {
             get => new global::Rally.Tests.Client.Generated.V1.Studies.Item.Deletions.DeletionsRequestBuilder(PathParameters, RequestAdapter);
         }
+        /// <summary>The demographics property</summary>
+        public global::Rally.Tests.Client.Generated.V1.Studies.Item.Demographics.DemographicsRequestBuilder Demographics
+        {
+            get => new global::Rally.Tests.Client.Generated.V1.Studies.Item.Demographics.DemographicsRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The end property</summary>
         public global::Rally.Tests.Client.Generated.V1.Studies.Item.End.EndRequestBuilder End
         {
@@ -67,10 +75,20 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item
         {
             get => new global::Rally.Tests.Client.Generated.V1.Studies.Item.Launch.LaunchRequestBuilder(PathParameters, RequestAdapter);
         }
+        /// <summary>The pause property</summary>
+        public global::Rally.Tests.Client.Generated.V1.Studies.Item.Pause.PauseRequestBuilder Pause
+        {
+            get => new global::Rally.Tests.Client.Generated.V1.Studies.Item.Pause.PauseRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The releases property</summary>
         public global::Rally.Tests.Client.Generated.V1.Studies.Item.Releases.ReleasesRequestBuilder Releases
         {
             get => new global::Rally.Tests.Client.Generated.V1.Studies.Item.Releases.ReleasesRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The resume property</summary>
+        public global::Rally.Tests.Client.Generated.V1.Studies.Item.Resume.ResumeRequestBuilder Resume
+        {
+            get => new global::Rally.Tests.Client.Generated.V1.Studies.Item.Resume.ResumeRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The stats property</summary>
         public global::Rally.Tests.Client.Generated.V1.Studies.Item.Stats.StatsRequestBuilder Stats
@@ -94,7 +112,7 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item
         {
         }
         /// <summary>
-        /// Anyone may read a launched study (enrolling, ended or analysis-complete): the card participants read beforeconsenting, with the current `consentVersion` to enroll with, the `encryptionKey` to encrypt payloads to,the `state`, and `endsAt` once an end is announced. A draft is seen only by its partner&apos;s researchers andoperators; to anyone else it answers `404 not-found`, exactly as a missing study.
+        /// Anyone may read a launched study (enrolling, paused, ended or analysis-complete): the card participants read beforeconsenting, with the current `consentVersion` to enroll with, the `encryptionKey` to encrypt payloads to,the `state`, and `endsAt` once an end is announced. A draft is seen only by its partner&apos;s researchers andoperators; to anyone else it answers `404 not-found`, exactly as a missing study.`participation` (enrolling, paused and ended studies; null otherwise) is how many take part, suppressed below k(`Rally:Privacy:MinCellSize`, default 10) as in `GET /v1/studies`, for every caller: the exact count is in`GET /v1/studies/{studyId}/stats`, for the study&apos;s own researchers and operators.
         /// </summary>
         /// <returns>A <see cref="global::Rally.Tests.Client.Generated.Models.StudyResponse"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -121,7 +139,7 @@ namespace Rally.Tests.Client.Generated.V1.Studies.Item
             return await RequestAdapter.SendAsync<global::Rally.Tests.Client.Generated.Models.StudyResponse>(requestInfo, global::Rally.Tests.Client.Generated.Models.StudyResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Anyone may read a launched study (enrolling, ended or analysis-complete): the card participants read beforeconsenting, with the current `consentVersion` to enroll with, the `encryptionKey` to encrypt payloads to,the `state`, and `endsAt` once an end is announced. A draft is seen only by its partner&apos;s researchers andoperators; to anyone else it answers `404 not-found`, exactly as a missing study.
+        /// Anyone may read a launched study (enrolling, paused, ended or analysis-complete): the card participants read beforeconsenting, with the current `consentVersion` to enroll with, the `encryptionKey` to encrypt payloads to,the `state`, and `endsAt` once an end is announced. A draft is seen only by its partner&apos;s researchers andoperators; to anyone else it answers `404 not-found`, exactly as a missing study.`participation` (enrolling, paused and ended studies; null otherwise) is how many take part, suppressed below k(`Rally:Privacy:MinCellSize`, default 10) as in `GET /v1/studies`, for every caller: the exact count is in`GET /v1/studies/{studyId}/stats`, for the study&apos;s own researchers and operators.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
