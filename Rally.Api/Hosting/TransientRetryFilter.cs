@@ -34,6 +34,9 @@ internal sealed partial class TransientRetryFilter(
     /// <summary>Attempts cut short, at most, besides the budget: a bound should silos come and go many times during one call.</summary>
     private const int MaxCutShort = 10;
 
+    /// <summary>The shortest attempt worth sending: less of the budget left ends the call.</summary>
+    private static readonly TimeSpan MinAttempt = TimeSpan.FromMilliseconds(50);
+
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
     public async Task Invoke(IOutgoingGrainCallContext context)
@@ -69,10 +72,17 @@ internal sealed partial class TransientRetryFilter(
 
             if (cutShort is not null)
             {
-                if (_clock.GetElapsedTime(started) < budget && cut < MaxCutShort)
+                var left = budget - _clock.GetElapsedTime(started);
+                if (left >= MinAttempt && cut < MaxCutShort)
                 {
                     LogResent(logger, context.MethodName, cutShort, ++cut + 1);
                     continue;
+                }
+                if (left > TimeSpan.Zero && left < MinAttempt)
+                {
+                    // A sliver is no attempt (timers round it down to nothing, and the call would spin): the call fails
+                    // at the end of its budget, as one that was never answered does.
+                    await Task.Delay(left, _clock);
                 }
                 context.Response = Orleans.Serialization.Invocation.Response.FromException(new TimeoutException($"{context.MethodName} was not answered within {budget} ({cut + 1} attempts; the last {cutShort})."));
                 return;
@@ -108,7 +118,8 @@ internal sealed partial class TransientRetryFilter(
     private async Task<string?> InvokeWithDeadlineAsync(IOutgoingGrainCallContext context, int slot, TimeSpan remaining, CancellationToken callerToken)
     {
         var lost = signal?.Lost ?? CancellationToken.None;
-        var deadline = remaining < options.Value.AttemptTimeout ? remaining : options.Value.AttemptTimeout;
+        // The last attempt takes what is left rather than leave a sliver after it.
+        var deadline = remaining - options.Value.AttemptTimeout < MinAttempt ? remaining : options.Value.AttemptTimeout;
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(callerToken, lost);
         attempt.CancelAfter(deadline > TimeSpan.Zero ? deadline : TimeSpan.Zero);
         context.Request.SetArgument(slot, attempt.Token);
