@@ -43,7 +43,7 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource, DeadLet
         var types = new string[rows];
         var collected = new DateTime[rows];
         var privateWindows = new bool[rows];
-        var payloads = new string[rows];
+        var jwes = new byte[]?[rows];
         var row = 0;
         foreach (var batch in batches)
         {
@@ -56,7 +56,7 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource, DeadLet
                 types[row] = e.Type;
                 collected[row] = e.CollectedAt.UtcDateTime;
                 privateWindows[row] = e.PrivateWindow;
-                payloads[row] = e.Payload;
+                jwes[row] = e.PackedJwe;
                 row++;
             }
         }
@@ -67,10 +67,10 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource, DeadLet
             "SELECT count(pg_advisory_xact_lock_shared(hashtextextended(k, 0))) FROM unnest($1) AS k")
         { Parameters = { new NpgsqlParameter<string[]> { TypedValue = [.. locks] } } });
         var insert = new NpgsqlBatchCommand("""
-            INSERT INTO rally_study_events (study_id, id, participant, type, collected_at, received_at, private_window, payload)
-            SELECT e.study_id, e.id, e.participant, e.type, e.collected_at, e.received_at, e.private_window, e.payload
+            INSERT INTO rally_study_events (study_id, id, participant, type, collected_at, received_at, private_window, jwe)
+            SELECT e.study_id, e.id, e.participant, e.type, e.collected_at, e.received_at, e.private_window, e.jwe
             FROM unnest($1, $2, $3, $4, $5, $6, $7, $8) WITH ORDINALITY
-                 AS e(study_id, participant, received_at, id, type, collected_at, private_window, payload, n)
+                 AS e(study_id, participant, received_at, id, type, collected_at, private_window, jwe, n)
             WHERE NOT EXISTS (SELECT 1 FROM rally_deleted_participants d
                               WHERE d.study_id = e.study_id AND d.participant = e.participant
                                 AND (d.deleted_before IS NULL OR d.deleted_before >= e.received_at))
@@ -88,7 +88,7 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource, DeadLet
                 new NpgsqlParameter<string[]> { TypedValue = types },
                 new NpgsqlParameter<DateTime[]> { TypedValue = collected, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz },
                 new NpgsqlParameter<bool[]> { TypedValue = privateWindows },
-                new NpgsqlParameter<string[]> { TypedValue = payloads },
+                new NpgsqlParameter<byte[]?[]> { TypedValue = jwes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea },
             },
         };
         command.BatchCommands.Add(insert);
@@ -226,7 +226,7 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource, DeadLet
     {
         // Only transactions older than every running one (see 0006_study_events.sql): a cursor never skips a late commit.
         await using var command = dataSource.CreateCommand("""
-            SELECT id, participant, type, collected_at, received_at, private_window, payload, tx::text::bigint, seq
+            SELECT id, participant, type, collected_at, received_at, private_window, tx::text::bigint, seq, payload, jwe
             FROM rally_study_events
             WHERE study_id = @study
               AND (tx, seq) > (@tx::bigint::text::xid8, @seq)
@@ -242,10 +242,12 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource, DeadLet
         await using var reader = await ReadAsync(command, System.Data.CommandBehavior.SequentialAccess, cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            yield return new StoredEvent(
-                reader.GetGuid(0), reader.GetString(1), reader.GetString(2),
-                reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<DateTimeOffset>(4),
-                reader.GetBoolean(5), reader.GetString(6), new EventCursor(reader.GetInt64(7), reader.GetInt64(8)));
+            var (id, participant, type) = (reader.GetGuid(0), reader.GetString(1), reader.GetString(2));
+            var (collectedAt, receivedAt) = (reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<DateTimeOffset>(4));
+            var (privateWindow, cursor) = (reader.GetBoolean(5), new EventCursor(reader.GetInt64(6), reader.GetInt64(7)));
+            // Rows stored before JWEs were kept as bytes hold the text (see 0011_jwe_bytes.sql); both give the upload back.
+            var payload = reader.IsDBNull(8) ? JweBytes.Unpack(reader.GetFieldValue<byte[]>(9)) : reader.GetString(8);
+            yield return new StoredEvent(id, participant, type, collectedAt, receivedAt, privateWindow, payload, cursor);
         }
     }
 

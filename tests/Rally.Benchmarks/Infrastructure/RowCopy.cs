@@ -1,11 +1,19 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Npgsql;
 using NpgsqlTypes;
+using Rally.Grains.Ingestion;
 
 namespace Rally.Benchmarks.Infrastructure;
 
 /// <summary>One event as <c>rally_study_events</c> stores it: read back from a study, or made up to be written.</summary>
-internal sealed record StoredRow(string StudyId, Guid Id, string Participant, string Type, DateTime CollectedAt, DateTime ReceivedAt, bool PrivateWindow, string Payload);
+internal sealed record StoredRow(string StudyId, Guid Id, string Participant, string Type, DateTime CollectedAt, DateTime ReceivedAt, bool PrivateWindow, string Payload)
+{
+    private static readonly ConditionalWeakTable<string, byte[]> Packed = [];
+
+    /// <summary>The payload as the store keeps it (<see cref="JweBytes"/>); rows sharing a payload string share the bytes.</summary>
+    public byte[] Jwe => Packed.GetValue(Payload, JweBytes.Pack);
+}
 
 /// <summary>Writes rows into <c>rally_study_events</c> or a table like it with binary COPY, the fastest way PostgreSQL takes rows.</summary>
 internal static class RowCopy
@@ -17,8 +25,12 @@ internal static class RowCopy
     /// <returns>The time the COPYs took, connections opened and closed outside it.</returns>
     public static async Task<TimeSpan> CopyAsync(string connectionString, string table, IReadOnlyList<StoredRow> rows, int rowsPerCopy, int writers)
     {
-        var command = $"COPY {table} (study_id, id, participant, type, collected_at, received_at, private_window, payload) FROM STDIN (FORMAT BINARY)";
+        var command = $"COPY {table} (study_id, id, participant, type, collected_at, received_at, private_window, jwe) FROM STDIN (FORMAT BINARY)";
         var chunks = rows.Chunk(rowsPerCopy).ToArray();
+        foreach (var row in rows)
+        {
+            _ = row.Jwe; // packed before the clock starts
+        }
         var connections = await OpenAsync(connectionString, writers);
         var next = -1;
         var started = Stopwatch.GetTimestamp();
@@ -38,7 +50,7 @@ internal static class RowCopy
                     import.Write(row.CollectedAt, NpgsqlDbType.TimestampTz);
                     import.Write(row.ReceivedAt, NpgsqlDbType.TimestampTz);
                     import.Write(row.PrivateWindow, NpgsqlDbType.Boolean);
-                    import.Write(row.Payload, NpgsqlDbType.Text);
+                    import.Write(row.Jwe, NpgsqlDbType.Bytea);
                 }
                 import.Complete();
             }

