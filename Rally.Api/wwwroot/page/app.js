@@ -19,6 +19,7 @@ const page = {
   notices: new Map(), // pending notices by id: the inbox, kept current by live notices
   deletions: [],
   stopNotices: undefined,
+  leaving: undefined, // the study whose leave confirmation is open, kept across redraws
 };
 
 // Add-ons are answered once the participant's enrollments are known, and only for the studies it is enrolled in.
@@ -67,13 +68,17 @@ function renderStudies() {
   }
   const enrollments = new Map((page.me?.enrollments ?? []).map((e) => [e.studyId, e]));
   const lastDeletion = new Map(page.deletions.map((d) => [d.studyId, d]));
+  // Drawn again on every notice and deletion step: the control that had the focus gets it back (by its id).
+  const focused = list.contains(document.activeElement) ? document.activeElement.id : '';
   fill(list, page.studies.map((study) => card(study, {
     participant: Boolean(page.credential),
     enrollment: enrollments.get(study.studyId),
     deletion: lastDeletion.get(study.studyId),
     onEnroll: enroll,
     onLeave: leaveStudy,
+    leaving: { is: (studyId) => page.leaving === studyId, set: (studyId) => { page.leaving = studyId; } },
   })));
+  if (focused) byId(focused)?.focus();
 }
 
 async function loadStudies() {
@@ -111,6 +116,9 @@ async function leaveStudy(study) {
 // --- deletions: shown until done ------------------------------------------------------------------------------
 
 function remember(deletion) {
+  const known = page.deletions.find((d) => d.deletionId === deletion.deletionId);
+  // A poll that learnt nothing new redraws nothing: a redraw would reset what the participant is filling in.
+  if (known && known.status === deletion.status && known.dataDeletion === deletion.dataDeletion) return;
   page.deletions = [...page.deletions.filter((d) => d.deletionId !== deletion.deletionId), deletion];
   saveDeletions(page.deletions);
   renderStudies();
@@ -170,7 +178,7 @@ async function forgetParticipant() {
   page.stopNotices?.();
   await page.participant?.close();
   await forgetAll();
-  Object.assign(page, { credential: undefined, participant: undefined, me: undefined, deletions: [], stopNotices: undefined });
+  Object.assign(page, { credential: undefined, participant: undefined, me: undefined, deletions: [], stopNotices: undefined, leaving: undefined });
   page.notices.clear();
   showRole();
   renderStudies();

@@ -47,13 +47,13 @@ export function card(study, context) {
     context.participant ? actions(study, context) : null);
 }
 
-function actions(study, { enrollment, deletion, onEnroll, onLeave }) {
+function actions(study, { enrollment, deletion, onEnroll, onLeave, leaving }) {
   const id = `study-${study.studyId}`;
   const box = h('div', { class: 'take-part' });
   if (enrollment && !enrollment.needsReconsent) {
     box.append(
       h('p', { class: 'enrolled' }, h('strong', {}, 'You are taking part'), ` (consent version ${enrollment.consentVersion}).`),
-      leaveControls(study, onLeave));
+      leaveControls(study, onLeave, leaving));
     return box;
   }
   if (deletion && !enrollment) {
@@ -62,7 +62,7 @@ function actions(study, { enrollment, deletion, onEnroll, onLeave }) {
       DELETIONS[deletion.dataDeletion] ?? '', '. Deletion request: ', h('strong', { class: 'deletion-status' }, deletion.status), '.'));
   }
   if (study.state !== 'enrolling') {
-    if (enrollment) box.append(leaveControls(study, onLeave));
+    if (enrollment) box.append(leaveControls(study, onLeave, leaving));
     return box;
   }
   const reconsent = Boolean(enrollment?.needsReconsent);
@@ -92,21 +92,24 @@ function actions(study, { enrollment, deletion, onEnroll, onLeave }) {
     onEnroll(study, { shareDemographics: share.checked, privateBrowsingAcknowledged: acknowledge ? true : undefined }, problem);
   });
   box.append(form);
-  if (enrollment) box.append(leaveControls(study, onLeave));
+  if (enrollment) box.append(leaveControls(study, onLeave, leaving));
   return box;
 }
 
-function leaveControls(study, onLeave) {
+function leaveControls(study, onLeave, leaving) {
   const id = `study-${study.studyId}`;
   const what = study.state === 'ended'
     ? 'The study has ended: the data it collected from you stays locked until its analysis is complete, then it is deleted.'
     : 'The study is open: everything it collected from you is deleted.';
-  const confirm = h('div', { class: 'confirm', id: `${id}-leave-confirm`, hidden: true },
+  // Whether the confirmation is open lives in the page's state (`leaving`), not in this element: the cards are drawn
+  // again whenever a notice or a deletion's progress arrives, and an open confirmation must survive that.
+  const confirm = h('div', { class: 'confirm', id: `${id}-leave-confirm`, hidden: !leaving.is(study.studyId) },
     h('p', {}, `Leave ${study.name}? Its add-on stops sending at once. ${what}`),
     h('div', { class: 'actions' },
-      h('button', { type: 'button', class: 'danger', onclick: () => onLeave(study) }, `Yes, leave ${study.name}`),
-      h('button', { type: 'button', class: 'secondary', onclick: () => { confirm.hidden = true; open.focus(); } }, 'Cancel')));
-  const open = h('button', { type: 'button', class: 'secondary', 'aria-controls': `${id}-leave-confirm`,
-    onclick: () => { confirm.hidden = false; confirm.querySelector('button').focus(); } }, `Leave ${study.name}`);
+      h('button', { type: 'button', class: 'danger', id: `${id}-leave-yes`, onclick: () => { leaving.set(undefined); onLeave(study); } }, `Yes, leave ${study.name}`),
+      h('button', { type: 'button', class: 'secondary', id: `${id}-leave-cancel`,
+        onclick: () => { leaving.set(undefined); confirm.hidden = true; open.focus(); } }, 'Cancel')));
+  const open = h('button', { type: 'button', class: 'secondary', id: `${id}-leave`, 'aria-controls': `${id}-leave-confirm`,
+    onclick: () => { leaving.set(study.studyId); confirm.hidden = false; confirm.querySelector('button').focus(); } }, `Leave ${study.name}`);
   return h('div', { class: 'leave' }, open, confirm);
 }

@@ -120,6 +120,13 @@ public sealed class ParticipantPageTests(BrowserFixture browser)
         await session.PressAsync(page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Studies" }));
         await session.PressAsync(openCard.GetByRole(AriaRole.Button, new() { Name = "Leave Search habits" }));
         await Expect(openCard.Locator(".confirm")).ToContainTextAsync("everything it collected from you is deleted");
+        // Notices arriving meanwhile redraw the cards: the open confirmation and the focus on it survive them.
+        await api.MoveAsync(open, "pause");
+        await Expect(openCard.Locator(".state")).ToContainTextAsync("Paused");
+        await api.MoveAsync(open, "resume");
+        await Expect(openCard.Locator(".state")).ToContainTextAsync("Open");
+        await Expect(openCard.Locator(".confirm")).ToBeVisibleAsync();
+        await Expect(openCard.GetByRole(AriaRole.Button, new() { Name = "Yes, leave Search habits" })).ToBeFocusedAsync();
         await session.PressAsync(openCard.GetByRole(AriaRole.Button, new() { Name = "Yes, leave Search habits" }));
         await Expect(openCard.Locator(".data-deletion")).ToHaveTextAsync("deleted");
         await Expect(openCard.Locator(".deletion-status")).ToHaveTextAsync("completed");
