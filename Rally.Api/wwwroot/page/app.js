@@ -152,13 +152,27 @@ async function refreshMe() {
   handoff.retry();
 }
 
+/** Reads the participant, again after a pause while Rally is briefly unavailable (a front or silo restarting). */
+async function refreshMeUntilRead() {
+  for (let wait = 500; ; wait = Math.min(wait * 2, 8000)) {
+    try {
+      await refreshMe();
+      return;
+    } catch (error) {
+      if (error?.status === 401 || error?.status === 410 || !page.participant) throw error;
+      say(`Rally could not be reached (${describe(error)}); trying again.`);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}
+
 async function becomeParticipant(credential) {
   page.credential = credential;
   page.participant = Rally.participant({ baseUrl, token: credential.token });
   page.deletions = await loadDeletions();
   showRole();
   try {
-    await refreshMe();
+    await refreshMeUntilRead();
   } catch (error) {
     if (error?.status === 401 || error?.status === 410) {
       // This browser's participant has left Rally (elsewhere, or long ago): nothing of it should stay here.

@@ -18,6 +18,7 @@ internal sealed class PageSession : IAsyncDisposable
     private readonly IBrowserContext _context;
     private readonly string _screenshots;
     private readonly List<string> _problems = [];
+    private readonly List<string> _answers = [];
     private readonly List<string> _webSockets = [];
     private int _screens;
 
@@ -35,6 +36,17 @@ internal sealed class PageSession : IAsyncDisposable
             }
         };
         page.PageError += (_, error) => Keep($"script error: {error}");
+        // Kept to explain a step that times out; a server error is no failure by itself (the page must cope with it).
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 500 || response.Status == 429)
+            {
+                lock (_answers)
+                {
+                    _answers.Add($"{response.Status} {response.Request.Method} {new Uri(response.Url).AbsolutePath}");
+                }
+            }
+        };
         page.WebSocket += (_, socket) =>
         {
             lock (_webSockets)
@@ -107,7 +119,21 @@ internal sealed class PageSession : IAsyncDisposable
     /// <summary>Activates a button or link from the keyboard: focused, then Enter, as a keyboard-only participant would.</summary>
     public async Task PressAsync(ILocator control)
     {
-        await control.FocusAsync();
+        try
+        {
+            await control.FocusAsync();
+        }
+        catch (TimeoutException e)
+        {
+            // What the page showed and met, so that a step that never came can be told apart from a slow one.
+            await Page.ScreenshotAsync(new() { Path = Path.Combine(_screenshots, "timed-out.png"), FullPage = true });
+            string[] answers;
+            lock (_answers)
+            {
+                answers = [.. _answers];
+            }
+            throw new TimeoutException($"{e.Message}\nPage problems: {string.Join("; ", Problems)}\nServer errors and refusals the page met: {string.Join("; ", answers)}", e);
+        }
         await Page.Keyboard.PressAsync("Enter");
     }
 
