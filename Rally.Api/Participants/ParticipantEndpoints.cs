@@ -4,6 +4,7 @@ using Rally.Api.Authentication;
 using Rally.Api.Hosting;
 using Rally.Api.Notices;
 using Rally.Api.Problems;
+using Rally.Api.RateLimits;
 using Rally.Api.Signing;
 using Rally.Api.Studies;
 using Rally.Grains.Deletions;
@@ -146,6 +147,7 @@ public static class ParticipantEndpoints
                 """);
         me.MapGet("/export", MyExport.ExportAsync)
             .WithName("exportMyData")
+            .LimitedAs(RateLimited.OwnData)
             .Refuses(ProblemTypes.ParticipantLeft)
             .WithSummary("Export everything Rally holds about you")
             .WithDescription("""

@@ -23,6 +23,7 @@ internal static class RallyRateLimiter
             (RateLimited.Uploads, { } caller) => Bucket("uploads:" + caller, options.Uploads),
             (RateLimited.Exports, { } caller) => Bucket("exports:" + caller, options.Exports),
             (RateLimited.HubConnections, { } caller) => Bucket("hub:" + caller, options.HubConnections),
+            (RateLimited.OwnData, { } caller) => Bucket("own-data:" + caller, options.OwnData),
             _ => RateLimitPartition.GetNoLimiter(""),
         }),
         PartitionedRateLimiter.Create<HttpContext, string>(http => RateLimitedRoute.Of(http) == RateLimited.Exports
@@ -43,6 +44,7 @@ internal static class RallyRateLimiter
             RateLimited.Uploads => "uploads",
             RateLimited.Exports => "exports",
             RateLimited.HubConnections => "hub-connections",
+            RateLimited.OwnData => "own-data",
             _ => Caller(http) is null ? "anonymous" : "credential",
         };
 

@@ -39,6 +39,12 @@ public sealed class RateLimitOptions : IValidatableObject
     public RateLimit HubConnections { get; set; } = new() { PerMinute = 20, Burst = 10 };
 
     /// <summary>
+    /// A participant's exports of its own data (<c>GET /v1/me/export</c>: it reads the audit of every study the
+    /// participant is or was in). Default 12 a minute, bursts of 6: a person opening "my data" now and then.
+    /// </summary>
+    public RateLimit OwnData { get; set; } = new() { PerMinute = 12, Burst = 6 };
+
+    /// <summary>
     /// Exports running at once on a front, whoever runs them: each holds a database connection while its reader reads.
     /// Default 8.
     /// </summary>
@@ -61,7 +67,7 @@ public sealed class RateLimitOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        foreach (var (name, limit) in new[] { (nameof(Anonymous), Anonymous), (nameof(Credential), Credential), (nameof(Uploads), Uploads), (nameof(Exports), Exports), (nameof(HubConnections), HubConnections) })
+        foreach (var (name, limit) in new[] { (nameof(Anonymous), Anonymous), (nameof(Credential), Credential), (nameof(Uploads), Uploads), (nameof(Exports), Exports), (nameof(HubConnections), HubConnections), (nameof(OwnData), OwnData) })
         {
             if (limit.PerMinute < 1)
             {

@@ -11,6 +11,9 @@ public enum RateLimited
 
     /// <summary>The notice hub (negotiate and connect): per participant.</summary>
     HubConnections,
+
+    /// <summary>A participant's export of its own data (<c>GET /v1/me/export</c>, which reads every study's audit): per participant.</summary>
+    OwnData,
 }
 
 /// <summary>The <see cref="RateLimited"/> of a route (endpoint metadata).</summary>

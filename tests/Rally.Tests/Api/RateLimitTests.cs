@@ -145,6 +145,30 @@ public sealed class RateLimitTests(ApiFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task A_participants_exports_of_its_own_data_are_limited_per_participant()
+    {
+        Listen();
+        var participant = await _shared.JoinAsync();
+        var other = await _shared.JoinAsync();
+        await using var front = Front(Tight("OwnData", 2));
+        using var client = front.CreateClient(participant.Token);
+        using var second = front.CreateClient(other.Token);
+
+        await (await client.GetAsync("/v1/me/export")).ShouldBeAsync(HttpStatusCode.OK);
+        await (await client.GetAsync("/v1/me/export")).ShouldBeAsync(HttpStatusCode.OK);
+        var refused = await client.GetAsync("/v1/me/export");
+        await refused.ShouldBeProblemAsync(HttpStatusCode.TooManyRequests, "too-many-requests");
+        Assert.NotNull(refused.Headers.RetryAfter);
+        lock (_refused)
+        {
+            Assert.Equal(["own-data"], _refused);
+        }
+        // Another participant has its own budget, and the same participant's other routes still answer.
+        await (await second.GetAsync("/v1/me/export")).ShouldBeAsync(HttpStatusCode.OK);
+        await (await client.GetAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task A_participant_holds_at_most_the_configured_hub_connections_open_at_once()
     {
         var participant = await _shared.JoinAsync();

@@ -21,6 +21,8 @@ public static class TestLimits
         ["Rally:RateLimits:Exports:Burst"] = High,
         ["Rally:RateLimits:HubConnections:PerMinute"] = High,
         ["Rally:RateLimits:HubConnections:Burst"] = High,
+        ["Rally:RateLimits:OwnData:PerMinute"] = High,
+        ["Rally:RateLimits:OwnData:Burst"] = High,
         ["Rally:RateLimits:ConcurrentExports"] = "10000",
         ["Rally:RateLimits:ConcurrentExportsPerStudy"] = "10000",
         ["Rally:RateLimits:OpenHubConnections"] = "10000",
