@@ -75,6 +75,7 @@ function renderStudies() {
     enrollment: enrollments.get(study.studyId),
     deletion: lastDeletion.get(study.studyId),
     onEnroll: enroll,
+    onShare: setSharing,
     onLeave: leaveStudy,
     leaving: { is: (studyId) => page.leaving === studyId, set: (studyId) => { page.leaving = studyId; } },
   })));
@@ -96,6 +97,16 @@ async function enroll(study, choices, problemElement) {
   } catch (error) {
     problemElement.textContent = describe(error);
     problemElement.hidden = false;
+  }
+}
+
+async function setSharing(study, share) {
+  try {
+    await page.participant.setSharing(study.studyId, share);
+    say(share ? `Your survey answers are now shared with ${study.name}.` : `Your survey answers are no longer shared with ${study.name}.`);
+    await refreshMe();
+  } catch (error) {
+    say(describe(error));
   }
 }
 

@@ -47,12 +47,18 @@ export function card(study, context) {
     context.participant ? actions(study, context) : null);
 }
 
-function actions(study, { enrollment, deletion, onEnroll, onLeave, leaving }) {
+function actions(study, { enrollment, deletion, onEnroll, onLeave, onShare, leaving }) {
   const id = `study-${study.studyId}`;
   const box = h('div', { class: 'take-part' });
   if (enrollment && !enrollment.needsReconsent) {
+    const sharing = enrollment.shareDemographics
+      ? ['Your survey answers are shared with this study. ', h('button', { type: 'button', class: 'secondary', id: `${id}-share`,
+        onclick: () => onShare(study, false) }, `Stop sharing my survey answers with ${study.name}`)]
+      : ['Your survey answers are not shared with this study. ', h('button', { type: 'button', class: 'secondary', id: `${id}-share`,
+        onclick: () => onShare(study, true) }, `Share my survey answers with ${study.name}`)];
     box.append(
       h('p', { class: 'enrolled' }, h('strong', {}, 'You are taking part'), ` (consent version ${enrollment.consentVersion}).`),
+      h('p', { class: 'sharing' }, ...sharing),
       leaveControls(study, onLeave, leaving));
     return box;
   }

@@ -69,6 +69,17 @@ export class RallyParticipant {
     });
   }
 
+  /**
+   * `PATCH /v1/me/enrollments/{studyId}`: shares the demographic profile with the study (its researchers read it under
+   * the enrollment's pseudonym), or stops sharing it. Answers the enrollment.
+   *
+   * @param {string} studyId
+   * @param {boolean} shareDemographics
+   */
+  setSharing(studyId, shareDemographics) {
+    return this.#call('PATCH', `/v1/me/enrollments/${encodeURIComponent(studyId)}`, { body: { shareDemographics: Boolean(shareDemographics) } });
+  }
+
   /** `DELETE /v1/me/enrollments/{studyId}`: `{ studyId, dataDeletion, deletionId }`. */
   leaveStudy(studyId) {
     return this.#call('DELETE', `/v1/me/enrollments/${encodeURIComponent(studyId)}`);

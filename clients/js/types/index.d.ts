@@ -232,6 +232,8 @@ export declare class RallyParticipant {
   putProfile(profile: Profile): Promise<Profile>;
   deleteProfile(): Promise<void>;
   enroll(studyId: string, consent: Consent): Promise<Enrollment>;
+  /** `PATCH /v1/me/enrollments/{studyId}`: share the demographic profile with the study, or stop sharing it. */
+  setSharing(studyId: string, shareDemographics: boolean): Promise<Enrollment>;
   leaveStudy(studyId: string): Promise<LeaveStudyResult>;
   deletion(deletionId: string): Promise<Deletion>;
   ack(noticeId: string): Promise<void>;

@@ -15,7 +15,7 @@ public sealed class ParticipantPageTests(BrowserFixture browser)
     public async Task A_visitor_reads_a_card_joins_enrolls_answers_the_survey_hears_the_news_leaves_a_study_and_leaves_Rally()
     {
         var api = browser.Api;
-        var (open, _) = await api.EnrollingStudyAsync(RallyApi.StudyCard(edit: card =>
+        var (open, openPartner) = await api.EnrollingStudyAsync(RallyApi.StudyCard(edit: card =>
         {
             card["name"] = "Search habits";
             card["whoHasAccess"] = "Only the search team at Test Lab";
@@ -83,6 +83,14 @@ public sealed class ParticipantPageTests(BrowserFixture browser)
         var me = await (await participant.GetAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.OK);
         Assert.Equal(participantId, Guid.Parse((string)me["participantId"]!));
         Assert.Equal(2, me["enrollments"]!.AsArray().Count);
+
+        // Sharing the survey answers is chosen study by study, and changed from the card.
+        await session.PressAsync(openCard.GetByRole(AriaRole.Button, new() { Name = "Share my survey answers with Search habits" }));
+        await Expect(openCard.Locator(".sharing")).ToContainTextAsync("are shared with this study");
+        Assert.Contains("\"25-34\"", await openPartner.Researcher.GetStringAsync($"/v1/studies/{open}/demographics"));
+        await session.PressAsync(openCard.GetByRole(AriaRole.Button, new() { Name = "Stop sharing my survey answers with Search habits" }));
+        await Expect(openCard.Locator(".sharing")).ToContainTextAsync("are not shared with this study");
+        Assert.Equal("", (await openPartner.Researcher.GetStringAsync($"/v1/studies/{open}/demographics")).Trim());
 
         // A new consent arrives live; the card asks again, and consenting to it enrolls again.
         var consent = await endingPartner.Researcher.PutAsJsonAsync($"/v1/studies/{ending}/consent", new { consentVersion = "2" });
