@@ -1,6 +1,5 @@
-using System.Buffers;
 using System.Security.Claims;
-using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -51,44 +50,27 @@ public static class DemographicsEndpoints
     {
         // Operators have no subject: their reads are on record as Guid.Empty.
         var readerId = user.IsOperator() ? Guid.Empty : user.GetSubjectId();
-        var options = json.Value.SerializerOptions;
-        return TypedResults.Stream(async body =>
+        var type = (JsonTypeInfo<DemographicsLine>)json.Value.SerializerOptions.GetTypeInfo(typeof(DemographicsLine));
+        return AuditedNdjson.Stream(LinesAsync(grains.GetGrain<IStudyDemographicsGrain>(studyId)), type, grains, studyId,
+            (sent, completed) => new ExportRecord(readerId, clock.GetUtcNow(), "", sent, completed, ExportKinds.Demographics));
+    }
+
+    /// <summary>The shared profiles, asked of the study's copy a page at a time, in pseudonym order.</summary>
+    private static async IAsyncEnumerable<DemographicsLine> LinesAsync(IStudyDemographicsGrain demographics)
+    {
+        string? after = null;
+        while (true)
         {
-            long sent = 0;
-            var completed = false;
-            try
+            var page = await demographics.ListPageAsync(after, PageSize);
+            foreach (var shared in page)
             {
-                var demographics = grains.GetGrain<IStudyDemographicsGrain>(studyId);
-                var buffer = new ArrayBufferWriter<byte>();
-                await using var writer = new Utf8JsonWriter(buffer);
-                string? after = null;
-                while (true)
-                {
-                    var page = await demographics.ListPageAsync(after, PageSize);
-                    foreach (var shared in page)
-                    {
-                        JsonSerializer.Serialize(writer, new DemographicsLine(shared.Pseudonym, ProfileBody.From(shared.Profile)), options);
-                        writer.Flush();
-                        writer.Reset();
-                        buffer.Write("\n"u8);
-                        sent++;
-                    }
-                    await body.WriteAsync(buffer.WrittenMemory);
-                    buffer.ResetWrittenCount();
-                    if (page.Length < PageSize)
-                    {
-                        break;
-                    }
-                    after = page[^1].Pseudonym;
-                }
-                completed = true;
+                yield return new DemographicsLine(shared.Pseudonym, ProfileBody.From(shared.Profile));
             }
-            finally
+            if (page.Length < PageSize)
             {
-                // Every read of study data is on record, including one the reader broke off.
-                await grains.GetGrain<IStudyAuditGrain>(studyId).RecordExportAsync(
-                    new ExportRecord(readerId, clock.GetUtcNow(), "", sent, completed, ExportKinds.Demographics));
+                yield break;
             }
-        }, "application/x-ndjson");
+            after = page[^1].Pseudonym;
+        }
     }
 }

@@ -1,7 +1,5 @@
-using System.Buffers;
 using System.Globalization;
 using System.Security.Claims;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Rally.Api.Authentication;
@@ -23,8 +21,6 @@ public static class EventEndpoints
 
     /// <summary>The earliest collection time accepted: before Rally's add-ons existed, so a broken clock or a forged value.</summary>
     private static readonly DateTimeOffset EarliestCollection = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-    private const int FlushBytes = 32 * 1024;
 
     public static IEndpointRouteBuilder MapEventEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -177,39 +173,17 @@ public static class EventEndpoints
         }
 
         var researcherId = user.GetSubjectId();
-        return TypedResults.Stream(async body =>
+        return AuditedNdjson.Stream(ExportLinesAsync(store, cursors, studyId, from, limit ?? max), ExportJsonContext.Default.ExportedEvent, grains, studyId,
+            (sent, completed) => new ExportRecord(researcherId, clock.GetUtcNow(), from.ToString(), sent, completed, ExportKinds.Events));
+    }
+
+    private static async IAsyncEnumerable<ExportedEvent> ExportLinesAsync(IStudyEventStore store, ExportCursors cursors, string studyId, EventCursor from, int limit)
+    {
+        using var sealer = cursors.For(studyId);
+        await foreach (var e in store.ReadAsync(studyId, from, limit))
         {
-            long sent = 0;
-            var completed = false;
-            try
-            {
-                // Lines are serialized into a buffer and written out asynchronously, 32 KiB at a time.
-                var buffer = new ArrayBufferWriter<byte>(FlushBytes * 2);
-                await using var writer = new Utf8JsonWriter(buffer);
-                using var sealer = cursors.For(studyId);
-                await foreach (var e in store.ReadAsync(studyId, from, limit ?? max))
-                {
-                    JsonSerializer.Serialize(writer, new ExportedEvent(e.Id, e.Participant, e.Type, e.CollectedAt, e.ReceivedAt, e.Payload,
-                        sealer.Seal(e.Cursor)), ExportJsonContext.Default.ExportedEvent);
-                    writer.Flush();
-                    writer.Reset();
-                    buffer.Write("\n"u8);
-                    sent++;
-                    if (buffer.WrittenCount >= FlushBytes)
-                    {
-                        await body.WriteAsync(buffer.WrittenMemory);
-                        buffer.ResetWrittenCount();
-                    }
-                }
-                await body.WriteAsync(buffer.WrittenMemory);
-                completed = true;
-            }
-            finally
-            {
-                // Every read of study data is on record, including one the reader broke off.
-                await grains.GetGrain<IStudyAuditGrain>(studyId).RecordExportAsync(new ExportRecord(researcherId, clock.GetUtcNow(), from.ToString(), sent, completed, "events"));
-            }
-        }, "application/x-ndjson");
+            yield return new ExportedEvent(e.Id, e.Participant, e.Type, e.CollectedAt, e.ReceivedAt, e.Payload, sealer.Seal(e.Cursor));
+        }
     }
 
     public static async Task<Ok<StatsResponse>> StatsAsync(string studyId, HttpContext http, IStudyEventStore store, CancellationToken cancellationToken)
