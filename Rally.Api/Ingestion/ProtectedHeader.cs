@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Text.Json;
+using Rally.Grains.Ingestion;
 
 namespace Rally.Api.Ingestion;
 
@@ -95,7 +96,7 @@ internal static class ProtectedHeader
     private static bool Coordinate(ref Utf8JsonReader reader, scoped Span<byte> into)
     {
         Span<char> text = stackalloc char[44];
-        if (reader.ValueSpan.Length != 43 || reader.CopyString(text) != 43 || !CompactJwe.IsCanonical(text[..43]))
+        if (reader.ValueSpan.Length != 43 || reader.CopyString(text) != 43 || !JweBytes.IsCanonicalBase64Url(text[..43]))
         {
             return false;
         }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Text;
@@ -18,7 +19,8 @@ namespace Rally.Grains.Ingestion;
 /// <item><c>0</c>: anything else, as UTF-8 (never made from an accepted upload; it keeps packing total for any
 /// string PostgreSQL's text could hold too: one with a lone surrogate throws).</item>
 /// </list>
-/// Form 1 is written only when encoding its bytes again yields the very same text, so no spelling is ever lost.
+/// Form 1 is written only when every part is canonical base64url, whose bytes encode back to the very same text, so no
+/// spelling is ever lost.
 /// </remarks>
 public static class JweBytes
 {
@@ -79,6 +81,12 @@ public static class JweBytes
         var iv = text[parts[2]];
         var ciphertext = text[parts[3]];
         var tag = text[parts[4]];
+        // Canonical base64url decodes to bytes that encode back to the very same text, so no spelling is lost; anything
+        // else (padding, whitespace, bits set past the last byte, which decoders forgive) stays text.
+        if (!IsCanonicalBase64Url(header) || !IsCanonicalBase64Url(iv) || !IsCanonicalBase64Url(ciphertext) || !IsCanonicalBase64Url(tag))
+        {
+            return null;
+        }
         var headerLength = Base64Url.GetMaxDecodedLength(header.Length);
         if (headerLength > ushort.MaxValue
             || Base64Url.GetMaxDecodedLength(iv.Length) != IvBytes || Base64Url.GetMaxDecodedLength(tag.Length) != TagBytes)
@@ -87,21 +95,47 @@ public static class JweBytes
         }
         var packed = new byte[3 + headerLength + IvBytes + TagBytes + Base64Url.GetMaxDecodedLength(ciphertext.Length)];
         packed[0] = Compact;
-        if (!Decode(header, packed.AsSpan(3, headerLength), out var written) || written != headerLength
-            || !Decode(iv, packed.AsSpan(3 + headerLength, IvBytes), out written) || written != IvBytes
-            || !Decode(tag, packed.AsSpan(3 + headerLength + IvBytes, TagBytes), out written) || written != TagBytes
-            || !Decode(ciphertext, packed.AsSpan(3 + headerLength + IvBytes + TagBytes), out written)
-            || written != packed.Length - (3 + headerLength + IvBytes + TagBytes))
-        {
-            return null;
-        }
         BinaryPrimitives.WriteUInt16BigEndian(packed.AsSpan(1), (ushort)headerLength);
-        // Base64url decoders forgive some spellings (bits set past the last byte): keep the bytes only if they give the text back.
-        return string.Equals(Unpack(packed), jwe, StringComparison.Ordinal) ? packed : null;
+        Base64Url.DecodeFromChars(header, packed.AsSpan(3, headerLength));
+        Base64Url.DecodeFromChars(iv, packed.AsSpan(3 + headerLength, IvBytes));
+        Base64Url.DecodeFromChars(tag, packed.AsSpan(3 + headerLength + IvBytes, TagBytes));
+        Base64Url.DecodeFromChars(ciphertext, packed.AsSpan(3 + headerLength + IvBytes + TagBytes));
+        return packed;
     }
 
-    private static bool Decode(ReadOnlySpan<char> source, Span<byte> destination, out int written) =>
-        Base64Url.DecodeFromChars(source, destination, out _, out written) == System.Buffers.OperationStatus.Done;
+    private static readonly SearchValues<char> Alphabet =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+
+    /// <summary>
+    /// Base64url with one spelling per value: only the alphabet (no padding, no whitespace), a length a byte string can
+    /// have, and no bits set past the last byte. Vectorised: this runs over every payload of every upload.
+    /// </summary>
+    public static bool IsCanonicalBase64Url(ReadOnlySpan<char> part)
+    {
+        if (part.IsEmpty)
+        {
+            return true;
+        }
+        if (part.ContainsAnyExcept(Alphabet))
+        {
+            return false;
+        }
+        var last = part[^1] switch
+        {
+            >= 'A' and <= 'Z' => part[^1] - 'A',
+            >= 'a' and <= 'z' => part[^1] - 'a' + 26,
+            >= '0' and <= '9' => part[^1] - '0' + 52,
+            '-' => 62,
+            _ => 63,
+        };
+        return (part.Length % 4) switch
+        {
+            1 => false,
+            2 => (last & 0b1111) == 0,
+            3 => (last & 0b11) == 0,
+            _ => true,
+        };
+    }
 
     private static byte[] PackText(string jwe)
     {
