@@ -13,7 +13,7 @@ internal static class FailoverSummary
         var worst = rounds.Any(r => r.ServedAgain is null) ? (double?)null : rounds.Max(r => r.ServedAgain!.Value.TotalSeconds);
         var times = string.Join(", ", rounds.Select(r => r.ServedAgain is { } t ? F(t.TotalSeconds, 2) : "> 60"));
         return new BenchmarkResult("failover",
-            $"{options.Rounds} kill rounds, {options.Uploaders} uploaders, batches of {options.Batch}, {options.Silos} silos",
+            $"{options.Rounds} kill round(s), {options.Uploaders} uploaders, batches of {options.Batch}, {options.Silos} silos",
         [
             new(SummaryGoals.FailoverWorstRound, worst, Notes: $"rounds {times} s; {rounds.Count(r => r.Met)} of {rounds.Count} within 3 s"),
             new(SummaryGoals.FailoverDeclaredDead, declaredDead, rounds.Count),
