@@ -157,7 +157,7 @@ internal static class AllBenchmarks
         List<BenchmarkOutcome> outcomes, List<SummaryLine> lines, bool failed)
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"### `all`, {started:yyyy-MM-dd HH:mm} UTC\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"#### `all`, {started:yyyy-MM-dd HH:mm} UTC\n\n");
         if (options.Quick)
         {
             text.Append("**Quick run: small sizes, to try the mechanism. The goals are not judged; \"(met)\" and \"(missed)\" mean nothing.**\n\n");
