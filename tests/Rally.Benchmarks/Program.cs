@@ -1,4 +1,5 @@
 using Rally.Benchmarks;
+using Rally.Benchmarks.All;
 using Rally.Benchmarks.Delete;
 using Rally.Benchmarks.Failover;
 using Rally.Benchmarks.Fanout;
@@ -6,11 +7,21 @@ using Rally.Benchmarks.Ingest;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
 {
+    Console.WriteLine(AllOptions.Usage);
     Console.WriteLine(BenchmarkOptions.Usage);
     Console.WriteLine(FanoutOptions.Usage);
     Console.WriteLine(DeleteOptions.Usage);
     Console.WriteLine(FailoverOptions.Usage);
     return 0;
+}
+if (args[0] == "all")
+{
+    if (!AllOptions.TryParse(args.AsSpan(1), out var all, out var allError))
+    {
+        Console.Error.WriteLine($"{allError}\n{AllOptions.Usage}");
+        return 2;
+    }
+    return await AllBenchmarks.RunAsync(all);
 }
 if (args[0] == "fanout")
 {

@@ -92,6 +92,7 @@ internal static class DeleteBenchmark
         }
 
         PrintSummary(options, results);
+        Summary.Emit(DeleteSummary.Of(options, results));
         return results.All(r => r.Checks.Ok) ? 0 : 1;
     }
 

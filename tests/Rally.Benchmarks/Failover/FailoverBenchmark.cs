@@ -97,6 +97,7 @@ internal static class FailoverBenchmark
         Console.WriteLine(exactlyOnce
             ? $"  exactly once: OK ({N(stored.Count)} stored; every acknowledged event stored once, nothing else)"
             : $"  exactly once: FAILED ({N(missing)} acknowledged events missing, {N(unexpected)} stored that were never sent)");
+        Summary.Emit(FailoverSummary.Of(options, rounds, membershipAfter.DeclaredDead - membershipBefore.DeclaredDead, exactlyOnce, uploads.Acknowledged.Count));
         return exactlyOnce && falseDeaths <= 0 ? 0 : 1;
     }
 

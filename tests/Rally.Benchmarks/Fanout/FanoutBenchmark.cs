@@ -110,6 +110,7 @@ internal static class FanoutBenchmark
         var ratio = rallyMedian.P99 / rawMedian.P99;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"p99 ratio rally/raw: {ratio:F2} (goal <= 2.00: {(ratio <= 2 ? "met" : "missed")})"));
         Console.WriteLine($"load average after: {ProcFs.LoadAverage()}");
+        Summary.Emit(FanoutSummary.Of(options, rally, raw));
         return 0;
     }
 

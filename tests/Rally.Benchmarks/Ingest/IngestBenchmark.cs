@@ -100,6 +100,8 @@ internal static class IngestBenchmark
         Console.WriteLine($"Membership during the end-to-end phase: {membership} (goal: none declared dead)");
         Console.WriteLine();
         PrintBreakdown(options, e2e, batches, phases, tables);
+        var declaredDead = (await MembershipCounts.TakeAsync(database)).DeclaredDead - membershipBefore.DeclaredDead;
+        Summary.Emit(IngestSummary.Of(options, e2e, phases, declaredDead, exactlyOnce));
         return exactlyOnce ? 0 : 1;
     }
 
