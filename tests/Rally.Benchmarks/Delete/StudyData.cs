@@ -32,12 +32,10 @@ internal sealed class StudyData(string connectionString, string studyId)
     /// <returns>How long the copy took, and how many indexes each of the two partitions has, to show that they match.</returns>
     public async Task<(TimeSpan Copy, int StudyIndexes, int MirrorIndexes)> CreateMirrorAsync()
     {
-        // The study id is one the API made (letters, digits, '-'); it is quoted all the same.
-        var literal = "'" + studyId.Replace("'", "''", StringComparison.Ordinal) + "'";
         await ExecuteAsync($"""
             DROP TABLE IF EXISTS {MirrorTable};
             CREATE TABLE {MirrorTable} (LIKE {StudyTable} INCLUDING ALL) PARTITION BY LIST (study_id);
-            CREATE TABLE {_mirrorPartition} PARTITION OF {MirrorTable} FOR VALUES IN ({literal});
+            {PostgresStudyEventStore.PartitionDdl(MirrorTable, _mirrorPartition, studyId)}
             ALTER TABLE {_mirrorPartition} SET (autovacuum_enabled = false);
             ALTER TABLE {_studyPartition} SET (autovacuum_enabled = false);
             """);

@@ -43,12 +43,10 @@ internal sealed class DirectWrites(string connectionString, string studyId)
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         var partition = PostgresStudyEventStore.PartitionName(studyId).Replace("rally_events_", "bench_copy_", StringComparison.Ordinal);
-        // The study id is one the API made (letters, digits, '-'); it is quoted all the same.
-        var literal = "'" + studyId.Replace("'", "''", StringComparison.Ordinal) + "'";
         await using (var create = new NpgsqlCommand($"""
             DROP TABLE IF EXISTS {CopyTable};
             CREATE TABLE {CopyTable} (LIKE rally_study_events INCLUDING ALL) PARTITION BY LIST (study_id);
-            CREATE TABLE {partition} PARTITION OF {CopyTable} FOR VALUES IN ({literal});
+            {PostgresStudyEventStore.PartitionDdl(CopyTable, partition, studyId)}
             """, connection))
         {
             await create.ExecuteNonQueryAsync();
@@ -158,7 +156,7 @@ internal sealed class DirectWrites(string connectionString, string studyId)
                 using var move = new NpgsqlCommand("""
                     INSERT INTO rally_study_events (study_id, id, participant, type, collected_at, received_at, private_window, jwe)
                     SELECT $1, id, participant, type, collected_at, received_at, private_window, jwe FROM bench_stage
-                    ON CONFLICT (study_id, id) DO NOTHING
+                    ON CONFLICT DO NOTHING
                     """, connection, transaction) { Parameters = { new() { Value = stagedStudy } } };
                 move.ExecuteNonQuery();
                 transaction.Commit();
