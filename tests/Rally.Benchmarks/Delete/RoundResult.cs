@@ -23,7 +23,7 @@ internal sealed record RoundResult(int Number, bool RallyFirst, RallyDeletionRes
     public TimeSpan RawStatement => TimeSpan.FromMilliseconds(
         Raw.Statements.FirstOrDefault(s => s.Query.StartsWith($"DELETE FROM {StudyData.MirrorTable}", StringComparison.Ordinal))?.TotalMs ?? 0);
 
-    /// <summary>The store's statement that deletes the rows (with the count it keeps in <c>rally_deletion_receipts</c>, a CTE around the DELETE).</summary>
+    /// <summary>The store's statement that deletes the rows (its rows-affected is the count kept in <c>rally_deletion_receipts</c>).</summary>
     private StatementUse? RallyDelete =>
         Rally.Statements.FirstOrDefault(s => s.Query.Contains($"DELETE FROM {StudyData.StudyTable}", StringComparison.Ordinal));
 }

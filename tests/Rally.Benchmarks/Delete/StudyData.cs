@@ -22,6 +22,12 @@ internal sealed class StudyData(string connectionString, string studyId)
     private readonly string _studyPartition = PostgresStudyEventStore.PartitionName(studyId);
     private readonly string _mirrorPartition = PostgresStudyEventStore.PartitionName(studyId).Replace("rally_events_", "bench_delete_", StringComparison.Ordinal);
 
+    /// <summary>The study's partition of <see cref="StudyTable"/>, as the store names it.</summary>
+    public string StudyPartition => _studyPartition;
+
+    /// <summary>The mirror's partition of <see cref="MirrorTable"/> for the study.</summary>
+    public string MirrorPartition => _mirrorPartition;
+
     /// <summary>Loads made-up rows into the study with binary COPY (through the partitioned table, as the sink's inserts go).</summary>
     public Task<TimeSpan> LoadAsync(IReadOnlyList<StoredRow> rows) => RowCopy.CopyAsync(connectionString, StudyTable, rows, RowsPerCopy, Writers);
 
@@ -123,7 +129,7 @@ internal sealed class StudyData(string connectionString, string studyId)
     {
         await using var connection = await OpenAsync();
         return (
-            await PlanAsync(connection, $"EXPLAIN DELETE FROM {StudyTable} WHERE study_id = $1 AND participant = $2 AND received_at <= now()", participant),
+            await PlanAsync(connection, $"EXPLAIN DELETE FROM {StudyTable} WHERE study_id = $1 AND participant = $2", participant),
             await PlanAsync(connection, $"EXPLAIN DELETE FROM {MirrorTable} WHERE study_id = $1 AND participant = $2", participant));
     }
 
