@@ -164,6 +164,27 @@ internal sealed class StudyData(string connectionString, string studyId)
     }
 
     /// <summary>
+    /// Reads the participant's rows in <paramref name="table"/> (one of this class's two constants) through the index the
+    /// DELETE uses, so that the pages the DELETE will touch are in shared buffers for either side alike. Without it the
+    /// mirror, written last, was in shared buffers and the study's partition partly not: the store's DELETE read
+    /// 3,000–5,800 pages from the OS where the raw one read none.
+    /// </summary>
+    public async Task WarmAsync(string table, string participant)
+    {
+        await using var connection = await OpenAsync();
+        await using (var noSeqScan = new NpgsqlCommand("SET enable_seqscan = off", connection))
+        {
+            await noSeqScan.ExecuteNonQueryAsync();
+        }
+        await using var command = new NpgsqlCommand(
+            $"SELECT count(collected_at) FROM {table} WHERE study_id = $1 AND participant = $2", connection)
+        {
+            Parameters = { new() { Value = studyId }, new() { Value = participant } },
+        };
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
     /// Opens a connection for the raw deletion before the clock starts, warmed as the silo's pooled ones are: it has
     /// run the DELETE once already (for a participant who has no rows), so the tables' metadata is cached.
     /// </summary>
