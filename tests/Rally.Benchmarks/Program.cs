@@ -4,6 +4,7 @@ using Rally.Benchmarks.Delete;
 using Rally.Benchmarks.Failover;
 using Rally.Benchmarks.Fanout;
 using Rally.Benchmarks.Ingest;
+using Rally.Benchmarks.Purge;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
 {
@@ -11,6 +12,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
     Console.WriteLine(BenchmarkOptions.Usage);
     Console.WriteLine(FanoutOptions.Usage);
     Console.WriteLine(DeleteOptions.Usage);
+    Console.WriteLine(PurgeOptions.Usage);
     Console.WriteLine(FailoverOptions.Usage);
     return 0;
 }
@@ -40,6 +42,15 @@ if (args[0] == "delete")
         return 2;
     }
     return await DeleteBenchmark.RunAsync(delete);
+}
+if (args[0] == "purge")
+{
+    if (!PurgeOptions.TryParse(args.AsSpan(1), out var purge, out var purgeError))
+    {
+        Console.Error.WriteLine($"{purgeError}\n{PurgeOptions.Usage}");
+        return 2;
+    }
+    return await PurgeBenchmark.RunAsync(purge);
 }
 if (args[0] == "failover")
 {

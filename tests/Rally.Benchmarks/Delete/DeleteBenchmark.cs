@@ -16,12 +16,13 @@ namespace Rally.Benchmarks.Delete;
 /// </summary>
 internal static class DeleteBenchmark
 {
-    private const double Goal = 2.0;
+    private const double Goal = 1.3;
 
     public static async Task<int> RunAsync(DeleteOptions options)
     {
         Console.WriteLine($"Rally delete benchmark: one participant's {N(options.LeaverEvents)} events out of a study of {N(options.Events)}, "
-            + $"{options.Participants} participants, {options.Rounds} round(s), {options.Silos} silo(s) + 1 API process, polls every {Ms(options.PollInterval)}, "
+            + $"{options.Participants} participants, {options.Rounds} round(s), {options.Silos} silo(s) + 1 API process, polls every {Ms(options.PollInterval)}"
+            + (options.PollOnly ? " from the start, " : " once the live data-deleted notice arrived, ")
             + $"{Environment.ProcessorCount} cores");
         Console.WriteLine($"  machine busy before start (1 s sample): {F(await ProcFs.MachineBusyPercentAsync(), 0)}% "
             + $"(anything but 0 is someone else's load); load average {ProcFs.LoadAverage()}");
@@ -112,14 +113,22 @@ internal static class DeleteBenchmark
         PhaseResult rallyPhase = null!;
         PhaseResult rawPhase = null!;
         long rawRows = 0;
-        async Task MeasureRallyAsync() => rallyPhase = await probes.MeasureAsync("Rally: leave, poll till completed", options.LeaverEvents, async () =>
+        async Task MeasureRallyAsync()
         {
-            deletion = await RallyDeletion.LeaveAsync(http, token, studyId, options.PollInterval);
-            return deletion.Observed;
-        }, 50);
+            // The participant's page is open (connected to its notices) before it asks to leave, as when it clicks the button.
+            await using var notices = options.PollOnly ? null : await DeletionNotices.ConnectAsync(http.BaseAddress!, token);
+            await data.WarmAsync(StudyData.StudyTable, leaver);
+            rallyPhase = await probes.MeasureAsync(options.PollOnly ? "Rally: leave, poll till completed" : "Rally: leave, notice, poll till completed",
+                options.LeaverEvents, async () =>
+                {
+                    deletion = await RallyDeletion.LeaveAsync(http, token, studyId, options.PollInterval, notices);
+                    return deletion.Observed;
+                }, 50);
+        }
         async Task MeasureRawAsync()
         {
             await using var connection = await data.OpenRawAsync();
+            await data.WarmAsync(StudyData.MirrorTable, leaver);
             rawPhase = await probes.MeasureAsync("raw: one DELETE, autocommit", options.LeaverEvents, async () =>
             {
                 (var elapsed, rawRows) = await data.RawDeleteAsync(connection, leaver);
@@ -239,6 +248,7 @@ internal static class DeleteBenchmark
         Console.WriteLine($"         its deleting statement {Ms(round.RallyStatement)} (pg_stat_statements); "
             + $"every other statement in the phase {Ms(round.RallyOtherStatements)} (state, reminder and notice writes, the tombstone, the silos' background polling)");
         Console.WriteLine($"  raw    {Ms(round.Raw.Elapsed),9}  one DELETE, autocommit, {N(round.Checks.RawRows)} rows (statement {Ms(round.RawStatement)})");
+        Console.WriteLine($"  pages: Rally's DELETE {round.RallyPages}; the raw DELETE {round.RawPages} (shared buffers hit / read from the OS)");
         Console.WriteLine($"  Rally / raw: {F(round.Ratio, 2)}   (other CPU on the machine meanwhile: {F(round.Rally.Use.Other, 2)} s and {F(round.Raw.Use.Other, 2)} s)");
         var c = round.Checks;
         Console.WriteLine(c.Ok
@@ -262,7 +272,7 @@ internal static class DeleteBenchmark
         }
         Console.WriteLine();
         Console.WriteLine($"Ratio Rally / raw (median round): {F(median.Ratio, 2)} (rounds {string.Join(", ", results.Select(r => F(r.Ratio, 2)))}; "
-            + $"goal ≤ {F(Goal, 0)}×: {(median.Ratio <= Goal ? "MET" : "MISSED")})");
+            + $"goal ≤ {F(Goal, 1)}×: {(median.Ratio <= Goal ? "MET" : "MISSED")})");
         Console.WriteLine($"  correctness: {(results.All(r => r.Checks.Ok) ? "OK in every round" : "FAILED (see the rounds above)")}");
         Console.WriteLine();
 
@@ -273,8 +283,8 @@ internal static class DeleteBenchmark
         var commit = median.Raw.Elapsed - median.RawStatement;
         var ledgerRest = d.InLedger - median.RallyStatement - commit;
         Console.WriteLine($"  {Ms(d.ToLedger),9}  request to the ledger: HTTP, the participant's and the study's state writes");
-        Console.WriteLine($"  {Ms(median.RallyStatement),9}  the store's deleting statement (raw DELETE: {Ms(median.RawStatement)}); Rally's also checks received_at "
-            + "and counts the rows into rally_deletion_receipts");
+        Console.WriteLine($"  {Ms(median.RallyStatement),9}  the store's deleting statement (raw DELETE: {Ms(median.RawStatement)}); the same DELETE, "
+            + "its count (rows affected) then written to rally_deletion_receipts in the same transaction");
         Console.WriteLine($"  {Ms(commit),9}  its commit and round trip, taken as the raw DELETE's (wall {Ms(median.Raw.Elapsed)} − statement {Ms(median.RawStatement)})");
         Console.WriteLine($"  {Ms(ledgerRest),9}  the rest of the ledger's work until completed: its state write and reminder registration, the timer, "
             + "the advisory lock and tombstone, the data-deleted notice kept and pushed (statements other than the DELETE: "

@@ -14,7 +14,9 @@ internal sealed record DeleteOptions
           --rounds R         rounds, each deleting another participant through Rally and the same rows raw,
                              in alternating order; the study is topped up to N events between rounds (default 3)
           --silos S          Rally.Silo processes (default 1)
-          --poll-ms M        how often the leaver's client asks whether its deletion is completed (default 10)
+          --poll-ms M        how often the leaver's client asks whether its deletion is completed, once its live
+                             data-deleted notice has arrived (default 10)
+          --poll-only        the leaver's client does not listen for notices: it asks every --poll-ms from the start
         """;
 
     /// <summary>Events each participant uploads through the API before the bulk load, so that the study's partition and pseudonyms are Rally's own.</summary>
@@ -32,12 +34,23 @@ internal sealed record DeleteOptions
 
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>
+    /// Whether the leaver's client asks for its status from the start (the benchmark's first client) rather than once its
+    /// live <c>data-deleted</c> notice arrived (as a participant's open page learns it).
+    /// </summary>
+    public bool PollOnly { get; init; }
+
     /// <summary>Participants who never leave: they hold the rest of the study's events.</summary>
     public int Stayers => Participants - Rounds;
 
     public static bool TryParse(ReadOnlySpan<string> args, out DeleteOptions options, out string error)
     {
         options = new DeleteOptions();
+        // The one flag without a value; the rest are --name N pairs.
+        var pollOnly = args.IndexOf("--poll-only") >= 0;
+        string[] rest = [.. args.ToArray().Where(a => a != "--poll-only")];
+        args = rest;
+        options = options with { PollOnly = pollOnly };
         if (!NumberOptions.TryApply(args, ref options, static (o, name, number) => name switch
         {
             "--events" => o with { Events = number },

@@ -35,7 +35,15 @@ internal static class RallyDeletion
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(300);
 
-    public static async Task<RallyDeletionResult> LeaveAsync(HttpClient http, string token, string studyId, TimeSpan pollInterval)
+    /// <summary>Until the live notice arrives, the client still asks this often, in case the notice is lost.</summary>
+    private static readonly TimeSpan NoticeFallback = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Leaves, then asks for the request's status every <paramref name="pollInterval"/> until it is completed; with
+    /// <paramref name="notices"/>, only once the request's <c>data-deleted</c> notice has arrived (and every
+    /// <see cref="NoticeFallback"/> before that).
+    /// </summary>
+    public static async Task<RallyDeletionResult> LeaveAsync(HttpClient http, string token, string studyId, TimeSpan pollInterval, DeletionNotices? notices = null)
     {
         var sentAt = DateTimeOffset.UtcNow;
         var started = Stopwatch.GetTimestamp();
@@ -62,6 +70,11 @@ internal static class RallyDeletion
             {
                 return new RallyDeletionResult(deletionId, sentAt, answered, Stopwatch.GetElapsedTime(started), polls, failed,
                     Stopwatch.GetElapsedTime(pollStarted), view["requestedAt"]!.GetValue<DateTimeOffset>(), view["completedAt"]!.GetValue<DateTimeOffset>());
+            }
+            if (notices is not null && !notices.WhenDeleted(deletionId).IsCompleted)
+            {
+                await Task.WhenAny(notices.WhenDeleted(deletionId), Task.Delay(NoticeFallback));
+                continue;
             }
             var wait = pollInterval - Stopwatch.GetElapsedTime(pollStarted);
             if (wait > TimeSpan.Zero)

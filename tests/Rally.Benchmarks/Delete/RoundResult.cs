@@ -20,10 +20,18 @@ internal sealed record RoundResult(int Number, bool RallyFirst, RallyDeletionRes
     /// <summary>Every other statement PostgreSQL ran during Rally's phase: the grains' state and reminder writes, the tombstone, the silos' background polling.</summary>
     public TimeSpan RallyOtherStatements => TimeSpan.FromMilliseconds(Rally.Statements.Where(s => s != RallyDelete).Sum(s => s.TotalMs));
 
+    public string RallyPages => Pages(RallyDelete);
+
+    public string RawPages => Pages(RawDelete);
+
     public TimeSpan RawStatement => TimeSpan.FromMilliseconds(
         Raw.Statements.FirstOrDefault(s => s.Query.StartsWith($"DELETE FROM {StudyData.MirrorTable}", StringComparison.Ordinal))?.TotalMs ?? 0);
 
-    /// <summary>The store's statement that deletes the rows (with the count it keeps in <c>rally_deletion_receipts</c>, a CTE around the DELETE).</summary>
+    private StatementUse? RawDelete => Raw.Statements.FirstOrDefault(s => s.Query.StartsWith($"DELETE FROM {StudyData.MirrorTable}", StringComparison.Ordinal));
+
+    private static string Pages(StatementUse? s) => s is null ? "?" : $"{s.BlocksHit:#,0} / {s.BlocksRead:#,0}";
+
+    /// <summary>The store's statement that deletes the rows (its rows-affected is the count kept in <c>rally_deletion_receipts</c>).</summary>
     private StatementUse? RallyDelete =>
         Rally.Statements.FirstOrDefault(s => s.Query.Contains($"DELETE FROM {StudyData.StudyTable}", StringComparison.Ordinal));
 }

@@ -24,8 +24,8 @@ internal sealed record ResourceUse(TimeSpan Wall, double Client, double Api, dou
     public double Other => Math.Max(0, MachineBusy - Client - Api - Silos.Sum() - Postgres);
 }
 
-/// <summary>One statement's share of a phase, from <c>pg_stat_statements</c>.</summary>
-internal sealed record StatementUse(string Query, long Calls, long Rows, double TotalMs, long WalBytes, long WalFpi);
+/// <summary>One statement's share of a phase, from <c>pg_stat_statements</c>; pages found in shared buffers (hit) or read from the OS.</summary>
+internal sealed record StatementUse(string Query, long Calls, long Rows, double TotalMs, long WalBytes, long WalFpi, long BlocksHit = 0, long BlocksRead = 0);
 
 /// <summary>A table's row traffic and size, from <c>pg_stat_user_tables</c> (counters lag by up to a few seconds).</summary>
 internal sealed record TableUse(string Table, long Inserted, long Updated, long Deleted, long Live, long Dead, long TotalBytes);
@@ -77,7 +77,7 @@ internal sealed class Probes(string connectionString, int postmasterPid, int api
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("""
-            SELECT regexp_replace(query, '\s+', ' ', 'g'), calls, rows, total_exec_time, wal_bytes::bigint, wal_fpi
+            SELECT regexp_replace(query, '\s+', ' ', 'g'), calls, rows, total_exec_time, wal_bytes::bigint, wal_fpi, shared_blks_hit, shared_blks_read
             FROM pg_stat_statements
             WHERE query NOT LIKE '%pg_stat_statements%'
             ORDER BY total_exec_time DESC
@@ -87,7 +87,8 @@ internal sealed class Probes(string connectionString, int postmasterPid, int api
         var statements = new List<StatementUse>();
         while (await reader.ReadAsync())
         {
-            statements.Add(new StatementUse(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetDouble(3), reader.GetInt64(4), reader.GetInt64(5)));
+            statements.Add(new StatementUse(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetDouble(3), reader.GetInt64(4), reader.GetInt64(5),
+                reader.GetInt64(6), reader.GetInt64(7)));
         }
         return statements;
     }

@@ -183,9 +183,22 @@ internal sealed class RallyDeployment : IAsyncDisposable
         }
     }
 
+    /// <summary>A probe that timed out (a process still starting on a busy machine) is not ready yet, rather than an error.</summary>
+    private static async Task<bool> IsReadyAsync(HttpClient http, RallyProcess process)
+    {
+        try
+        {
+            return await process.IsReadyAsync(http);
+        }
+        catch (TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
     private async Task WaitUntilReadyAsync(HttpClient http, RallyProcess process, DateTime deadline)
     {
-        while (!await process.IsReadyAsync(http))
+        while (!await IsReadyAsync(http, process))
         {
             if (process.HasExited || DateTime.UtcNow > deadline)
             {
