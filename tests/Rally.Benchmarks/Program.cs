@@ -12,6 +12,11 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
     Console.WriteLine(FailoverOptions.Usage);
     return 0;
 }
+if (args[0] == RawBroadcastServer.Command)
+{
+    // The fan-out benchmark's baseline, started by it as a process of its own.
+    return await RawBroadcastServer.RunAsync();
+}
 if (args[0] == "fanout")
 {
     if (!FanoutOptions.TryParse(args.AsSpan(1), out var fanout, out var fanoutError))
