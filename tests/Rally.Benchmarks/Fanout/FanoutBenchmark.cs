@@ -61,6 +61,14 @@ internal static class FanoutBenchmark
 
         var (rallyRounds, payload) = await RunRallyAsync(deployment, enrollment, options);
         PrintProbes("rally", rallyRounds, rallyProbes);
+        // A push that failed (a front too slow to answer in 5 s is dropped from the registry) reaches its participants
+        // only by the front's replay from the inboxes after it registers again: seconds later, and it says so here.
+        var warnings = deployment.OutputTail(100_000).Split('\n').Where(l => l.Contains("warn", StringComparison.OrdinalIgnoreCase) || l.Contains("fail", StringComparison.OrdinalIgnoreCase)).ToArray();
+        Console.WriteLine($"rally: {warnings.Length} warning lines from the Rally processes{(warnings.Length > 0 ? ", the first ones:" : "")}");
+        foreach (var line in warnings.Take(12))
+        {
+            Console.WriteLine("  " + line);
+        }
 
         List<Round> rawRounds;
         await using (var raw = await RawHubProcess.StartAsync())

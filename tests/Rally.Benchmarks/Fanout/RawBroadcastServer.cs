@@ -71,6 +71,11 @@ internal sealed class RawHubProcess : IAsyncDisposable
         start.ArgumentList.Add(typeof(RawHubProcess).Assembly.Location);
         start.ArgumentList.Add(RawBroadcastServer.Command);
         RallyRepository.RemoveRallySettings(start);
+        // The same garbage collector as Rally's fronts (the benchmark itself runs the workstation one).
+        foreach (var (name, value) in GcSettingsOfRallyApi())
+        {
+            start.Environment.TryAdd(name, value);
+        }
         var process = Process.Start(start)!;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
@@ -83,6 +88,19 @@ internal sealed class RawHubProcess : IAsyncDisposable
             }
         }
         throw new InvalidOperationException("The raw hub process exited before listening.");
+    }
+
+    /// <summary>Rally.Api's GC mode (its runtimeconfig.json) as environment variables, which take precedence over the raw hub's own.</summary>
+    private static IEnumerable<(string Name, string Value)> GcSettingsOfRallyApi()
+    {
+        var config = Path.ChangeExtension(RallyRepository.AssemblyPath("Rally.Api"), ".runtimeconfig.json");
+        using var document = JsonDocument.Parse(File.ReadAllText(config));
+        var properties = document.RootElement.GetProperty("runtimeOptions").TryGetProperty("configProperties", out var p) ? p : default;
+        // Unstated, each is the runtime's default: workstation, concurrent.
+        bool Setting(string name, bool unstated) =>
+            properties.ValueKind == JsonValueKind.Object && properties.TryGetProperty(name, out var value) ? value.GetBoolean() : unstated;
+        yield return ("DOTNET_gcServer", Setting("System.GC.Server", unstated: false) ? "1" : "0");
+        yield return ("DOTNET_gcConcurrent", Setting("System.GC.Concurrent", unstated: true) ? "1" : "0");
     }
 
     public async Task BroadcastAsync(JsonElement message)
