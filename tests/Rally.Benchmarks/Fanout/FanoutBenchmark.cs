@@ -196,6 +196,27 @@ internal static class FanoutBenchmark
         }
     }
 
+    /// <summary>
+    /// The machine's file table (<c>/proc/sys/fs/file-nr</c>: in use, free, most) must hold both ends of every connection
+    /// about to open, besides what other processes hold: said clearly before connecting rather than as a socket error half-way.
+    /// </summary>
+    private static void CheckSystemFiles(int connections)
+    {
+        const string fileNr = "/proc/sys/fs/file-nr";
+        if (!File.Exists(fileNr))
+        {
+            return;
+        }
+        var f = File.ReadAllText(fileNr).Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries).Select(long.Parse).ToArray();
+        var needed = 2L * connections + 4096;
+        Console.WriteLine($"system file table: {f[0]} open of at most {f[2]}; {connections} connections need about {needed} more");
+        if (f[2] - f[0] < needed)
+        {
+            throw new InvalidOperationException(
+                $"The machine's file table ({fileNr}) has room for {f[2] - f[0]} more files; {connections} connections need about {needed}: raise fs.file-max or run fewer --participants.");
+        }
+    }
+
     private static HubConnection Build(Uri url, string? token) =>
         new HubConnectionBuilder()
             .WithUrl(url, HttpTransportType.WebSockets, o =>
@@ -210,6 +231,7 @@ internal static class FanoutBenchmark
 
     private static async Task<HubConnection[]> ConnectAllAsync(int count, Func<int, HubConnection> build, Action<HubConnection, int> subscribe)
     {
+        CheckSystemFiles(count);
         var connections = new HubConnection[count];
         await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
         {
