@@ -12,17 +12,34 @@ internal sealed partial class StudyGrain
 {
     private const string OutboxReminder = "notice-outbox";
 
-    /// <summary>Delivers the outbox, oldest first, to everyone enrolled now; on failure the reminder retries.</summary>
+    /// <summary>
+    /// Delivers the outbox, oldest first, to everyone enrolled now; on failure the reminder retries. The first notice
+    /// is on its way (pushed to the fronts) while the reminder is registered: participants hear it one database write
+    /// sooner, and the reminder is in place before its inboxes are written and the notice leaves the outbox.
+    /// </summary>
     private async Task DeliverOutboxAsync()
     {
         if (State.Outbox.Count == 0)
         {
             return;
         }
-        await this.RegisterOrUpdateReminder(OutboxReminder, RetryPeriod, RetryPeriod);
+        var fanOut = GrainFactory.GetGrain<INoticeFanOutGrain>(INoticeFanOutGrain.Key);
+        var first = fanOut.DeliverAsync(State.Outbox[0], [.. State.Enrolled.Keys]);
         try
         {
-            var fanOut = GrainFactory.GetGrain<INoticeFanOutGrain>(INoticeFanOutGrain.Key);
+            await this.RegisterOrUpdateReminder(OutboxReminder, RetryPeriod, RetryPeriod);
+        }
+        catch
+        {
+            // The notice stays in the outbox; the caller sees the failure and its retry delivers again (by notice id).
+            first.Ignore();
+            throw;
+        }
+        try
+        {
+            await first;
+            State.Outbox.RemoveAt(0);
+            await store.WriteStateAsync();
             while (State.Outbox.Count > 0)
             {
                 await fanOut.DeliverAsync(State.Outbox[0], [.. State.Enrolled.Keys]);

@@ -188,7 +188,7 @@ internal sealed partial class StudyGrain(
         return await SaveAndPublishAsync(notice?.Invoke(now));
     }
 
-    /// <summary>Stores the change (and the notice it causes, in the outbox, in the same write), publishes the card, then delivers the notice.</summary>
+    /// <summary>Stores the change (and the notice it causes, in the outbox, in the same write), then publishes the card and delivers the notice.</summary>
     private async Task<StudyView> SaveAndPublishAsync(Notice? notice = null)
     {
         if (notice is not null && State.Enrolled.Count > 0)
@@ -197,8 +197,16 @@ internal sealed partial class StudyGrain(
         }
         await store.WriteStateAsync();
         var view = ToView();
-        await GrainFactory.GetGrain<IStudyCatalogGrain>(IStudyCatalogGrain.Key).PublishAsync(view);
-        await DeliverOutboxAsync();
+        // The notice goes out while the catalogue takes the change: neither waits on the other's database write.
+        var publish = GrainFactory.GetGrain<IStudyCatalogGrain>(IStudyCatalogGrain.Key).PublishAsync(view);
+        try
+        {
+            await DeliverOutboxAsync();
+        }
+        finally
+        {
+            await publish;
+        }
         return view;
     }
 

@@ -25,6 +25,11 @@ if (args[0] == "all")
     }
     return await AllBenchmarks.RunAsync(all);
 }
+if (args[0] == RawBroadcastServer.Command)
+{
+    // The fan-out benchmark's baseline, started by it as a process of its own.
+    return await RawBroadcastServer.RunAsync();
+}
 if (args[0] == "fanout")
 {
     if (!FanoutOptions.TryParse(args.AsSpan(1), out var fanout, out var fanoutError))

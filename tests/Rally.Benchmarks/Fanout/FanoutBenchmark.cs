@@ -1,10 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Rally.Benchmarks.Infrastructure;
@@ -13,105 +9,213 @@ using Rally.Tests.Infrastructure;
 namespace Rally.Benchmarks.Fanout;
 
 /// <summary>
-/// Live notices at scale: N participants connected over WebSockets to a Rally front (the embedded default, one
-/// process, on loopback) and enrolled in the same studies; each round the operator ends one study and the time until
-/// every participant has its <c>study-ended</c> notice is measured. Then the same N clients connect to a plain hub in
-/// this process and the same payload is broadcast with <c>Clients.All</c>: the baseline.
+/// Live notices at scale, as deployed: N participants connected over WebSockets to F API fronts (Client mode) of S
+/// silos on a durable PostgreSQL, all enrolled in the same studies; each round the operator ends one study and the
+/// time until every participant has its <c>study-ended</c> notice is measured. Then the same number of clients connect
+/// to a plain hub in a process of its own and the same payload is broadcast with <c>Clients.All</c>: the baseline.
+/// Every process (the benchmark too) samples its GC pauses and thread pool (<see cref="RuntimeProbe"/>), so that each
+/// round says where its tail came from.
 /// </summary>
 internal static class FanoutBenchmark
 {
-    private const string OperatorKey = "bench-operator-key-0123456789abcdef";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
+
+    /// <summary>
+    /// The operator's <c>POST /end</c> answers once every enrolled participant's inbox keeps the notice: 10,000 inbox
+    /// writes may outlast a front's default 10 s budget for a grain call on a busy machine, which would answer 503
+    /// (the study ends all the same). The benchmark measures the arrivals, not that call, so it gives the call a minute.
+    /// </summary>
+    private static readonly KeyValuePair<string, string>[] Settings = [new("Rally:Orleans:ResponseTimeout", "00:01:00")];
 
     public static async Task<int> RunAsync(FanoutOptions options)
     {
-        Console.WriteLine($"fanout: {options.Participants} participants, {options.Rounds} rounds; load average before: {ProcFs.LoadAverage()}");
-        // Thousands of participants join and connect from one address: the benchmark sets limits it never meets.
-        await using var api = RallyProcess.StartApi(new Dictionary<string, string>(TestLimits.GenerousEnvironment)
-        {
-            ["Rally__OperatorKey"] = OperatorKey,
-            ["Rally__Cluster__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["Rally__Cluster__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["Logging__LogLevel__Default"] = "Warning",
-        });
-        using var http = new HttpClient { BaseAddress = api.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        await WaitReadyAsync(api, http);
+        Console.WriteLine($"fanout: {options.Participants} participants over {options.Fronts} fronts, {options.Silos} silos, {options.Rounds} rounds (after one warm-up round each side)");
+        Console.WriteLine($"load average before: {ProcFs.LoadAverage()}");
+        // Each process holds at most every participant's socket (the benchmark its clients, the raw hub its server
+        // sockets), plus PostgreSQL connections, files and pipes; children inherit the limit.
+        var limit = DescriptorLimit.Ensure((ulong)options.Participants + 2048);
+        CheckEphemeralPorts(options.Participants);
+        Console.WriteLine($"open-file limit (ulimit -n) of this process and its children: {limit}");
+
+        var probeDirectory = Directory.CreateTempSubdirectory("rally-fanout-probe-").FullName;
+        Environment.SetEnvironmentVariable("DOTNET_STARTUP_HOOKS", typeof(RuntimeProbe).Assembly.Location);
+        Environment.SetEnvironmentVariable(RuntimeProbe.DirectoryVariable, probeDirectory);
+        var self = RuntimeProbe.StartInMemory();
+
+        await using var postgres = await DurablePostgres.StartAsync();
+        var database = await postgres.CreateDatabaseAsync("rally_fanout");
+        // RallyProcess.StartFront gives every front the tests' generous rate limits (TestLimits): thousands of joins,
+        // enrollments and hub connections come from one address here.
+        await using var deployment = await RallyDeployment.StartAsync(database, options.Silos, Settings, options.Fronts);
+        using var key = new StudyKeyPair();
 
         var setup = Stopwatch.StartNew();
-        var (studyIds, tokens) = await SetUpAsync(http, options);
-        Console.WriteLine($"setup: {options.Rounds} studies, {options.Participants} participants joined and enrolled in {setup.Elapsed.TotalSeconds:F1} s");
+        var studies = options.Rounds + 1;
+        var enrollment = await deployment.EnrollingStudiesAsync(key, studies, options.Participants, options.SetupParallelism);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"setup: {studies} studies; {options.Participants} participants joined, each enrolled in every study, {options.SetupParallelism} at a time: {setup.Elapsed.TotalSeconds:F1} s ({options.Participants * (studies + 1) / setup.Elapsed.TotalSeconds:F0} calls/s)"));
 
-        var rally = new List<Latencies>();
-        JsonElement payload = default;
-        var hubUrl = new Uri(api.BaseAddress, "/hubs/notices");
+        var rallyProbes = new List<(string Name, Func<IReadOnlyList<RuntimeProbe.Sample>> Samples)> { ("bench", self.Snapshot) };
+        rallyProbes.AddRange(deployment.Fronts.Select((f, i) => ($"front{i + 1}", ProbeFile(probeDirectory, f.Id))));
+        rallyProbes.AddRange(deployment.Silos.Select((s, i) => ($"silo{i + 1}", ProbeFile(probeDirectory, s.Id))));
+
+        var (rallyRounds, payload) = await RunRallyAsync(deployment, enrollment, options);
+        PrintProbes("rally", rallyRounds, rallyProbes);
+        // A push that failed (a front too slow to answer in 5 s is dropped from the registry) reaches its participants
+        // only by the front's replay from the inboxes after it registers again: seconds later, and it says so here.
+        var warnings = deployment.OutputTail(100_000).Split('\n').Where(l => l.Contains("warn", StringComparison.OrdinalIgnoreCase) || l.Contains("fail", StringComparison.OrdinalIgnoreCase)).ToArray();
+        Console.WriteLine($"rally: {warnings.Length} warning lines from the Rally processes{(warnings.Length > 0 ? ", the first ones:" : "")}");
+        foreach (var line in warnings.Take(12))
         {
-            var arrivals = new Arrivals[options.Rounds];
-            for (var r = 0; r < options.Rounds; r++)
-            {
-                arrivals[r] = new Arrivals(options.Participants);
-            }
-            var connect = Stopwatch.StartNew();
-            var connections = await ConnectAllAsync(options.Participants, i => Build(hubUrl, tokens[i]), (connection, i) =>
-                connection.On<JsonElement>("notice", notice =>
-                {
-                    if (notice.GetProperty("kind").GetString() == "study-ended"
-                        && Array.IndexOf(studyIds, notice.GetProperty("studyId").GetString()) is var round and >= 0)
-                    {
-                        if (i == 0 && round == 0)
-                        {
-                            payload = notice.Clone();
-                        }
-                        arrivals[round].Arrived(i);
-                    }
-                }));
-            Console.WriteLine($"connected {connections.Length} participants to Rally in {connect.Elapsed.TotalSeconds:F1} s");
-            for (var r = 0; r < options.Rounds; r++)
-            {
-                arrivals[r].Start();
-                var end = Stopwatch.StartNew();
-                await SendAsync(http, OperatorKey, $"/v1/studies/{studyIds[r]}/end", new { });
-                var answered = end.Elapsed.TotalMilliseconds;
-                var latencies = await arrivals[r].AllAsync(Patience);
-                rally.Add(latencies);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rally round {r + 1}: {latencies}   (operator's POST /end answered in {answered:F1} ms)"));
-            }
-            await DisposeAllAsync(connections);
+            Console.WriteLine("  " + line);
         }
 
-        var raw = new List<Latencies>();
-        await using (var server = await RawBroadcastServer.StartAsync())
+        List<Round> rawRounds;
+        await using (var raw = await RawHubProcess.StartAsync())
         {
-            var arrivals = new Arrivals[options.Rounds];
-            for (var r = 0; r < options.Rounds; r++)
-            {
-                arrivals[r] = new Arrivals(options.Participants);
-            }
-            var round = 0;
-            var connections = await ConnectAllAsync(options.Participants, _ => Build(server.HubUrl, null), (connection, i) =>
-                connection.On<JsonElement>("notice", _ => arrivals[Volatile.Read(ref round)].Arrived(i)));
-            for (var r = 0; r < options.Rounds; r++)
-            {
-                Volatile.Write(ref round, r);
-                arrivals[r].Start();
-                await server.BroadcastAsync(payload);
-                var latencies = await arrivals[r].AllAsync(Patience);
-                raw.Add(latencies);
-                Console.WriteLine($"raw   round {r + 1}: {latencies}");
-            }
-            await DisposeAllAsync(connections);
+            rawRounds = await RunRawAsync(raw, payload, options);
+            PrintProbes("raw", rawRounds, [("bench", self.Snapshot), ("raw hub", ProbeFile(probeDirectory, raw.Id))]);
         }
 
-        var rallyMedian = Median(rally);
-        var rawMedian = Median(raw);
-        Console.WriteLine();
-        Console.WriteLine($"message size: {payload.GetRawText().Length} bytes of JSON");
-        Console.WriteLine($"rally (median round): {rallyMedian}");
-        Console.WriteLine($"raw   (median round): {rawMedian}");
-        var ratio = rallyMedian.P99 / rawMedian.P99;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"p99 ratio rally/raw: {ratio:F2} (goal <= 2.00: {(ratio <= 2 ? "met" : "missed")})"));
+        var result = FanoutResult.Of(options, payload.GetRawText().Length, rallyRounds, rawRounds);
+        result.Print();
+        Summary.Emit(FanoutSummary.Of(result));
         Console.WriteLine($"load average after: {ProcFs.LoadAverage()}");
-        Summary.Emit(FanoutSummary.Of(options, rally, raw));
+        Directory.Delete(probeDirectory, recursive: true);
         return 0;
+    }
+
+    /// <summary>Study 0 ends untimed (the warm-up), then study r + 1 in round r; participant i is connected to front i mod F.</summary>
+    private static async Task<(List<Round> Rounds, JsonElement Payload)> RunRallyAsync(RallyDeployment deployment, Enrollment enrollment, FanoutOptions options)
+    {
+        var studies = enrollment.StudyIds;
+        var arrivals = studies.Select(_ => new Arrivals(options.Participants)).ToArray();
+        JsonElement payload = default;
+        var hubs = deployment.Fronts.Select(f => new Uri(f.BaseAddress, "/hubs/notices")).ToArray();
+        var connect = Stopwatch.StartNew();
+        var connections = await ConnectAllAsync(options.Participants, i => Build(hubs[i % hubs.Length], enrollment.Tokens[i]), (connection, i) =>
+            connection.On<JsonElement>("notice", notice =>
+            {
+                if (notice.GetProperty("kind").GetString() == "study-ended"
+                    && Array.IndexOf(studies, notice.GetProperty("studyId").GetString()) is var study and >= 0)
+                {
+                    if (i == 0 && study == 1)
+                    {
+                        payload = notice.Clone();
+                    }
+                    arrivals[study].Arrived(i);
+                }
+            }));
+        Console.WriteLine($"connected {connections.Length} participants to {hubs.Length} Rally fronts in {connect.Elapsed.TotalSeconds:F1} s");
+
+        using var http = deployment.Client();
+        var rounds = new List<Round>();
+        for (var s = 0; s < studies.Length; s++)
+        {
+            var from = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            arrivals[s].Start();
+            var end = Stopwatch.StartNew();
+            await RallyDeployment.SendAsync(http, HttpMethod.Post, RallyDeployment.OperatorKey, $"/v1/studies/{studies[s]}/end", new { });
+            var answered = end.Elapsed.TotalMilliseconds;
+            var latencies = await arrivals[s].AllAsync(Patience);
+            var round = new Round(s, latencies, answered, from, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"rally {round.Name,-8}: {latencies}   (operator's POST /end answered in {answered:F1} ms: every inbox has the notice)"));
+            if (s > 0)
+            {
+                rounds.Add(round);
+            }
+        }
+        await DisposeAllAsync(connections);
+        return (rounds, payload);
+    }
+
+    private static async Task<List<Round>> RunRawAsync(RawHubProcess raw, JsonElement payload, FanoutOptions options)
+    {
+        var arrivals = Enumerable.Range(0, options.Rounds + 1).Select(_ => new Arrivals(options.Participants)).ToArray();
+        var current = 0;
+        var connect = Stopwatch.StartNew();
+        var connections = await ConnectAllAsync(options.Participants, _ => Build(raw.HubUrl, null), (connection, i) =>
+            connection.On<JsonElement>("notice", _ => arrivals[Volatile.Read(ref current)].Arrived(i)));
+        Console.WriteLine($"connected {connections.Length} clients to the raw hub in {connect.Elapsed.TotalSeconds:F1} s");
+        var rounds = new List<Round>();
+        for (var r = 0; r <= options.Rounds; r++)
+        {
+            Volatile.Write(ref current, r);
+            var from = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            arrivals[r].Start();
+            var send = Stopwatch.StartNew();
+            await raw.BroadcastAsync(payload);
+            var answered = send.Elapsed.TotalMilliseconds;
+            var latencies = await arrivals[r].AllAsync(Patience);
+            var round = new Round(r, latencies, answered, from, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"raw   {round.Name,-8}: {latencies}   (POST /broadcast answered in {answered:F1} ms)"));
+            if (r > 0)
+            {
+                rounds.Add(round);
+            }
+        }
+        await DisposeAllAsync(connections);
+        return rounds;
+    }
+
+    /// <summary>Each process's GC pauses and thread pool during each round: where a round's tail came from.</summary>
+    private static void PrintProbes(string side, List<Round> rounds, IReadOnlyList<(string Name, Func<IReadOnlyList<RuntimeProbe.Sample>> Samples)> processes)
+    {
+        Thread.Sleep(500); // the probes flush their files every 200 ms
+        Console.WriteLine($"{side}: per round and process: GC pause (gen0/gen1/gen2 collections), most work items queued to the thread pool, most threads, longest dispatch delay of a work item");
+        var samples = processes.Select(p => (p.Name, Samples: p.Samples())).ToArray();
+        foreach (var round in rounds)
+        {
+            foreach (var (name, list) in samples)
+            {
+                Console.WriteLine($"  {round.Name,-8} {name,-8} {RuntimeProbe.Between(list, round.FromUnixMs, round.ToUnixMs)}");
+            }
+        }
+    }
+
+    private static Func<IReadOnlyList<RuntimeProbe.Sample>> ProbeFile(string directory, int pid)
+    {
+        var path = Path.Combine(directory, $"probe-{pid}.csv");
+        return () => File.Exists(path) ? RuntimeProbe.Read(path) : [];
+    }
+
+    /// <summary>Rally's closed sockets wait out TIME_WAIT on the client side while the raw clients connect: both must fit the port range.</summary>
+    private static void CheckEphemeralPorts(int participants)
+    {
+        const string rangeFile = "/proc/sys/net/ipv4/ip_local_port_range";
+        if (!File.Exists(rangeFile))
+        {
+            return;
+        }
+        var range = File.ReadAllText(rangeFile).Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray();
+        var ports = range[1] - range[0] + 1;
+        if (ports < 2 * participants + 2000)
+        {
+            throw new InvalidOperationException(
+                $"The ephemeral port range ({range[0]}-{range[1]}, {rangeFile}) has {ports} ports; {participants} participants need about {2 * participants + 2000} (Rally's sockets in TIME_WAIT while the raw clients connect). Widen it or run fewer --participants.");
+        }
+    }
+
+    /// <summary>
+    /// The machine's file table (<c>/proc/sys/fs/file-nr</c>: in use, free, most) must hold both ends of every connection
+    /// about to open, besides what other processes hold: said clearly before connecting rather than as a socket error half-way.
+    /// </summary>
+    private static void CheckSystemFiles(int connections)
+    {
+        const string fileNr = "/proc/sys/fs/file-nr";
+        if (!File.Exists(fileNr))
+        {
+            return;
+        }
+        var f = File.ReadAllText(fileNr).Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries).Select(long.Parse).ToArray();
+        var needed = 2L * connections + 4096;
+        Console.WriteLine($"system file table: {f[0]} open of at most {f[2]}; {connections} connections need about {needed} more");
+        if (f[2] - f[0] < needed)
+        {
+            throw new InvalidOperationException(
+                $"The machine's file table ({fileNr}) has room for {f[2] - f[0]} more files; {connections} connections need about {needed}: raise fs.file-max or run fewer --participants.");
+        }
     }
 
     private static HubConnection Build(Uri url, string? token) =>
@@ -128,8 +232,9 @@ internal static class FanoutBenchmark
 
     private static async Task<HubConnection[]> ConnectAllAsync(int count, Func<int, HubConnection> build, Action<HubConnection, int> subscribe)
     {
+        CheckSystemFiles(count);
         var connections = new HubConnection[count];
-        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
         {
             var connection = build(i);
             subscribe(connection, i);
@@ -141,76 +246,10 @@ internal static class FanoutBenchmark
 
     private static async Task DisposeAllAsync(HubConnection[] connections) =>
         await Parallel.ForEachAsync(connections, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (c, _) => await c.DisposeAsync());
+}
 
-    private static Latencies Median(List<Latencies> rounds) => rounds.OrderBy(r => r.P99).ElementAt(rounds.Count / 2);
-
-    private static async Task<(string[] StudyIds, string[] Tokens)> SetUpAsync(HttpClient http, FanoutOptions options)
-    {
-        var partnerId = (string)(await SendAsync(http, OperatorKey, "/v1/partners", new { name = "Benchmark Lab" }))["partnerId"]!;
-        var researcherKey = (string)(await SendAsync(http, OperatorKey, $"/v1/partners/{partnerId}/researchers", new { name = "Dr. Bench" }))["key"]!;
-        var studyIds = new string[options.Rounds];
-        for (var s = 0; s < options.Rounds; s++)
-        {
-            studyIds[s] = (string)(await SendAsync(http, researcherKey, "/v1/studies", StudyCard()))["studyId"]!;
-            await SendAsync(http, OperatorKey, $"/v1/studies/{studyIds[s]}/launch", new { });
-        }
-        var tokens = new string[options.Participants];
-        await Parallel.ForAsync(0, options.Participants, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
-        {
-            var token = (string)(await SendAsync(http, null, "/v1/participants",
-                new { platformConsentVersion = "1.0", residesInUnitedStates = true, ageAtLeast19 = true }))["token"]!;
-            foreach (var studyId in studyIds)
-            {
-                await SendAsync(http, token, "/v1/me/enrollments", new { studyId, consentVersion = "1", shareDemographics = false });
-            }
-            tokens[i] = token;
-        });
-        return (studyIds, tokens);
-    }
-
-    private static JsonObject StudyCard()
-    {
-        var (x, y, kid) = StudyKeyPair.NewPublicKey();
-        return new JsonObject
-        {
-            ["name"] = "Fan-out benchmark",
-            ["description"] = "A study that ends, to measure how fast its participants hear it.",
-            ["dataCollected"] = new JsonArray(new JsonObject { ["type"] = "page-visit", ["description"] = "Pages you visit" }),
-            ["whoHasAccess"] = "The benchmark",
-            ["howDataIsUsed"] = "To measure live notices",
-            ["collectsInPrivateBrowsing"] = false,
-            ["consentVersion"] = "1",
-            ["encryptionKey"] = new JsonObject { ["kty"] = "EC", ["crv"] = "P-256", ["x"] = x, ["y"] = y, ["kid"] = kid },
-            ["addOn"] = new JsonObject { ["id"] = "fanout@rally.test", ["downloadUrl"] = "https://addons.rally.test/fanout.xpi" },
-        };
-    }
-
-    private static async Task WaitReadyAsync(RallyProcess api, HttpClient http)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (!await api.IsReadyAsync(http))
-        {
-            if (api.HasExited || DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException($"Rally.Api did not become ready:\n{api.Output}");
-            }
-            await Task.Delay(250);
-        }
-    }
-
-    private static async Task<JsonObject> SendAsync(HttpClient http, string? bearer, string path, object body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
-        if (bearer is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
-        }
-        using var response = await http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.Created))
-        {
-            throw new InvalidOperationException($"POST {path}: {(int)response.StatusCode} {text}");
-        }
-        return JsonNode.Parse(text)!.AsObject();
-    }
+/// <summary>One round: the arrival times of every receiver, how long the trigger's call took, and when it ran (Unix ms).</summary>
+internal sealed record Round(int Index, Latencies Latencies, double AnsweredMs, long FromUnixMs, long ToUnixMs)
+{
+    public string Name => Index == 0 ? "warm-up" : "round " + Index.ToString(CultureInfo.InvariantCulture);
 }

@@ -30,7 +30,11 @@ internal sealed class RallyDeployment : IAsyncDisposable
     /// <summary>The silo processes; one replaced (<see cref="ReplaceSiloAsync"/>) takes its predecessor's place.</summary>
     public IReadOnlyList<RallyProcess> Silos => _silos;
 
+    /// <summary>The first API front: the one the setup and the operator's calls go to unless said otherwise.</summary>
     public RallyProcess Api { get; private set; } = null!;
+
+    /// <summary>Every API front (Client mode, each a client of the same silos); the first is <see cref="Api"/>.</summary>
+    public IReadOnlyList<RallyProcess> Fronts { get; private set; } = [];
 
     public int ApiPid { get; private set; }
 
@@ -41,7 +45,7 @@ internal sealed class RallyDeployment : IAsyncDisposable
     /// Extra settings reach every process as <c>DOTNET_</c>-prefixed variables, which .NET hosts read as
     /// configuration (the tests' process starter passes only its own <c>Rally__</c> variables).
     /// </summary>
-    public static async Task<RallyDeployment> StartAsync(string connectionString, int silos, IReadOnlyList<KeyValuePair<string, string>> settings)
+    public static async Task<RallyDeployment> StartAsync(string connectionString, int silos, IReadOnlyList<KeyValuePair<string, string>> settings, int fronts = 1)
     {
         foreach (var (key, value) in settings)
         {
@@ -55,11 +59,13 @@ internal sealed class RallyDeployment : IAsyncDisposable
                 deployment._silos.Add(RallyProcess.StartSilo(connectionString));
             }
             deployment._processes.AddRange(deployment._silos);
-            deployment.Api = RallyProcess.StartFront(connectionString, new Dictionary<string, string> { ["Rally__OperatorKey"] = OperatorKey });
-            deployment._processes.Add(deployment.Api);
+            deployment.Fronts = [.. Enumerable.Range(0, fronts).Select(_ =>
+                RallyProcess.StartFront(connectionString, new Dictionary<string, string> { ["Rally__OperatorKey"] = OperatorKey }))];
+            deployment.Api = deployment.Fronts[0];
+            deployment._processes.AddRange(deployment.Fronts);
             await deployment.WaitUntilReadyAsync();
             deployment.SiloPids = ProcFs.OwnChildrenRunning("Rally.Silo.dll");
-            deployment.ApiPid = ProcFs.OwnChildrenRunning("Rally.Api.dll").Single();
+            deployment.ApiPid = deployment.Api.Id;
             if (deployment.SiloPids.Count != silos)
             {
                 throw new InvalidOperationException($"Expected {silos} silo processes, found {deployment.SiloPids.Count}.");
@@ -75,11 +81,13 @@ internal sealed class RallyDeployment : IAsyncDisposable
 
     /// <summary>
     /// A partner, a researcher, launched studies (each with the given key) and <paramref name="participants"/>
-    /// participants, each enrolled in every one of them.
+    /// participants, each enrolled in every one of them; participant i joins and enrolls through front i mod the
+    /// number of fronts, <paramref name="parallelism"/> participants at a time.
     /// </summary>
-    public async Task<Enrollment> EnrollingStudiesAsync(StudyKeyPair key, int studies, int participants)
+    public async Task<Enrollment> EnrollingStudiesAsync(StudyKeyPair key, int studies, int participants, int parallelism = 8)
     {
         using var http = Client();
+        var clients = Fronts.Select(f => f == Api ? http : new HttpClient { BaseAddress = f.BaseAddress, Timeout = http.Timeout }).ToArray();
         var partnerId = (string)(await SendAsync(http, HttpMethod.Post, OperatorKey, "/v1/partners", new { name = "Benchmark Lab" }))["partnerId"]!;
         var researcherKey = (string)(await SendAsync(http, HttpMethod.Post, OperatorKey, $"/v1/partners/{partnerId}/researchers", new { name = "Dr. Bench" }))["key"]!;
         var studyIds = new string[studies];
@@ -91,18 +99,23 @@ internal sealed class RallyDeployment : IAsyncDisposable
 
         var participantIds = new Guid[participants];
         var tokens = new string[participants];
-        await Parallel.ForAsync(0, participants, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
+        await Parallel.ForAsync(0, participants, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (i, _) =>
         {
-            var joined = await SendAsync(http, HttpMethod.Post, null, "/v1/participants",
+            var front = clients[i % clients.Length];
+            var joined = await SendAsync(front, HttpMethod.Post, null, "/v1/participants",
                 new { platformConsentVersion = "1.0", residesInUnitedStates = true, ageAtLeast19 = true });
             var token = (string)joined["token"]!;
             foreach (var studyId in studyIds)
             {
-                await SendAsync(http, HttpMethod.Post, token, "/v1/me/enrollments", new { studyId, consentVersion = "1", shareDemographics = false });
+                await SendAsync(front, HttpMethod.Post, token, "/v1/me/enrollments", new { studyId, consentVersion = "1", shareDemographics = false });
             }
             participantIds[i] = Guid.Parse((string)joined["participantId"]!);
             tokens[i] = token;
         });
+        foreach (var other in clients.Where(c => c != http))
+        {
+            other.Dispose();
+        }
         return new Enrollment(researcherKey, studyIds, participantIds, tokens);
     }
 

@@ -213,6 +213,7 @@ internal static class PurgeBenchmark
         Console.WriteLine();
         Console.WriteLine($"Result: purge {F(result.RallyMs, 0)} ms vs raw DROP TABLE {F(result.RawMs, 0)} ms, ratio {F(result.Ratio, 2)} (goal ≤ {F(Goal, 0)}: "
             + $"{(result.Met ? "met" : "missed")}), checks {(ok ? "OK" : "FAILED")}");
+        Summary.Emit(PurgeSummary.Of(options, results, result));
         return result;
     }
 }
