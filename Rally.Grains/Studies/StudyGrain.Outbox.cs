@@ -24,7 +24,7 @@ internal sealed partial class StudyGrain
             return;
         }
         var fanOut = GrainFactory.GetGrain<INoticeFanOutGrain>(INoticeFanOutGrain.Key);
-        var first = fanOut.DeliverAsync(State.Outbox[0], [.. State.Enrolled.Keys]);
+        var delivery = fanOut.DeliverAsync(State.Outbox[0], [.. State.Enrolled.Keys]);
         try
         {
             await this.RegisterOrUpdateReminder(OutboxReminder, RetryPeriod, RetryPeriod);
@@ -32,19 +32,21 @@ internal sealed partial class StudyGrain
         catch
         {
             // The notice stays in the outbox; the caller sees the failure and its retry delivers again (by notice id).
-            first.Ignore();
+            delivery.Ignore();
             throw;
         }
         try
         {
-            await first;
-            State.Outbox.RemoveAt(0);
-            await store.WriteStateAsync();
-            while (State.Outbox.Count > 0)
+            while (true)
             {
-                await fanOut.DeliverAsync(State.Outbox[0], [.. State.Enrolled.Keys]);
+                await delivery;
                 State.Outbox.RemoveAt(0);
                 await store.WriteStateAsync();
+                if (State.Outbox.Count == 0)
+                {
+                    break;
+                }
+                delivery = fanOut.DeliverAsync(State.Outbox[0], [.. State.Enrolled.Keys]);
             }
             await UnregisterAsync(OutboxReminder);
         }

@@ -37,14 +37,14 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource, DeadLet
 
         try
         {
-            return await OnConnectionAsync(() => CopyAsync(batches, locks, cancellationToken), repeat: false);
+            return await OnConnectionAsync(() => StoreAsync(batches, locks, skipStored: false, cancellationToken), repeat: false);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             // Events already stored (a redelivered batch, an upload resent while its first copy was queued) are rare:
             // the COPY then fails whole on the partition's unique id (nothing was kept), and the call runs again as an
             // INSERT that skips them.
-            return await InsertSkippingStoredAsync(batches, locks, rows, cancellationToken);
+            return await OnConnectionAsync(() => StoreAsync(batches, locks, skipStored: true, cancellationToken), repeat: false);
         }
     }
 
@@ -54,15 +54,31 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource, DeadLet
         "COPY rally_study_events (study_id, id, participant, type, collected_at, received_at, private_window, jwe) FROM STDIN (FORMAT BINARY)";
 
     /// <summary>
-    /// The sink's write: binary COPY, in one transaction with the shared locks (see 0007_deletions.sql) and the read of
-    /// what they guard, the blocked pseudonyms and dropped studies among the batches'. COPY costs PostgreSQL a fraction
-    /// of an <c>INSERT … SELECT FROM unnest(…)</c> a row (no arrays to unpack, no per-row subqueries, and no
-    /// speculative insertion, hence no confirmation record in the WAL); the unique id index still refuses a duplicate.
+    /// The sink's write, in one transaction with the shared locks (see 0007_deletions.sql): the batches the blocked
+    /// pseudonyms and dropped studies let in, by binary COPY, or, when some events are stored already, by an INSERT that
+    /// skips them. COPY costs PostgreSQL a fraction of an <c>INSERT … SELECT FROM unnest(…)</c> a row (no arrays to
+    /// unpack, and no speculative insertion, hence no confirmation record in the WAL); the unique id index still refuses
+    /// a duplicate.
     /// </summary>
-    private async Task<int> CopyAsync(IReadOnlyList<EventBatch> batches, SortedSet<string> locks, CancellationToken cancellationToken)
+    private async Task<int> StoreAsync(IReadOnlyList<EventBatch> batches, SortedSet<string> locks, bool skipStored, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var admitted = await AdmittedAsync(connection, transaction, batches, locks, cancellationToken);
+        var written = admitted.Count == 0 ? 0
+            : skipStored ? await InsertSkippingStoredAsync(connection, transaction, admitted, cancellationToken)
+            : await CopyAsync(connection, admitted, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return written;
+    }
+
+    /// <summary>
+    /// Takes the shared locks and keeps the batches they let in: none of a dropped study, none of a blocked pseudonym
+    /// (or, for a deletion recorded before pseudonyms were per enrollment, none received before its cut).
+    /// </summary>
+    private static async Task<List<EventBatch>> AdmittedAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<EventBatch> batches, SortedSet<string> locks, CancellationToken cancellationToken)
+    {
         var keys = batches.Select(b => (b.StudyId, b.Participant)).Distinct().ToArray();
         var blocked = new Dictionary<(string Study, string Participant), DateTime?>();
         var dropped = new HashSet<string>(StringComparer.Ordinal);
@@ -97,43 +113,45 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource, DeadLet
                 dropped.Add(reader.GetString(0));
             }
         }
+        return [.. batches.Where(b => !dropped.Contains(b.StudyId)
+            && !(blocked.TryGetValue((b.StudyId, b.Participant), out var before) && (before is null || before >= b.ReceivedAt.UtcDateTime)))];
+    }
 
+    private static async Task<int> CopyAsync(NpgsqlConnection connection, List<EventBatch> batches, CancellationToken cancellationToken)
+    {
         var written = 0;
-        await using (var copy = await connection.BeginBinaryImportAsync(CopySql, cancellationToken))
+        await using var copy = await connection.BeginBinaryImportAsync(CopySql, cancellationToken);
+        foreach (var batch in batches)
         {
-            foreach (var batch in batches)
+            var received = batch.ReceivedAt.UtcDateTime;
+            foreach (var e in batch.Events)
             {
-                var received = batch.ReceivedAt.UtcDateTime;
-                // As the INSERT's conditions: a blocked pseudonym keeps out everything, or what was received before its cut.
-                if (dropped.Contains(batch.StudyId)
-                    || (blocked.TryGetValue((batch.StudyId, batch.Participant), out var before) && (before is null || before >= received)))
-                {
-                    continue;
-                }
-                foreach (var e in batch.Events)
-                {
-                    await copy.StartRowAsync(cancellationToken);
-                    await copy.WriteAsync(batch.StudyId, NpgsqlDbType.Text, cancellationToken);
-                    await copy.WriteAsync(e.Id, NpgsqlDbType.Uuid, cancellationToken);
-                    await copy.WriteAsync(batch.Participant, NpgsqlDbType.Text, cancellationToken);
-                    await copy.WriteAsync(e.Type, NpgsqlDbType.Text, cancellationToken);
-                    await copy.WriteAsync(e.CollectedAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
-                    await copy.WriteAsync(received, NpgsqlDbType.TimestampTz, cancellationToken);
-                    await copy.WriteAsync(e.PrivateWindow, NpgsqlDbType.Boolean, cancellationToken);
-                    await copy.WriteAsync(e.PackedJwe, NpgsqlDbType.Bytea, cancellationToken);
-                    written++;
-                }
+                await copy.StartRowAsync(cancellationToken);
+                await copy.WriteAsync(batch.StudyId, NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(e.Id, NpgsqlDbType.Uuid, cancellationToken);
+                await copy.WriteAsync(batch.Participant, NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(e.Type, NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(e.CollectedAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
+                await copy.WriteAsync(received, NpgsqlDbType.TimestampTz, cancellationToken);
+                await copy.WriteAsync(e.PrivateWindow, NpgsqlDbType.Boolean, cancellationToken);
+                await copy.WriteAsync(e.PackedJwe, NpgsqlDbType.Bytea, cancellationToken);
+                written++;
             }
-            await copy.CompleteAsync(cancellationToken);
         }
-        await transaction.CommitAsync(cancellationToken);
+        await copy.CompleteAsync(cancellationToken);
         return written;
     }
 
-    /// <summary>The write when some events are stored already: one <c>INSERT … ON CONFLICT DO NOTHING</c> for every row of every batch.</summary>
-    private async Task<int> InsertSkippingStoredAsync(IReadOnlyList<EventBatch> batches, SortedSet<string> locks, int rows, CancellationToken cancellationToken)
+    /// <summary>
+    /// The write when some events are stored already: one <c>INSERT … ON CONFLICT DO NOTHING</c> for every row of every
+    /// batch. Each partition's unique index on <c>id</c> (see <see cref="PartitionDdl"/>) is what it meets: an event id is
+    /// stored once per study; the first of two in one call is kept.
+    /// </summary>
+    private static async Task<int> InsertSkippingStoredAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, List<EventBatch> batches, CancellationToken cancellationToken)
     {
-        // Column arrays for unnest: one round trip and one statement for every row of every batch.
+        // Column arrays for unnest: one statement for every row of every batch.
+        var rows = batches.Sum(b => b.Events.Length);
         var studies = new string[rows];
         var participants = new string[rows];
         var received = new DateTime[rows];
@@ -158,11 +176,14 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource, DeadLet
                 row++;
             }
         }
-
-        // One implicit transaction: the shared locks are held until the insert commits (see 0007_deletions.sql).
-        await using var command = dataSource.CreateBatch();
-        command.BatchCommands.Add(new NpgsqlBatchCommand(LockShared) { Parameters = { new NpgsqlParameter<string[]> { TypedValue = [.. locks] } } });
-        var insert = new NpgsqlBatchCommand(InsertSql)
+        await using var insert = new NpgsqlCommand("""
+            INSERT INTO rally_study_events (study_id, id, participant, type, collected_at, received_at, private_window, jwe)
+            SELECT e.study_id, e.id, e.participant, e.type, e.collected_at, e.received_at, e.private_window, e.jwe
+            FROM unnest($1, $2, $3, $4, $5, $6, $7, $8) WITH ORDINALITY
+                 AS e(study_id, participant, received_at, id, type, collected_at, private_window, jwe, n)
+            ORDER BY e.n
+            ON CONFLICT DO NOTHING
+            """, connection, transaction)
         {
             Parameters =
             {
@@ -176,27 +197,8 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource, DeadLet
                 new NpgsqlParameter<byte[]?[]> { TypedValue = jwes, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea },
             },
         };
-        command.BatchCommands.Add(insert);
-        await WriteAsync(command, cancellationToken);
-        return insert.RecordsAffected;
+        return await insert.ExecuteNonQueryAsync(cancellationToken);
     }
-
-    /// <summary>
-    /// The sink's insert. Each partition's unique index on <c>id</c> (see <see cref="PartitionDdl"/>) is what
-    /// <c>ON CONFLICT DO NOTHING</c> meets: an event id is stored once per study; the first of two in one call is kept.
-    /// </summary>
-    private const string InsertSql = """
-        INSERT INTO rally_study_events (study_id, id, participant, type, collected_at, received_at, private_window, jwe)
-        SELECT e.study_id, e.id, e.participant, e.type, e.collected_at, e.received_at, e.private_window, e.jwe
-        FROM unnest($1, $2, $3, $4, $5, $6, $7, $8) WITH ORDINALITY
-             AS e(study_id, participant, received_at, id, type, collected_at, private_window, jwe, n)
-        WHERE NOT EXISTS (SELECT 1 FROM rally_deleted_participants d
-                          WHERE d.study_id = e.study_id AND d.participant = e.participant
-                            AND (d.deleted_before IS NULL OR d.deleted_before >= e.received_at))
-          AND NOT EXISTS (SELECT 1 FROM rally_dropped_studies s WHERE s.study_id = e.study_id)
-        ORDER BY e.n
-        ON CONFLICT DO NOTHING
-        """;
 
     public async Task<long> DeleteParticipantAsync(string studyId, string participant, Guid deletionId, CancellationToken cancellationToken = default)
     {

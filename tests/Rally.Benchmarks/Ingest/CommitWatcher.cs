@@ -54,10 +54,7 @@ internal sealed class CommitWatcher(string connectionString, string studyId, IRe
                     BatchCommands =
                     {
                         new NpgsqlBatchCommand("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"),
-                        // In (tx, seq) order, so that the planner walks the partition's (tx, seq) index even before the
-                        // partition is first analysed (a range alone it guesses at a third of the rows, and scanned them all):
-                        // this poll's cost is the benchmark's, not Rally's, and lands in PostgreSQL's CPU an event.
-                        new NpgsqlBatchCommand("SELECT id FROM rally_study_events WHERE study_id = $1 AND tx >= $2::text::xid8 ORDER BY tx, seq")
+                        new NpgsqlBatchCommand("SELECT id FROM rally_study_events WHERE study_id = $1 AND tx >= $2::text::xid8")
                         {
                             Parameters = { new() { Value = studyId }, new() { Value = previousXmin } },
                         },
