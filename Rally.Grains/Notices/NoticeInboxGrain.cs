@@ -8,10 +8,13 @@ internal sealed class NoticeInboxGrain(
     [PersistentState("notice-inbox", StorageNames.Rally)] IPersistentState<NoticeInboxState> store,
     IOptions<InboxOptions> options) : Grain, INoticeInboxGrain
 {
+    /// <summary>How many early acknowledgements are remembered: a few deliveries' worth is all a participant can see early.</summary>
+    internal const int EarlyAcks = 16;
+
     public async Task AddAsync(Notice notice)
     {
         ArgumentNullException.ThrowIfNull(notice);
-        if (store.State.Closed || store.State.Notices.Any(n => n.Id == notice.Id))
+        if (store.State.Closed || store.State.Notices.Any(n => n.Id == notice.Id) || store.State.AckedEarly.Contains(notice.Id))
         {
             return;
         }
@@ -45,14 +48,32 @@ internal sealed class NoticeInboxGrain(
 
     public Task<Notice[]> ListAsync() => Task.FromResult(store.State.Notices.ToArray());
 
+    /// <summary>
+    /// A notice not in the inbox may still be on its way (pushed, its inbox write to come): its id is remembered so
+    /// that it never enters; the answer is still false, as nothing was pending.
+    /// </summary>
     public async Task<bool> AckAsync(Guid noticeId)
     {
-        if (store.State.Notices.RemoveAll(n => n.Id == noticeId) == 0)
+        if (store.State.Closed)
         {
             return false;
         }
-        await store.WriteStateAsync();
-        return true;
+        if (store.State.Notices.RemoveAll(n => n.Id == noticeId) > 0)
+        {
+            await store.WriteStateAsync();
+            return true;
+        }
+        var early = store.State.AckedEarly;
+        if (!early.Contains(noticeId))
+        {
+            early.Add(noticeId);
+            if (early.Count > EarlyAcks)
+            {
+                early.RemoveAt(0);
+            }
+            await store.WriteStateAsync();
+        }
+        return false;
     }
 
     public async Task CloseAsync()

@@ -1,6 +1,7 @@
 using Orleans.Concurrency;
 using Rally.Grains.Deletions;
 using Rally.Grains.Ingestion;
+using Rally.Grains.Notices;
 using Rally.Grains.Privacy;
 
 namespace Rally.Grains.Studies;
@@ -39,6 +40,13 @@ public interface IStudyGrain : IGrainWithStringKey
 
     [Alias("end")]
     Task<StudyView> EndAsync();
+
+    /// <summary>
+    /// The study's own outbox drain reports a notice delivered to every inbox: it leaves the outbox; returns the next
+    /// notice to deliver, or null once the outbox is empty.
+    /// </summary>
+    [Alias("outbox-delivered")]
+    Task<Notice?> OutboxDeliveredAsync(Guid noticeId);
 
     /// <summary>Ends the study if its announced end has come; its own timer and reminder call it, and it is harmless otherwise.</summary>
     [Alias("end-if-due")]

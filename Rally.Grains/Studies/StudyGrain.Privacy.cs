@@ -46,7 +46,7 @@ internal sealed partial class StudyGrain
             // Stored before the answer: a crash from here on loses a release, never a charge.
             await store.WriteStateAsync();
         }
-        return new ReleaseBasis(charged.Epsilon, budget, State.PrivacyCharges.Sum(c => c.Epsilon), State.Enrolled.Count, Domain(card, charged.ChargedAt));
+        return new ReleaseBasis(charged.Epsilon, budget, State.PrivacyCharges.Sum(c => c.Epsilon), EnrolledCount, Domain(card, charged.ChargedAt));
     }
 
     /// <summary>The declared types × the UTC days from launch to the charge (or to the end, once ended).</summary>

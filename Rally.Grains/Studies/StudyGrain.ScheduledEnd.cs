@@ -18,10 +18,14 @@ internal sealed partial class StudyGrain
 
     private ITimer? _endTimer;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        await MoveRosterAsync();
         ArmEndTimer();
-        return Task.CompletedTask;
+        if (State.Outbox.Count > 0)
+        {
+            ScheduleDrain();
+        }
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

@@ -139,15 +139,11 @@ internal sealed partial class StudyGrain(
             throw new RefusedException(RefusalKind.PrivateBrowsingNotAcknowledged,
                 $"Study '{StudyId}' collects data in private browsing windows; acknowledge its warning (privateBrowsingAcknowledged) to enroll.");
         }
-        if (State.Enrolled.GetValueOrDefault(participantId) != consentVersion)
+        var bucket = IStudyRosterGrain.BucketOf(participantId);
+        if (Counted(bucket, await Bucket(bucket).EnrollAsync(participantId, consentVersion)))
         {
-            var joins = !State.Enrolled.ContainsKey(participantId);
-            State.Enrolled[participantId] = consentVersion;
             await store.WriteStateAsync();
-            if (joins)
-            {
-                await PublishParticipationAsync();
-            }
+            await PublishParticipationAsync();
         }
     }
 
@@ -157,7 +153,8 @@ internal sealed partial class StudyGrain(
         // The profile it shared goes first: should that fail, the participant sends the request again.
         await Demographics.WithdrawAsync(command.Pseudonym);
         // Collection stops at once: the participant no longer counts as enrolled.
-        if (State.Enrolled.Remove(command.ParticipantId))
+        var bucket = IStudyRosterGrain.BucketOf(command.ParticipantId);
+        if (Counted(bucket, await Bucket(bucket).RemoveAsync(command.ParticipantId)))
         {
             await store.WriteStateAsync();
             await PublishParticipationAsync();
@@ -188,10 +185,13 @@ internal sealed partial class StudyGrain(
         return await SaveAndPublishAsync(notice?.Invoke(now));
     }
 
-    /// <summary>Stores the change (and the notice it causes, in the outbox, in the same write), then publishes the card and delivers the notice.</summary>
+    /// <summary>
+    /// Stores the change (and the notice it causes, in the outbox, in the same write), then publishes the card and
+    /// sends the notice on its way; the caller does not wait for every inbox (see <see cref="StartDeliveryAsync"/>).
+    /// </summary>
     private async Task<StudyView> SaveAndPublishAsync(Notice? notice = null)
     {
-        if (notice is not null && State.Enrolled.Count > 0)
+        if (notice is not null && EnrolledCount > 0)
         {
             State.Outbox.Add(notice);
         }
@@ -201,7 +201,7 @@ internal sealed partial class StudyGrain(
         var publish = GrainFactory.GetGrain<IStudyCatalogGrain>(IStudyCatalogGrain.Key).PublishAsync(view);
         try
         {
-            await DeliverOutboxAsync();
+            await StartDeliveryAsync();
         }
         finally
         {
@@ -226,7 +226,10 @@ internal sealed partial class StudyGrain(
                 await EndIfDueAsync();
                 break;
             case OutboxReminder when State.Outbox.Count > 0:
-                await DeliverOutboxAsync();
+                if (!_draining)
+                {
+                    ScheduleDrain();
+                }
                 break;
             default:
                 await UnregisterAsync(reminderName);
@@ -255,7 +258,7 @@ internal sealed partial class StudyGrain(
 
     private StudyView ToView() => new(
         StudyId, State.Card!, State.Lifecycle, State.CreatedAt, State.LaunchedAt, State.EndsAt,
-        State.EndedAt, State.AnalysisCompletedAt, State.Enrolled.Count);
+        State.EndedAt, State.AnalysisCompletedAt, EnrolledCount);
 
     private static string Describe(StudyLifecycle lifecycle) => lifecycle switch
     {

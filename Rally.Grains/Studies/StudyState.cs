@@ -21,7 +21,10 @@ public sealed class StudyState
     /// <summary>Every consent version published, oldest first.</summary>
     [Id(7)] public List<ConsentRecord> ConsentHistory { get; set; } = [];
 
-    /// <summary>Enrolled participants and the consent version each gave.</summary>
+    /// <summary>
+    /// The roster as older records kept it (enrolled participants and the consent version each gave); the study moves
+    /// it to its <see cref="IStudyRosterGrain"/> buckets when it is activated, and it stays empty from then on.
+    /// </summary>
     [Id(8)] public Dictionary<Guid, string> Enrolled { get; set; } = [];
 
     /// <summary>
@@ -35,6 +38,9 @@ public sealed class StudyState
     /// did not finish (older records read as none spent).
     /// </summary>
     [Id(10)] public List<PrivacyCharge> PrivacyCharges { get; set; } = [];
+
+    /// <summary>How many each non-empty bucket of the roster holds (<see cref="IStudyRosterGrain"/>), by bucket (older records read as none).</summary>
+    [Id(11)] public Dictionary<int, int> Roster { get; set; } = [];
 }
 
 [GenerateSerializer, Alias("rally.consent-record")]

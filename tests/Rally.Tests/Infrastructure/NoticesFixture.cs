@@ -16,6 +16,9 @@ public sealed class NoticesFixture : IAsyncLifetime
 
     public InProcessTestCluster Cluster { get; }
 
+    /// <summary>Holds the inboxes' writes while armed (unarmed, it lets every call through).</summary>
+    public InboxDoor Inboxes { get; } = new();
+
     public RallyApiFactory FrontA { get; private set; } = null!;
 
     public RallyApiFactory FrontB { get; private set; } = null!;
@@ -23,7 +26,10 @@ public sealed class NoticesFixture : IAsyncLifetime
     public NoticesFixture()
     {
         Cluster = TestClusters.Build(1, configure: builder => builder.ConfigureSilo((_, silo) =>
-            silo.Services.AddKeyedSingleton<TimeProvider>(StudyClock.Key, Clock)));
+        {
+            silo.Services.AddKeyedSingleton<TimeProvider>(StudyClock.Key, Clock);
+            silo.Services.AddSingleton<IOutgoingGrainCallFilter>(Inboxes);
+        }));
     }
 
     public async Task InitializeAsync()

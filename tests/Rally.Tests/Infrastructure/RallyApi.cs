@@ -138,4 +138,23 @@ public sealed class RallyApi(Func<string?, HttpClient> clients)
             await Task.Delay(20);
         }
     }
+
+    /// <summary>
+    /// A study's notices reach the inboxes after its move is answered (pushes go first): waits (polling, with a
+    /// deadline) until the participant's inbox holds, and returns it.
+    /// </summary>
+    public static async Task<JsonArray> InboxWhenAsync(HttpClient participant, Func<JsonArray, bool> holds, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var inbox = (await (await participant.GetAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.OK))["notices"]!.AsArray();
+            if (holds(inbox))
+            {
+                return inbox;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"the inbox never held {what}: {inbox.ToJsonString()}");
+            await Task.Delay(20);
+        }
+    }
 }

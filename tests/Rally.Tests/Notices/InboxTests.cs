@@ -11,6 +11,44 @@ public sealed class InboxTests(ClusterFixture fixture)
         new(Guid.NewGuid(), kind, studyId, $"notice {n}", null, DateTimeOffset.UtcNow.AddSeconds(n));
 
     [Fact]
+    public async Task A_notice_acknowledged_before_its_inbox_write_never_enters_the_inbox()
+    {
+        // The push reaches the participant before the inbox write; its acknowledgement may come first.
+        var inbox = fixture.Client.GetGrain<INoticeInboxGrain>(Guid.NewGuid());
+        var early = Of(NoticeKind.StudyEnded, "study-a", 0);
+        var other = Of(NoticeKind.StudyEnded, "study-b", 1);
+
+        Assert.False(await inbox.AckAsync(early.Id));
+        await inbox.AddAsync(early);
+        await inbox.AddAsync(other);
+        await inbox.AddAsync(early); // the outbox's retry
+
+        Assert.Equal([other.Id], (await inbox.ListAsync()).Select(n => n.Id));
+        Assert.True(await inbox.AckAsync(other.Id));
+        Assert.Empty(await inbox.ListAsync());
+    }
+
+    [Fact]
+    public async Task Early_acknowledgements_are_remembered_only_for_the_latest_few()
+    {
+        var inbox = fixture.Client.GetGrain<INoticeInboxGrain>(Guid.NewGuid());
+        var first = Of(NoticeKind.StudyEnded, "study-a", 0);
+        await inbox.AckAsync(first.Id);
+        for (var i = 0; i < NoticeInboxGrain.EarlyAcks; i++)
+        {
+            await inbox.AckAsync(Guid.NewGuid());
+        }
+        var latest = Of(NoticeKind.StudyEnded, "study-b", 1);
+        await inbox.AckAsync(latest.Id);
+
+        await inbox.AddAsync(first);
+        await inbox.AddAsync(latest);
+
+        // A flood of random ids costs a bounded list, and pushes out only the oldest.
+        Assert.Equal([first.Id], (await inbox.ListAsync()).Select(n => n.Id));
+    }
+
+    [Fact]
     public async Task A_newer_notice_of_the_same_kind_and_study_replaces_the_older_one()
     {
         var inbox = fixture.Client.GetGrain<INoticeInboxGrain>(Guid.NewGuid());

@@ -22,6 +22,8 @@ public sealed class NoticeMetricsTests(ApiFixture fixture)
         using var study = await IngestionScenario.StartAsync(_api);
 
         await _api.MoveAsync(study.StudyId, "end");
+        // The end is answered once stored; the fan-out counts the notice when its inboxes have it.
+        await sent.WaitForMeasurementsAsync(1, TimeSpan.FromSeconds(30));
 
         var measurements = sent.GetMeasurementSnapshot();
         Assert.Contains(measurements, m => m.Value == 1 && (string?)m.Tags["kind"] == "study-ended");

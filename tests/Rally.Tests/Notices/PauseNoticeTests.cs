@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Orleans.Runtime;
 using Rally.Tests.Infrastructure;
@@ -19,8 +20,9 @@ public sealed class PauseNoticeTests(NoticesFixture fixture)
         return (studyId, participant);
     }
 
-    private static async Task<JsonArray> InboxAsync(TestParticipant participant) =>
-        (await (await participant.Client.GetAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.OK))["notices"]!.AsArray();
+    /// <summary>The inbox once it holds the notice (it is written after the push).</summary>
+    private static Task<JsonArray> InboxWithAsync(TestParticipant participant, JsonElement notice) =>
+        RallyApi.InboxWhenAsync(participant.Client, inbox => inbox.Any(n => (string?)n!["id"] == notice.GetProperty("id").GetString()), $"notice {notice}");
 
     private async Task<string?> StateAsync(string studyId) =>
         (string?)(await (await _api.Anonymous.GetAsync($"/v1/studies/{studyId}")).ShouldBeAsync(HttpStatusCode.OK))["state"];
@@ -40,8 +42,7 @@ public sealed class PauseNoticeTests(NoticesFixture fixture)
         await elsewhere.WaitForAsync("study-paused", studyId);
         Assert.Contains("paused", paused.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal(["id", "kind", "studyId", "message", "endsAt", "at"], paused.EnumerateObject().Select(p => p.Name));
-        var pausedId = paused.GetProperty("id").GetString();
-        Assert.Contains(await InboxAsync(participant), n => (string?)n!["id"] == pausedId && (string?)n["kind"] == "study-paused");
+        Assert.Contains(await InboxWithAsync(participant, paused), n => (string?)n!["kind"] == "study-paused");
 
         // Pausing again changes nothing and tells nobody anything new.
         await _api.MoveAsync(studyId, "pause");
@@ -53,7 +54,7 @@ public sealed class PauseNoticeTests(NoticesFixture fixture)
         // Pushes to one connection arrive in order: a second pause notice would have come before the resume's.
         Assert.Single(listener.Received, n => NoticeListener.Is(n, "study-paused", studyId));
         // The inbox keeps the study's newest word on the matter: it runs again.
-        var inbox = await InboxAsync(participant);
+        var inbox = await InboxWithAsync(participant, resumed);
         Assert.Contains(inbox, n => (string?)n!["id"] == resumed.GetProperty("id").GetString() && (string?)n["kind"] == "study-resumed");
         Assert.DoesNotContain(inbox, n => (string?)n!["kind"] == "study-paused");
     }
@@ -67,7 +68,7 @@ public sealed class PauseNoticeTests(NoticesFixture fixture)
 
         await using var listener = await NoticeListener.ConnectAsync(fixture.FrontB, participant.Token);
         var missed = await listener.WaitForAsync("study-paused", studyId);
-        Assert.Contains(await InboxAsync(participant), n => (string?)n!["id"] == missed.GetProperty("id").GetString());
+        await InboxWithAsync(participant, missed);
     }
 
     [Fact]

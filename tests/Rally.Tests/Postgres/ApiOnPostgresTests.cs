@@ -111,8 +111,7 @@ public sealed class ApiOnPostgresTests(PostgresServer postgres)
                     + string.Join(", ", await TestDatabase.ColumnAsync<string>(database, "SELECT reminder_name || ' ' || grain_id || ' ' || start_time || ' ' || period_ms FROM rally_reminder")) + ")");
                 await Task.Delay(250);
             }
-            var me = await (await life.Front.CreateClient(token).GetAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.OK);
-            Assert.Contains(me["notices"]!.AsArray(), n => (string?)n!["kind"] == "study-ended");
+            await RallyApi.InboxWhenAsync(life.Front.CreateClient(token), inbox => inbox.Any(n => (string?)n!["kind"] == "study-ended"), "the study-ended notice");
             await EndLifeAsync(life);
         }
     }
@@ -142,8 +141,7 @@ public sealed class ApiOnPostgresTests(PostgresServer postgres)
             Assert.Equal("paused", (string?)(await (await api.Anonymous.GetAsync($"/v1/studies/{studyId}")).ShouldBeAsync(HttpStatusCode.OK))["state"]);
             var listed = await (await api.Anonymous.GetAsync("/v1/studies")).Content.ReadFromJsonAsync<JsonArray>();
             Assert.Contains(listed!, s => (string?)s!["studyId"] == studyId && (string?)s["state"] == "paused");
-            var me = await (await participant.GetAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.OK);
-            Assert.Contains(me["notices"]!.AsArray(), n => (string?)n!["kind"] == "study-paused" && (string?)n["studyId"] == studyId);
+            await RallyApi.InboxWhenAsync(participant, inbox => inbox.Any(n => (string?)n!["kind"] == "study-paused" && (string?)n["studyId"] == studyId), "the study-paused notice");
             var upload = new JsonObject
             {
                 ["events"] = new JsonArray(new JsonObject

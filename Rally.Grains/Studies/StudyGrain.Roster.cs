@@ -1,0 +1,54 @@
+namespace Rally.Grains.Studies;
+
+/// <summary>
+/// Who is enrolled lives in the study's roster buckets (<see cref="IStudyRosterGrain"/>); the study keeps how many
+/// each holds, so that its count and its catalogue card need no call, and an enrollment writes one small bucket and,
+/// when the count changed, the study's own small record.
+/// </summary>
+internal sealed partial class StudyGrain
+{
+    private int EnrolledCount => State.Roster.Values.Sum();
+
+    private IStudyRosterGrain Bucket(int bucket) => GrainFactory.GetGrain<IStudyRosterGrain>(IStudyRosterGrain.KeyOf(StudyId, bucket));
+
+    /// <summary>
+    /// Takes the count a bucket reported; true when it differs from the one stored (the study's record is then to be
+    /// written). Comparing counts rather than trusting "joined" keeps the study right after a failure between the
+    /// bucket's write and its own: the caller's retry finds the difference.
+    /// </summary>
+    private bool Counted(int bucket, int count)
+    {
+        if (State.Roster.GetValueOrDefault(bucket) == count)
+        {
+            return false;
+        }
+        if (count == 0)
+        {
+            State.Roster.Remove(bucket);
+        }
+        else
+        {
+            State.Roster[bucket] = count;
+        }
+        return true;
+    }
+
+    /// <summary>Everyone enrolled now, read from the non-empty buckets at once.</summary>
+    private async Task<Guid[]> EnrolledIdsAsync() =>
+        [.. (await Task.WhenAll(State.Roster.Keys.Select(b => Bucket(b).ListAsync()))).SelectMany(ids => ids)];
+
+    /// <summary>An older record's roster moves to the buckets (idempotent: a failure half-way is finished next time).</summary>
+    private async Task MoveRosterAsync()
+    {
+        if (State.Enrolled.Count == 0)
+        {
+            return;
+        }
+        foreach (var group in State.Enrolled.GroupBy(e => IStudyRosterGrain.BucketOf(e.Key)))
+        {
+            Counted(group.Key, await Bucket(group.Key).EnrollAllAsync(group.ToDictionary(e => e.Key, e => e.Value)));
+        }
+        State.Enrolled.Clear();
+        await store.WriteStateAsync();
+    }
+}
