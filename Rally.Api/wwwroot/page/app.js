@@ -234,6 +234,7 @@ byId('join-form').addEventListener('submit', async (event) => {
     return;
   }
   problem('join-problem', '');
+  const from = location.hash;
   try {
     const joined = await Rally.join({
       baseUrl,
@@ -245,7 +246,13 @@ byId('join-form').addEventListener('submit', async (event) => {
     await saveCredential(credential);
     await becomeParticipant(credential);
     say('Welcome to Rally. You can now take part in studies, and tell us about yourself if you want to.');
-    location.hash = '#survey';
+    // The survey comes next, unless the participant went to another screen while joining (the nav shows the
+    // participant's screens as soon as the credential is kept, before Rally has answered for it): moving them on
+    // then would hide what they are reading or using, and take their focus with it. The live region says it is done.
+    if (location.hash === from) {
+      if (from === '#survey') showScreen(); // a visitor sent from #survey to the join screen: no hashchange to come
+      else location.hash = '#survey';
+    }
   } catch (error) {
     problem('join-problem', describe(error));
   }

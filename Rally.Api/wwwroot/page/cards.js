@@ -86,7 +86,7 @@ function actions(study, { enrollment, deletion, onEnroll, onLeave, onShare, leav
       acknowledge ? h('div', { class: 'check' }, acknowledge,
         h('label', { for: `${id}-private` }, 'I have read the private browsing warning above and accept it')) : null),
     problem,
-    h('button', { type: 'submit' }, `I consent to version ${study.consentVersion} and take part`));
+    h('button', { type: 'submit', id: `${id}-enroll` }, `I consent to version ${study.consentVersion} and take part`));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (acknowledge && !acknowledge.checked) {

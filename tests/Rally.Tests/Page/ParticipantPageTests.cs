@@ -198,6 +198,33 @@ public sealed class ParticipantPageTests(BrowserFixture browser)
         Assert.Empty(session.Problems);
     }
 
+    [Fact]
+    public async Task A_participant_who_goes_to_another_screen_while_joining_stays_there_and_can_enroll()
+    {
+        var (studyId, _) = await browser.Api.EnrollingStudyAsync();
+        await using var session = await PageSession.OpenAsync(browser, nameof(A_participant_who_goes_to_another_screen_while_joining_stays_there_and_can_enroll));
+        var page = session.Page;
+        // The page's first read of the new participant is held back, as a loaded server answers it late: the join
+        // is shown (its id) while the page still waits for it, and the participant goes on to the catalogue.
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync(url => new Uri(url).AbsolutePath == "/v1/me", async route =>
+        {
+            await held.Task;
+            await route.ContinueAsync();
+        });
+        await session.JoinAsync();
+        await session.PressAsync(page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Studies" }));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Studies you can join" })).ToBeFocusedAsync();
+        held.SetResult();
+
+        // The join completes where the participant now is: announced, not a move to the survey nor a stolen focus.
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Welcome to Rally.");
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-screen", "studies");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Studies you can join" })).ToBeFocusedAsync();
+        await session.EnrollAsync(studyId);
+        Assert.Empty(session.Problems);
+    }
+
     /// <summary>The token as the page keeps it, read from its IndexedDB.</summary>
     internal static async Task<string> StoredTokenAsync(IPage page) =>
         (await StoredCredentialAsync(page))?.GetProperty("token").GetString() ?? throw new InvalidOperationException("No credential stored.");
