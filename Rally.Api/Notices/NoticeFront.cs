@@ -33,6 +33,14 @@ public sealed partial class NoticeFront(IHubContext<NoticeHub> hub, NoticeConnec
         return Task.CompletedTask;
     }
 
+    public Task SentAsync()
+    {
+        lock (_gate)
+        {
+            return _sending;
+        }
+    }
+
     private async Task SendAfterAsync(Task previous, List<string> targets, NoticeMessage message, Guid noticeId)
     {
         // Off the caller's thread even when nothing is queued: the grain call is answered before the sockets are written.

@@ -7,9 +7,16 @@ namespace Rally.Grains.Notices;
 [Alias("rally.notice-front")]
 public interface INoticeFront : IGrainObserver
 {
-    /// <summary>Short timeout: a front that died must not hold up the fan-out; its participants reconnect elsewhere and replay.</summary>
+    /// <summary>
+    /// Answers once the delivery is recorded and its sends queued. Short timeout: a front that died must not hold up
+    /// the fan-out; its participants reconnect elsewhere and replay.
+    /// </summary>
     [Alias("deliver"), ResponseTimeout("00:00:05")]
     Task DeliverAsync(NoticeDelivery delivery);
+
+    /// <summary>Completes once every delivery queued so far has been written to the front's connections (or failed to be).</summary>
+    [Alias("sent"), ResponseTimeout("00:00:05")]
+    Task SentAsync();
 
     /// <summary>Every inbox now keeps the notice: the front stops offering it to new connections from its own memory.</summary>
     [Alias("kept"), ResponseTimeout("00:00:05")]

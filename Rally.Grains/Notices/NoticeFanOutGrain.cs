@@ -7,7 +7,8 @@ namespace Rally.Grains.Notices;
 /// Pushes first and writes the inboxes after, so participants hear a notice about as fast as from a plain broadcast
 /// (the writes would otherwise compete with the pushes for the same cores), yet none connecting meanwhile misses it:
 /// <list type="number">
-/// <item>the fronts registered now get one message each per <see cref="PushSize"/> participants;</item>
+/// <item>the fronts registered now get one message each per <see cref="PushSize"/> participants, and are waited for
+/// until they have written it to their connections;</item>
 /// <item>the inboxes are written in parallel (<see cref="Lanes"/> chunks of <see cref="WriteSize"/> at a time);</item>
 /// <item>fronts that registered while the inboxes were written get the messages too;</item>
 /// <item>every front is told that the notice is kept, so it stops offering it from memory.</item>
@@ -35,7 +36,10 @@ internal sealed partial class NoticeFanOutGrain(NoticeMetrics metrics, ILogger<N
         var deliveries = Deliveries(notice, ids);
 
         var fronts = await Registry.ListAsync();
-        await Task.WhenAll(Push(fronts, deliveries));
+        var pushed = await Task.WhenAll(fronts.Select(front => PushAsync(front, deliveries)));
+        // The inbox writes wait until the fronts have written the notice to their sockets (at most a call's timeout):
+        // started at once, 10,000 writes compete with 10,000 sends for the same cores (the fan-out benchmark's tail).
+        await Task.WhenAll(fronts.Where((_, i) => pushed[i]).Select(SentAsync));
 
         var writes = ids.Chunk(WriteSize).ToArray();
         await Task.WhenAll(Enumerable.Range(0, Math.Min(Lanes, writes.Length)).Select(async lane =>
@@ -47,9 +51,9 @@ internal sealed partial class NoticeFanOutGrain(NoticeMetrics metrics, ILogger<N
         }));
         metrics.Sent(notice.Kind, ids.Length);
 
-        var pushed = fronts.Select(f => f.FrontId).ToHashSet();
+        var known = fronts.Select(f => f.FrontId).ToHashSet();
         var now = await Registry.ListAsync();
-        await Task.WhenAll(Push(now.Where(f => !pushed.Contains(f.FrontId)), deliveries));
+        await Task.WhenAll(now.Where(f => !known.Contains(f.FrontId)).Select(front => PushAsync(front, deliveries)));
         await Task.WhenAll(now.Select(front => TellAsync(front, "kept", f => f.KeptAsync(notice.Id))));
     }
 
@@ -58,7 +62,8 @@ internal sealed partial class NoticeFanOutGrain(NoticeMetrics metrics, ILogger<N
         ArgumentNullException.ThrowIfNull(notice);
         ArgumentNullException.ThrowIfNull(participantIds);
         var fronts = await Registry.ListAsync();
-        await Task.WhenAll(Push(fronts, Deliveries(notice, participantIds.Distinct())));
+        var deliveries = Deliveries(notice, participantIds.Distinct());
+        await Task.WhenAll(fronts.Select(front => PushAsync(front, deliveries)));
         // Already in the inboxes: the fronts need not offer it from memory.
         await Task.WhenAll(fronts.Select(front => TellAsync(front, "kept", f => f.KeptAsync(notice.Id))));
     }
@@ -75,30 +80,49 @@ internal sealed partial class NoticeFanOutGrain(NoticeMetrics metrics, ILogger<N
     private static NoticeDelivery[] Deliveries(Notice notice, IEnumerable<Guid> ids) =>
         [.. ids.Chunk(PushSize).Select(chunk => new NoticeDelivery(notice, chunk))];
 
-    private IEnumerable<Task> Push(IEnumerable<NoticeFrontEntry> fronts, NoticeDelivery[] deliveries) =>
-        fronts.SelectMany(front => deliveries.Select(delivery => TellAsync(front, "deliver", async f =>
+    /// <summary>Every delivery to one front; true when the front took them all.</summary>
+    private async Task<bool> PushAsync(NoticeFrontEntry front, NoticeDelivery[] deliveries) =>
+        (await Task.WhenAll(deliveries.Select(delivery => TellAsync(front, "deliver", async f =>
         {
             await f.DeliverAsync(delivery);
             metrics.Pushed(1);
-        })));
+        })))).All(taken => taken);
+
+    /// <summary>A front slow to write its sockets is waited for no longer than the call's timeout, and kept: it is alive.</summary>
+    private async Task SentAsync(NoticeFrontEntry front)
+    {
+        try
+        {
+            await front.Front.SentAsync();
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogFrontSlow(logger, exception, front.FrontId);
+        }
+    }
 
     /// <summary>
     /// A failed push loses nothing: the notice is in the inbox (or will be before <see cref="DeliverAsync"/> completes)
     /// and is replayed at the participant's next connection; the front is dropped from the registry, registers again at
     /// its next refresh if it is still alive, and then replays.
     /// </summary>
-    private async Task TellAsync(NoticeFrontEntry entry, string what, Func<INoticeFront, Task> call)
+    private async Task<bool> TellAsync(NoticeFrontEntry entry, string what, Func<INoticeFront, Task> call)
     {
         try
         {
             await call(entry.Front);
+            return true;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             LogFrontFailed(logger, exception, entry.FrontId, what);
             await Registry.UnregisterAsync(entry.FrontId);
+            return false;
         }
     }
+
+    [LoggerMessage(EventId = 5102, Level = LogLevel.Information, Message = "Front {FrontId} did not finish writing a notice to its connections in time; the inboxes are written meanwhile")]
+    private static partial void LogFrontSlow(ILogger logger, Exception exception, Guid frontId);
 
     [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "Front {FrontId} failed a {Call} call; dropped from the registry until it refreshes")]
     private static partial void LogFrontFailed(ILogger logger, Exception exception, Guid frontId, string call);

@@ -7,6 +7,12 @@ namespace Rally.Grains.Studies;
 /// </summary>
 internal sealed partial class StudyGrain
 {
+    /// <summary>Who is enrolled, kept in memory once read (every enrollment and leave passes here), so that a notice does not wait on 256 reads.</summary>
+    private HashSet<Guid>? _enrolled;
+
+    /// <summary>Counts enrollments and leaves, so that a read of the buckets overtaken by one is not kept.</summary>
+    private long _rosterChanges;
+
     private int EnrolledCount => State.Roster.Values.Sum();
 
     private IStudyRosterGrain Bucket(int bucket) => GrainFactory.GetGrain<IStudyRosterGrain>(IStudyRosterGrain.KeyOf(StudyId, bucket));
@@ -33,9 +39,22 @@ internal sealed partial class StudyGrain
         return true;
     }
 
-    /// <summary>Everyone enrolled now, read from the non-empty buckets at once.</summary>
-    private async Task<Guid[]> EnrolledIdsAsync() =>
-        [.. (await Task.WhenAll(State.Roster.Keys.Select(b => Bucket(b).ListAsync()))).SelectMany(ids => ids)];
+    /// <summary>Everyone enrolled now: read from the non-empty buckets at once the first time.</summary>
+    private async Task<Guid[]> EnrolledIdsAsync()
+    {
+        if (_enrolled is not null)
+        {
+            return [.. _enrolled];
+        }
+        var changes = _rosterChanges;
+        var read = (await Task.WhenAll(State.Roster.Keys.Select(b => Bucket(b).ListAsync()))).SelectMany(ids => ids).ToHashSet();
+        // The outbox drain interleaves with enrollments: a read that one overtook may lack it, so it serves this call only.
+        if (_enrolled is null && changes == _rosterChanges)
+        {
+            _enrolled = read;
+        }
+        return [.. read];
+    }
 
     /// <summary>An older record's roster moves to the buckets (idempotent: a failure half-way is finished next time).</summary>
     private async Task MoveRosterAsync()

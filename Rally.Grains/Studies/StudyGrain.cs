@@ -140,7 +140,10 @@ internal sealed partial class StudyGrain(
                 $"Study '{StudyId}' collects data in private browsing windows; acknowledge its warning (privateBrowsingAcknowledged) to enroll.");
         }
         var bucket = IStudyRosterGrain.BucketOf(participantId);
-        if (Counted(bucket, await Bucket(bucket).EnrollAsync(participantId, consentVersion)))
+        var count = await Bucket(bucket).EnrollAsync(participantId, consentVersion);
+        _rosterChanges++;
+        _enrolled?.Add(participantId);
+        if (Counted(bucket, count))
         {
             await store.WriteStateAsync();
             await PublishParticipationAsync();
@@ -154,7 +157,10 @@ internal sealed partial class StudyGrain(
         await Demographics.WithdrawAsync(command.Pseudonym);
         // Collection stops at once: the participant no longer counts as enrolled.
         var bucket = IStudyRosterGrain.BucketOf(command.ParticipantId);
-        if (Counted(bucket, await Bucket(bucket).RemoveAsync(command.ParticipantId)))
+        var count = await Bucket(bucket).RemoveAsync(command.ParticipantId);
+        _rosterChanges++;
+        _enrolled?.Remove(command.ParticipantId);
+        if (Counted(bucket, count))
         {
             await store.WriteStateAsync();
             await PublishParticipationAsync();
