@@ -10,13 +10,15 @@ namespace Rally.Api.Notices;
 public sealed partial class NoticeFront(IHubContext<NoticeHub> hub, NoticeConnections connections, ILogger<NoticeFront> logger) : INoticeFront
 {
     private readonly Lock _gate = new();
-    private Task _sending = Task.CompletedTask;
+    private readonly HashSet<Task> _writing = [];
+    private Task _issued = Task.CompletedTask;
 
     /// <summary>
     /// Answers once the delivery is recorded and its sends are queued, not written: writing to thousands of sockets
     /// on a busy front could outlast the fan-out's 5 s timeout, and a front that times out is dropped from the registry
     /// (its participants then hear the notice only by replay, seconds later; measured by the fan-out benchmark). The
-    /// sends go out one delivery after another, so a participant hears a study's notices in the order they were sent.
+    /// sends are issued one delivery after another (each connection writes its messages in the order they were
+    /// issued), but a delivery never waits for the previous one's slowest socket.
     /// </summary>
     public Task DeliverAsync(NoticeDelivery delivery)
     {
@@ -27,32 +29,68 @@ public sealed partial class NoticeFront(IHubContext<NoticeHub> hub, NoticeConnec
             var message = NoticeMessage.From(delivery.Notice);
             lock (_gate)
             {
-                _sending = SendAfterAsync(_sending, targets, message, delivery.Notice.Id);
+                _issued = IssueAfterAsync(_issued, new ConnectionIdSet(targets), message, delivery.Notice.Id);
             }
         }
         return Task.CompletedTask;
     }
 
-    public Task SentAsync()
+    /// <summary>Completes once every delivery queued so far has been written to its connections (or failed to be).</summary>
+    public async Task SentAsync()
     {
+        Task issued;
         lock (_gate)
         {
-            return _sending;
+            issued = _issued;
         }
+        await issued;
+        Task[] writing;
+        lock (_gate)
+        {
+            writing = [.. _writing];
+        }
+        await Task.WhenAll(writing);
     }
 
-    private async Task SendAfterAsync(Task previous, List<string> targets, NoticeMessage message, Guid noticeId)
+    private async Task IssueAfterAsync(Task previous, ConnectionIdSet targets, NoticeMessage message, Guid noticeId)
     {
         // Off the caller's thread even when nothing is queued: the grain call is answered before the sockets are written.
         await previous.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+        Task writes;
         try
         {
-            await hub.Clients.Clients(targets).SendAsync(NoticeRoutes.NoticeMessage, message);
+            // Every connection's write is started before this returns; the slow ones finish later.
+            writes = hub.Clients.Clients(targets).SendAsync(NoticeRoutes.NoticeMessage, message);
+        }
+        catch (Exception exception)
+        {
+            LogSendFailed(logger, exception, noticeId, targets.Count);
+            return;
+        }
+        lock (_gate)
+        {
+            _writing.Add(writes);
+        }
+        _ = FinishAsync(writes, noticeId, targets.Count);
+    }
+
+    private async Task FinishAsync(Task writes, Guid noticeId, int count)
+    {
+        try
+        {
+            await writes;
         }
         catch (Exception exception)
         {
             // The notice is in (or on its way to) every inbox: the participants get it at their next connection.
-            LogSendFailed(logger, exception, noticeId, targets.Count);
+            LogSendFailed(logger, exception, noticeId, count);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _writing.Remove(writes);
+            }
         }
     }
 

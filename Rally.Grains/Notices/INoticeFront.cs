@@ -1,8 +1,12 @@
+using Orleans.Concurrency;
+
 namespace Rally.Grains.Notices;
 
 /// <summary>
 /// An API front, reached by grains as an Orleans observer: it sends each delivery's notice to the connections it
 /// holds of those participants and ignores the others. Fronts call no grain from here, so a push never waits on a grain.
+/// Every call interleaves (an observer otherwise takes one call at a time): a <see cref="SentAsync"/> waiting on slow
+/// sockets must not hold up the next delivery. The front's own state is behind locks.
 /// </summary>
 [Alias("rally.notice-front")]
 public interface INoticeFront : IGrainObserver
@@ -11,18 +15,18 @@ public interface INoticeFront : IGrainObserver
     /// Answers once the delivery is recorded and its sends queued. Short timeout: a front that died must not hold up
     /// the fan-out; its participants reconnect elsewhere and replay.
     /// </summary>
-    [Alias("deliver"), ResponseTimeout("00:00:05")]
+    [Alias("deliver"), ResponseTimeout("00:00:05"), AlwaysInterleave]
     Task DeliverAsync(NoticeDelivery delivery);
 
     /// <summary>Completes once every delivery queued so far has been written to the front's connections (or failed to be).</summary>
-    [Alias("sent"), ResponseTimeout("00:00:05")]
+    [Alias("sent"), ResponseTimeout("00:00:05"), AlwaysInterleave]
     Task SentAsync();
 
     /// <summary>Every inbox now keeps the notice: the front stops offering it to new connections from its own memory.</summary>
-    [Alias("kept"), ResponseTimeout("00:00:05")]
+    [Alias("kept"), ResponseTimeout("00:00:05"), AlwaysInterleave]
     Task KeptAsync(Guid noticeId);
 
     /// <summary>The participant left Rally: its connections held here are closed.</summary>
-    [Alias("disconnect"), ResponseTimeout("00:00:05")]
+    [Alias("disconnect"), ResponseTimeout("00:00:05"), AlwaysInterleave]
     Task DisconnectAsync(Guid participantId);
 }

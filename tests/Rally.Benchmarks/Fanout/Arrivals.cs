@@ -28,6 +28,10 @@ internal sealed class Arrivals
         }
     }
 
+    /// <summary>The receivers whose arrival came more than <paramref name="milliseconds"/> after the start.</summary>
+    public int[] Later(double milliseconds) =>
+        [.. Enumerable.Range(0, _at.Length).Where(i => Stopwatch.GetElapsedTime(_start, _at[i]).TotalMilliseconds > milliseconds)];
+
     public async Task<Latencies> AllAsync(TimeSpan timeout)
     {
         try

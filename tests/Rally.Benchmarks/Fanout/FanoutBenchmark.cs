@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
+using Npgsql;
 using Rally.Benchmarks.Infrastructure;
 using Rally.Tests.Infrastructure;
 
@@ -52,7 +53,7 @@ internal static class FanoutBenchmark
         rallyProbes.AddRange(deployment.Fronts.Select((f, i) => ($"front{i + 1}", ProbeFile(probeDirectory, f.Id))));
         rallyProbes.AddRange(deployment.Silos.Select((s, i) => ($"silo{i + 1}", ProbeFile(probeDirectory, s.Id))));
 
-        var (rallyRounds, payload) = await RunRallyAsync(deployment, enrollment, options);
+        var (rallyRounds, payload) = await RunRallyAsync(deployment, database, enrollment, options);
         PrintProbes("rally", rallyRounds, rallyProbes);
         // A push that failed (a front too slow to answer in 5 s is dropped from the registry) reaches its participants
         // only by the front's replay from the inboxes after it registers again: seconds later, and it says so here.
@@ -60,13 +61,13 @@ internal static class FanoutBenchmark
         // Each warning with its message (the console logger writes the message on the next line).
         var warnings = output.Select((line, i) => (line, i))
             .Where(l => l.line.StartsWith("warn:", StringComparison.Ordinal) || l.line.StartsWith("fail:", StringComparison.Ordinal) || l.line.StartsWith("crit:", StringComparison.Ordinal))
-            .Select(l => l.line.Trim() + " " + (l.i + 1 < output.Length ? output[l.i + 1].Trim() : ""))
+            .Select(l => l.line.Trim() + " " + string.Join(" | ", output.Skip(l.i + 1).Take(l.line.StartsWith("warn:", StringComparison.Ordinal) ? 1 : 4).Select(m => m.Trim())))
             .ToArray();
         Console.WriteLine($"rally: {warnings.Length} warnings from the Rally processes{(warnings.Length > 0 ? "; by kind, with the first message of each:" : "")}");
         foreach (var kind in warnings.GroupBy(w => w[..w.IndexOf(' ', StringComparison.Ordinal)]).Take(20))
         {
             var first = kind.First();
-            Console.WriteLine($"  {kind.Count(),4} × {(first.Length > 400 ? first[..400] + "…" : first)}");
+            Console.WriteLine($"  {kind.Count(),4} × {(first.Length > 700 ? first[..700] + "…" : first)}");
         }
 
         List<Round> rawRounds;
@@ -85,7 +86,7 @@ internal static class FanoutBenchmark
     }
 
     /// <summary>Study 0 ends untimed (the warm-up), then study r + 1 in round r; participant i is connected to front i mod F.</summary>
-    private static async Task<(List<Round> Rounds, JsonElement Payload)> RunRallyAsync(RallyDeployment deployment, Enrollment enrollment, FanoutOptions options)
+    private static async Task<(List<Round> Rounds, JsonElement Payload)> RunRallyAsync(RallyDeployment deployment, string database, Enrollment enrollment, FanoutOptions options)
     {
         var studies = enrollment.StudyIds;
         var arrivals = studies.Select(_ => new Arrivals(options.Participants)).ToArray();
@@ -119,8 +120,16 @@ internal static class FanoutBenchmark
             var answered = end.Elapsed.TotalMilliseconds;
             var latencies = await arrivals[s].AllAsync(Patience);
             var round = new Round(s, latencies, answered, from, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            var kept = await OutboxesEmptyAsync(database);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"rally {round.Name,-8}: {latencies}   (operator's POST /end answered in {answered:F1} ms: the end and its notice stored)"));
+                $"rally {round.Name,-8}: {latencies}   (operator's POST /end answered in {answered:F1} ms: the end and its notice stored; every inbox had it after {end.Elapsed.TotalSeconds - kept.TotalSeconds:F1} s)"));
+            // Where the tail was: by front (participant i is on front i mod F).
+            var late = arrivals[s].Later(Math.Max(1000, 3 * latencies.P50));
+            if (late.Length > 0)
+            {
+                Console.WriteLine($"  {late.Length} arrived later than {Math.Max(1000, 3 * latencies.P50):F0} ms: "
+                    + string.Join(", ", late.GroupBy(i => i % hubs.Length).OrderBy(g => g.Key).Select(g => $"{g.Count()} on front{g.Key + 1}")));
+            }
             if (s > 0)
             {
                 rounds.Add(round);
@@ -158,6 +167,30 @@ internal static class FanoutBenchmark
         }
         await DisposeAllAsync(connections);
         return rounds;
+    }
+
+    /// <summary>
+    /// Waits until no study has notices left to deliver (a study's <c>notice-outbox</c> reminder is unregistered once
+    /// every inbox has its notices), so that a round does not share the cores with the previous round's 10,000 inbox
+    /// writes: the operator's call no longer waits for them. Returns how long ago the last one was seen.
+    /// </summary>
+    private static async Task<TimeSpan> OutboxesEmptyAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var pending = new NpgsqlCommand("SELECT count(*) FROM rally_reminder WHERE reminder_name = 'notice-outbox'", connection);
+        var since = Stopwatch.StartNew();
+        var deadline = Stopwatch.StartNew();
+        while ((long)(await pending.ExecuteScalarAsync())! > 0)
+        {
+            if (deadline.Elapsed > Patience)
+            {
+                throw new TimeoutException($"A study still had notices to deliver {Patience.TotalSeconds} s after the round.");
+            }
+            since.Restart();
+            await Task.Delay(50);
+        }
+        return since.Elapsed;
     }
 
     /// <summary>
