@@ -10,7 +10,6 @@ namespace Rally.Api.Notices;
 public sealed partial class NoticeFront(IHubContext<NoticeHub> hub, NoticeConnections connections, ILogger<NoticeFront> logger) : INoticeFront
 {
     private readonly Lock _gate = new();
-    private readonly HashSet<Task> _writing = [];
     private Task _issued = Task.CompletedTask;
 
     /// <summary>
@@ -24,6 +23,7 @@ public sealed partial class NoticeFront(IHubContext<NoticeHub> hub, NoticeConnec
     {
         ArgumentNullException.ThrowIfNull(delivery);
         var targets = connections.Deliver(delivery);
+        LogDelivery(logger, delivery.Notice.Id, "received", targets.Count, DateTimeOffset.UtcNow);
         if (targets.Count > 0)
         {
             var message = NoticeMessage.From(delivery.Notice);
@@ -33,23 +33,6 @@ public sealed partial class NoticeFront(IHubContext<NoticeHub> hub, NoticeConnec
             }
         }
         return Task.CompletedTask;
-    }
-
-    /// <summary>Completes once every delivery queued so far has been written to its connections (or failed to be).</summary>
-    public async Task SentAsync()
-    {
-        Task issued;
-        lock (_gate)
-        {
-            issued = _issued;
-        }
-        await issued;
-        Task[] writing;
-        lock (_gate)
-        {
-            writing = [.. _writing];
-        }
-        await Task.WhenAll(writing);
     }
 
     private async Task IssueAfterAsync(Task previous, ConnectionIdSet targets, NoticeMessage message, Guid noticeId)
@@ -67,10 +50,7 @@ public sealed partial class NoticeFront(IHubContext<NoticeHub> hub, NoticeConnec
             LogSendFailed(logger, exception, noticeId, targets.Count);
             return;
         }
-        lock (_gate)
-        {
-            _writing.Add(writes);
-        }
+        LogDelivery(logger, noticeId, "issued", targets.Count, DateTimeOffset.UtcNow);
         _ = FinishAsync(writes, noticeId, targets.Count);
     }
 
@@ -79,18 +59,12 @@ public sealed partial class NoticeFront(IHubContext<NoticeHub> hub, NoticeConnec
         try
         {
             await writes;
+            LogDelivery(logger, noticeId, "written", count, DateTimeOffset.UtcNow);
         }
         catch (Exception exception)
         {
             // The notice is in (or on its way to) every inbox: the participants get it at their next connection.
             LogSendFailed(logger, exception, noticeId, count);
-        }
-        finally
-        {
-            lock (_gate)
-            {
-                _writing.Remove(writes);
-            }
         }
     }
 
@@ -118,6 +92,10 @@ public sealed partial class NoticeFront(IHubContext<NoticeHub> hub, NoticeConnec
             }
         });
     }
+
+    /// <summary>Where a delivery stands on this front, at debug level: what the fan-out benchmark reads to place a round's tail.</summary>
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Debug, Message = "Notice {NoticeId}: {Step} for {Connections} connections here at {At:HH:mm:ss.fff}")]
+    private static partial void LogDelivery(ILogger logger, Guid noticeId, string step, int connections, DateTimeOffset at);
 
     [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Notice {NoticeId} could not be sent to {Connections} connections here; they get it from their inbox at their next connection")]
     private static partial void LogSendFailed(ILogger logger, Exception exception, Guid noticeId, int connections);

@@ -5,8 +5,7 @@ namespace Rally.Grains.Notices;
 /// <summary>
 /// An API front, reached by grains as an Orleans observer: it sends each delivery's notice to the connections it
 /// holds of those participants and ignores the others. Fronts call no grain from here, so a push never waits on a grain.
-/// Every call interleaves (an observer otherwise takes one call at a time): a <see cref="SentAsync"/> waiting on slow
-/// sockets must not hold up the next delivery. The front's own state is behind locks.
+/// Every call interleaves (an observer otherwise takes one call at a time); the front's own state is behind locks.
 /// </summary>
 [Alias("rally.notice-front")]
 public interface INoticeFront : IGrainObserver
@@ -18,9 +17,6 @@ public interface INoticeFront : IGrainObserver
     [Alias("deliver"), ResponseTimeout("00:00:05"), AlwaysInterleave]
     Task DeliverAsync(NoticeDelivery delivery);
 
-    /// <summary>Completes once every delivery queued so far has been written to the front's connections (or failed to be).</summary>
-    [Alias("sent"), ResponseTimeout("00:00:05"), AlwaysInterleave]
-    Task SentAsync();
 
     /// <summary>Every inbox now keeps the notice: the front stops offering it to new connections from its own memory.</summary>
     [Alias("kept"), ResponseTimeout("00:00:05"), AlwaysInterleave]

@@ -21,6 +21,13 @@ internal static class FanoutBenchmark
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 
+    /// <summary>The fan-out's and the fronts' steps at debug level, with their times: printed for each round's notice.</summary>
+    private static readonly KeyValuePair<string, string>[] Tracing =
+    [
+        new("Logging:LogLevel:Rally.Grains.Notices.NoticeFanOutGrain", "Debug"),
+        new("Logging:LogLevel:Rally.Api.Notices.NoticeFront", "Debug"),
+    ];
+
     public static async Task<int> RunAsync(FanoutOptions options)
     {
         Console.WriteLine($"fanout: {options.Participants} participants over {options.Fronts} fronts, {options.Silos} silos, {options.Rounds} rounds (after one warm-up round each side)");
@@ -40,7 +47,7 @@ internal static class FanoutBenchmark
         var database = await postgres.CreateDatabaseAsync("rally_fanout");
         // RallyProcess.StartFront gives every front the tests' generous rate limits (TestLimits): thousands of joins,
         // enrollments and hub connections come from one address here.
-        await using var deployment = await RallyDeployment.StartAsync(database, options.Silos, [], options.Fronts);
+        await using var deployment = await RallyDeployment.StartAsync(database, options.Silos, Tracing, options.Fronts);
         using var key = new StudyKeyPair();
 
         var setup = Stopwatch.StartNew();
@@ -90,6 +97,7 @@ internal static class FanoutBenchmark
     {
         var studies = enrollment.StudyIds;
         var arrivals = studies.Select(_ => new Arrivals(options.Participants)).ToArray();
+        var noticeIds = new string?[studies.Length];
         JsonElement payload = default;
         var hubs = deployment.Fronts.Select(f => new Uri(f.BaseAddress, "/hubs/notices")).ToArray();
         var connect = Stopwatch.StartNew();
@@ -99,6 +107,7 @@ internal static class FanoutBenchmark
                 if (notice.GetProperty("kind").GetString() == "study-ended"
                     && Array.IndexOf(studies, notice.GetProperty("studyId").GetString()) is var study and >= 0)
                 {
+                    noticeIds[study] ??= notice.GetProperty("id").GetString();
                     if (i == 0 && study == 1)
                     {
                         payload = notice.Clone();
@@ -123,6 +132,12 @@ internal static class FanoutBenchmark
             var kept = await OutboxesEmptyAsync(database);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"rally {round.Name,-8}: {latencies}   (operator's POST /end answered in {answered:F1} ms: the end and its notice stored; every inbox had it after {end.Elapsed.TotalSeconds - kept.TotalSeconds:F1} s)"));
+            // The fan-out's and the fronts' steps for this round's notice, as they logged them (at debug level).
+            var output = deployment.OutputTail(100_000).Split('\n');
+            foreach (var step in output.Where(l => l.Contains("Notice ", StringComparison.Ordinal) && l.Contains(" at ", StringComparison.Ordinal) && l.Contains(noticeIds[s] ?? "\0", StringComparison.Ordinal)))
+            {
+                Console.WriteLine("  step: " + step.Trim());
+            }
             // Where the tail was: by front (participant i is on front i mod F).
             var late = arrivals[s].Later(Math.Max(1000, 3 * latencies.P50));
             if (late.Length > 0)
