@@ -12,13 +12,19 @@ public sealed class OutboxTests(NoticesFixture fixture)
 {
     private readonly RallyApi _api = new(fixture.FrontA);
 
-    [Fact]
-    public async Task Ending_a_study_is_answered_and_pushed_while_its_inboxes_are_still_being_written()
+    private async Task<(string StudyId, TestParticipant Participant, NoticeListener Listener)> EnrolledAndListeningAsync(RallyApiFactory front)
     {
         var (studyId, _) = await _api.EnrollingStudyAsync();
         var participant = await _api.JoinAsync();
         await (await RallyApi.EnrollAsync(participant, studyId)).ShouldBeAsync(HttpStatusCode.Created);
-        await using var listener = await NoticeListener.ConnectAsync(fixture.FrontB, participant.Token);
+        return (studyId, participant, await NoticeListener.ConnectAsync(front, participant.Token));
+    }
+
+    [Fact]
+    public async Task Ending_a_study_is_answered_and_pushed_while_its_inboxes_are_still_being_written()
+    {
+        var (studyId, participant, listener) = await EnrolledAndListeningAsync(fixture.FrontB);
+        await using var held = listener;
 
         fixture.Inboxes.Arm();
         try
@@ -42,10 +48,8 @@ public sealed class OutboxTests(NoticesFixture fixture)
     [Fact]
     public async Task A_notice_acknowledged_as_soon_as_it_is_heard_does_not_come_back_from_the_inbox()
     {
-        var (studyId, _) = await _api.EnrollingStudyAsync();
-        var participant = await _api.JoinAsync();
-        await (await RallyApi.EnrollAsync(participant, studyId)).ShouldBeAsync(HttpStatusCode.Created);
-        await using var listener = await NoticeListener.ConnectAsync(fixture.FrontA, participant.Token);
+        var (studyId, participant, listener) = await EnrolledAndListeningAsync(fixture.FrontA);
+        await using var held = listener;
 
         fixture.Inboxes.Arm();
         try
