@@ -17,7 +17,6 @@ public interface INoticeFront : IGrainObserver
     [Alias("deliver"), ResponseTimeout("00:00:05"), AlwaysInterleave]
     Task DeliverAsync(NoticeDelivery delivery);
 
-
     /// <summary>Every inbox now keeps the notice: the front stops offering it to new connections from its own memory.</summary>
     [Alias("kept"), ResponseTimeout("00:00:05"), AlwaysInterleave]
     Task KeptAsync(Guid noticeId);

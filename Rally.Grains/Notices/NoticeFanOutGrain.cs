@@ -36,8 +36,8 @@ internal sealed partial class NoticeFanOutGrain(NoticeMetrics metrics, ILogger<N
 
         var fronts = await Registry.ListAsync();
         LogStep(logger, notice.Id, "pushing", fronts.Length, DateTimeOffset.UtcNow);
-        var pushed = await Task.WhenAll(fronts.Select(front => PushAsync(front, deliveries)));
-        LogStep(logger, notice.Id, "pushed", pushed.Length, DateTimeOffset.UtcNow);
+        await Task.WhenAll(fronts.Select(front => PushAsync(front, deliveries)));
+        LogStep(logger, notice.Id, "pushed", fronts.Length, DateTimeOffset.UtcNow);
 
         var writes = ids.Chunk(WriteSize).ToArray();
         await Task.WhenAll(Enumerable.Range(0, Math.Min(Lanes, writes.Length)).Select(async lane =>
@@ -81,25 +81,24 @@ internal sealed partial class NoticeFanOutGrain(NoticeMetrics metrics, ILogger<N
     private static NoticeDelivery[] Deliveries(Notice notice, IEnumerable<Guid> ids) =>
         [.. ids.Chunk(PushSize).Select(chunk => new NoticeDelivery(notice, chunk))];
 
-    /// <summary>Every delivery to one front; true when the front took them all.</summary>
-    private async Task<bool> PushAsync(NoticeFrontEntry front, NoticeDelivery[] deliveries) =>
-        (await Task.WhenAll(deliveries.Select(delivery => TellAsync(front, "deliver", async f =>
+    /// <summary>Every delivery to one front.</summary>
+    private Task PushAsync(NoticeFrontEntry front, NoticeDelivery[] deliveries) =>
+        Task.WhenAll(deliveries.Select(delivery => TellAsync(front, "deliver", async f =>
         {
             await f.DeliverAsync(delivery);
             metrics.Pushed(1);
-        })))).All(taken => taken);
+        })));
 
     /// <summary>
     /// A failed push loses nothing: the notice is in the inbox (or will be before <see cref="DeliverAsync"/> completes)
-    /// and is replayed at the participant's next connection; the front is dropped from the registry, registers again at
-    /// its next refresh if it is still alive, and then replays.
+    /// and is replayed at the participant's next connection; a front that failed (not one that only answered late) is
+    /// dropped from the registry, registers again at its next refresh if it is still alive, and then replays.
     /// </summary>
-    private async Task<bool> TellAsync(NoticeFrontEntry entry, string what, Func<INoticeFront, Task> call)
+    private async Task TellAsync(NoticeFrontEntry entry, string what, Func<INoticeFront, Task> call)
     {
         try
         {
             await call(entry.Front);
-            return true;
         }
         catch (TimeoutException exception)
         {
@@ -107,13 +106,11 @@ internal sealed partial class NoticeFanOutGrain(NoticeMetrics metrics, ILogger<N
             // one that stops refreshing lapses from the registry. In the fan-out benchmark, fronts that had taken the
             // call within 40 ms went unanswered for 5 s; dropping them made the next round miss a whole front.
             LogFrontSlow(logger, exception, entry.FrontId, what);
-            return false;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             LogFrontFailed(logger, exception, entry.FrontId, what);
             await Registry.UnregisterAsync(entry.FrontId);
-            return false;
         }
     }
 

@@ -62,8 +62,8 @@ internal static class FanoutBenchmark
 
         var (rallyRounds, payload) = await RunRallyAsync(deployment, database, enrollment, options);
         PrintProbes("rally", rallyRounds, rallyProbes);
-        // A push that failed (a front too slow to answer in 5 s is dropped from the registry) reaches its participants
-        // only by the front's replay from the inboxes after it registers again: seconds later, and it says so here.
+        // A push that failed (a front whose call failed is dropped from the registry; one only late, 5102, is kept)
+        // reaches its participants only by the front's replay from the inboxes after it registers again: seconds later.
         var output = deployment.OutputTail(100_000).Split('\n');
         // Each warning with its message (the console logger writes the message on the next line).
         var warnings = output.Select((line, i) => (line, i))

@@ -13,7 +13,8 @@ public sealed class InboxDoor : IOutgoingGrainCallFilter
     private TaskCompletionSource _held = New();
     private TaskCompletionSource _passed = New();
 
-    public void Arm()
+    /// <summary>Holds inbox writes from now until released (also when the returned handle is disposed).</summary>
+    public IDisposable Arm()
     {
         lock (_lock)
         {
@@ -21,6 +22,7 @@ public sealed class InboxDoor : IOutgoingGrainCallFilter
             _held = New();
             _passed = New();
         }
+        return new Releaser(this);
     }
 
     public void Release()
@@ -71,4 +73,9 @@ public sealed class InboxDoor : IOutgoingGrainCallFilter
     }
 
     private static TaskCompletionSource New() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private sealed class Releaser(InboxDoor door) : IDisposable
+    {
+        public void Dispose() => door.Release();
+    }
 }

@@ -26,8 +26,7 @@ public sealed class OutboxTests(NoticesFixture fixture)
         var (studyId, participant, listener) = await EnrolledAndListeningAsync(fixture.FrontB);
         await using var held = listener;
 
-        fixture.Inboxes.Arm();
-        try
+        using (fixture.Inboxes.Arm())
         {
             var ended = await _api.MoveAsync(studyId, "end");
             Assert.Equal("ended", (string?)ended["state"]);
@@ -39,10 +38,6 @@ public sealed class OutboxTests(NoticesFixture fixture)
             fixture.Inboxes.Release();
             await RallyApi.InboxWhenAsync(participant.Client, inbox => inbox.Any(n => (string?)n!["id"] == notice.GetProperty("id").GetString()), "the study-ended notice");
         }
-        finally
-        {
-            fixture.Inboxes.Release();
-        }
     }
 
     [Fact]
@@ -51,8 +46,7 @@ public sealed class OutboxTests(NoticesFixture fixture)
         var (studyId, participant, listener) = await EnrolledAndListeningAsync(fixture.FrontA);
         await using var held = listener;
 
-        fixture.Inboxes.Arm();
-        try
+        using (fixture.Inboxes.Arm())
         {
             await _api.MoveAsync(studyId, "end");
             var notice = await listener.WaitForAsync("study-ended", studyId);
@@ -72,10 +66,6 @@ public sealed class OutboxTests(NoticesFixture fixture)
             await using var again = await NoticeListener.ConnectAsync(fixture.FrontB, participant.Token);
             await again.WaitForAsync("study-ended", laterStudyId);
             Assert.DoesNotContain(again.Received, n => n.GetProperty("id").GetString() == id);
-        }
-        finally
-        {
-            fixture.Inboxes.Release();
         }
     }
 }
