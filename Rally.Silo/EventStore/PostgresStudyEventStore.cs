@@ -314,11 +314,21 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource, DeadLet
     public async Task<IReadOnlySet<Guid>> ExistingAsync(string studyId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        await using var command = dataSource.CreateCommand("SELECT id FROM rally_study_events WHERE study_id = @study AND id = ANY(@ids)");
-        command.Parameters.AddWithValue("study", studyId);
+        // The study's partition by name: through the partitioned table every upload paid for planning over all
+        // partitions and pruning them (≈ 6 µs of PostgreSQL's CPU an event in the ingest benchmark).
+        await using var command = dataSource.CreateCommand($"SELECT id FROM {PartitionName(studyId)} WHERE id = ANY(@ids)");
         command.Parameters.AddWithValue("ids", ids.ToArray());
-        await using var reader = await ReadAsync(command, System.Data.CommandBehavior.Default, cancellationToken);
         var existing = new HashSet<Guid>();
+        NpgsqlDataReader opened;
+        try
+        {
+            opened = await ReadAsync(command, System.Data.CommandBehavior.Default, cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return existing; // no partition yet: the study's first upload
+        }
+        await using var reader = opened;
         while (await reader.ReadAsync(cancellationToken))
         {
             existing.Add(reader.GetGuid(0));

@@ -63,6 +63,8 @@ public sealed class StudyEventStoreTests(PostgresServer postgres)
         }
         Assert.Equal(all.Skip(3).Select(e => e.Id), rest.Select(e => e.Id));
         Assert.Equal(batch.Events.Take(2).Select(e => e.Id).ToHashSet(), await store.ExistingAsync("study-one", [batch.Events[0].Id, batch.Events[1].Id, Guid.NewGuid()]));
+        Assert.Empty(await store.ExistingAsync("study-two", [batch.Events[0].Id])); // another study's events are not its duplicates
+        Assert.Empty(await store.ExistingAsync("study-none", [batch.Events[0].Id])); // a study nothing was stored for yet
         var stats = await store.GetStatsAsync("study-one");
         Assert.Equal(4, stats.EventsByType["a"]);
         Assert.Equal(3, stats.EventsByType["b"]);
