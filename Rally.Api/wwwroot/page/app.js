@@ -102,7 +102,7 @@ async function enroll(study, choices, problemElement) {
     page.ticks.delete(study.studyId); // sent: a form shown again later (after leaving the study) starts unticked
     say(`You are taking part in ${study.name}.`);
     await refreshMe();
-    document.querySelector(`#study-${study.studyId} .enrolled`)?.focus?.();
+    byId(`study-${study.studyId}-enrolled`)?.focus();
   } catch (error) {
     problemElement.textContent = describe(error);
     problemElement.hidden = false;
@@ -125,7 +125,6 @@ async function leaveStudy(study) {
     remember({ deletionId: left.deletionId, studyId: study.studyId, dataDeletion: left.dataDeletion, status: 'pending' });
     say(`You left ${study.name}. Its data about you: ${left.dataDeletion}.`);
     await refreshMe();
-    byId(`study-${study.studyId}-deletion`)?.setAttribute('tabindex', '-1');
     byId(`study-${study.studyId}-deletion`)?.focus();
     followDeletion(left.deletionId);
   } catch (error) {

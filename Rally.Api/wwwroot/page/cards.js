@@ -58,13 +58,15 @@ function actions(study, { enrollment, deletion, onEnroll, onLeave, onShare, leav
       : ['Your survey answers are not shared with this study. ', h('button', { type: 'button', class: 'secondary', id: `${id}-share`,
         onclick: () => onShare(study, true) }, `Share my survey answers with ${study.name}`)];
     box.append(
-      h('p', { class: 'enrolled' }, h('strong', {}, 'You are taking part'), ` (consent version ${enrollment.consentVersion}).`),
+      // Focusable by script (not a Tab stop): the page moves the focus here once the enroll form it replaces is gone.
+      h('p', { class: 'enrolled', id: `${id}-enrolled`, tabindex: '-1' }, h('strong', {}, 'You are taking part'), ` (consent version ${enrollment.consentVersion}).`),
       h('p', { class: 'sharing' }, ...sharing),
       leaveControls(study, onLeave, leaving));
     return box;
   }
   if (deletion && !enrollment) {
-    box.append(h('p', { class: 'left', id: `${id}-deletion` },
+    // Focusable by script, as above: it replaces the leave button, and keeps the focus while the deletion is followed.
+    box.append(h('p', { class: 'left', id: `${id}-deletion`, tabindex: '-1' },
       'You left this study. Its data about you: ', h('strong', { class: 'data-deletion' }, deletion.dataDeletion), ' — ',
       DELETIONS[deletion.dataDeletion] ?? '', '. Deletion request: ', h('strong', { class: 'deletion-status' }, deletion.status), '.'));
   }
