@@ -20,6 +20,7 @@ const page = {
   deletions: [],
   stopNotices: undefined,
   leaving: undefined, // the study whose leave confirmation is open, kept across redraws
+  ticks: new Map(), // the enroll forms' ticks not yet sent, by study: { consentVersion, share, acknowledge }, kept across redraws
 };
 
 // Add-ons are answered once the participant's enrollments are known, and only for the studies it is enrolled in.
@@ -78,6 +79,13 @@ function renderStudies() {
     onShare: setSharing,
     onLeave: leaveStudy,
     leaving: { is: (studyId) => page.leaving === studyId, set: (studyId) => { page.leaving = studyId; } },
+    ticks: {
+      get: (studyId, consentVersion) => {
+        const kept = page.ticks.get(studyId);
+        return kept?.consentVersion === consentVersion ? kept : undefined;
+      },
+      set: (studyId, consentVersion, ticked) => { page.ticks.set(studyId, { consentVersion, ...ticked }); },
+    },
   })));
   if (focused) byId(focused)?.focus();
 }
@@ -91,9 +99,10 @@ async function loadStudies() {
 async function enroll(study, choices, problemElement) {
   try {
     await page.participant.enroll(study.studyId, { consentVersion: study.consentVersion, ...choices });
+    page.ticks.delete(study.studyId); // sent: a form shown again later (after leaving the study) starts unticked
     say(`You are taking part in ${study.name}.`);
     await refreshMe();
-    document.querySelector(`#study-${study.studyId} .enrolled`)?.focus?.();
+    byId(`study-${study.studyId}-enrolled`)?.focus();
   } catch (error) {
     problemElement.textContent = describe(error);
     problemElement.hidden = false;
@@ -116,7 +125,6 @@ async function leaveStudy(study) {
     remember({ deletionId: left.deletionId, studyId: study.studyId, dataDeletion: left.dataDeletion, status: 'pending' });
     say(`You left ${study.name}. Its data about you: ${left.dataDeletion}.`);
     await refreshMe();
-    byId(`study-${study.studyId}-deletion`)?.setAttribute('tabindex', '-1');
     byId(`study-${study.studyId}-deletion`)?.focus();
     followDeletion(left.deletionId);
   } catch (error) {
@@ -205,6 +213,7 @@ async function forgetParticipant() {
   await forgetAll();
   Object.assign(page, { credential: undefined, participant: undefined, me: undefined, deletions: [], stopNotices: undefined, leaving: undefined });
   page.notices.clear();
+  page.ticks.clear();
   showRole();
   renderStudies();
   renderNotices();

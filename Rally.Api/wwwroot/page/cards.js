@@ -18,7 +18,8 @@ const DELETIONS = {
 /**
  * @param {object} study the card, as Rally publishes it
  * @param {{ participant: boolean, enrollment?: object, deletion?: object,
- *           onEnroll: Function, onLeave: Function }} context
+ *           onEnroll: Function, onShare: Function, onLeave: Function,
+ *           leaving: { is: Function, set: Function }, ticks: { get: Function, set: Function } }} context
  */
 export function card(study, context) {
   const id = `study-${study.studyId}`;
@@ -47,7 +48,7 @@ export function card(study, context) {
     context.participant ? actions(study, context) : null);
 }
 
-function actions(study, { enrollment, deletion, onEnroll, onLeave, onShare, leaving }) {
+function actions(study, { enrollment, deletion, onEnroll, onLeave, onShare, leaving, ticks }) {
   const id = `study-${study.studyId}`;
   const box = h('div', { class: 'take-part' });
   if (enrollment && !enrollment.needsReconsent) {
@@ -57,13 +58,15 @@ function actions(study, { enrollment, deletion, onEnroll, onLeave, onShare, leav
       : ['Your survey answers are not shared with this study. ', h('button', { type: 'button', class: 'secondary', id: `${id}-share`,
         onclick: () => onShare(study, true) }, `Share my survey answers with ${study.name}`)];
     box.append(
-      h('p', { class: 'enrolled' }, h('strong', {}, 'You are taking part'), ` (consent version ${enrollment.consentVersion}).`),
+      // Focusable by script (not a Tab stop): the page moves the focus here once the enroll form it replaces is gone.
+      h('p', { class: 'enrolled', id: `${id}-enrolled`, tabindex: '-1' }, h('strong', {}, 'You are taking part'), ` (consent version ${enrollment.consentVersion}).`),
       h('p', { class: 'sharing' }, ...sharing),
       leaveControls(study, onLeave, leaving));
     return box;
   }
   if (deletion && !enrollment) {
-    box.append(h('p', { class: 'left', id: `${id}-deletion` },
+    // Focusable by script, as above: it replaces the leave button, and keeps the focus while the deletion is followed.
+    box.append(h('p', { class: 'left', id: `${id}-deletion`, tabindex: '-1' },
       'You left this study. Its data about you: ', h('strong', { class: 'data-deletion' }, deletion.dataDeletion), ' — ',
       DELETIONS[deletion.dataDeletion] ?? '', '. Deletion request: ', h('strong', { class: 'deletion-status' }, deletion.status), '.'));
   }
@@ -72,8 +75,16 @@ function actions(study, { enrollment, deletion, onEnroll, onLeave, onShare, leav
     return box;
   }
   const reconsent = Boolean(enrollment?.needsReconsent);
-  const share = h('input', { type: 'checkbox', id: `${id}-share` });
-  const acknowledge = study.collectsInPrivateBrowsing ? h('input', { type: 'checkbox', id: `${id}-private` }) : null;
+  // What the participant ticked lives in the page's state (`ticks`), not in these elements: the cards are drawn again
+  // whenever a notice or a deletion's progress arrives, and consenting must send what the participant chose, not
+  // what a redraw reset. Ticks are kept for the consent version they were given to: a new version starts unticked.
+  const ticked = ticks.get(study.studyId, study.consentVersion);
+  const keep = () => ticks.set(study.studyId, study.consentVersion,
+    { share: share.checked, acknowledge: Boolean(acknowledge?.checked) });
+  const share = h('input', { type: 'checkbox', id: `${id}-share`, checked: Boolean(ticked?.share), onchange: keep });
+  const acknowledge = study.collectsInPrivateBrowsing
+    ? h('input', { type: 'checkbox', id: `${id}-private`, checked: Boolean(ticked?.acknowledge), onchange: keep })
+    : null;
   const problem = h('p', { class: 'problem', role: 'alert', id: `${id}-problem`, hidden: true });
   const form = h('form', { class: 'enroll', novalidate: true },
     h('fieldset', {},

@@ -145,6 +145,46 @@ internal sealed class PageSession : IAsyncDisposable
         await Assertions.Expect(box).ToBeCheckedAsync();
     }
 
+    /// <summary>
+    /// Moves the focus with Tab (or Shift+Tab) alone until <paramref name="control"/> has it, as a keyboard-only participant
+    /// would: every element the focus passes on the way must show it (<c>:focus-visible</c> with an outline, on screen).
+    /// </summary>
+    public async Task TabToAsync(ILocator control, bool backwards = false, int most = 400)
+    {
+        for (var step = 1; step <= most; step++)
+        {
+            await Page.Keyboard.PressAsync(backwards ? "Shift+Tab" : "Tab");
+            await FocusShownAsync($" (step {step} towards {control})");
+            if (await control.EvaluateAsync<bool>("e => e === document.activeElement"))
+            {
+                return;
+            }
+        }
+        Assert.Fail($"{most} presses of {(backwards ? "Shift+Tab" : "Tab")} never reached {control}.");
+    }
+
+    /// <summary>Asserts that the element that has the focus shows it.</summary>
+    public async Task FocusShownAsync(string where = "")
+    {
+        var focus = await Page.EvaluateAsync<JsonElement>(FocusShown);
+        Assert.True(focus.GetProperty("shown").GetBoolean(), $"The focus is not visible on {focus.GetProperty("what").GetString()}{where}.");
+    }
+
+    // Where the focus is, and whether it shows: an outline drawn for :focus-visible, on an element laid out in the viewport.
+    private const string FocusShown = """
+        () => {
+          const e = document.activeElement;
+          if (!e || e === document.body) return { shown: false, what: 'nothing (the body)' };
+          const what = `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''} "${(e.textContent || '').trim().slice(0, 60)}"`;
+          const style = getComputedStyle(e);
+          const box = e.getBoundingClientRect();
+          const shown = e.matches(':focus-visible') && style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0
+            && style.visibility !== 'hidden' && box.width > 0 && box.height > 0
+            && box.right > 0 && box.bottom > 0 && box.left < innerWidth && box.top < innerHeight;
+          return { shown, what };
+        }
+        """;
+
     /// <summary>Joins Rally from the page (eligible, consenting to the version shown); answers the participant id the page shows.</summary>
     public async Task<Guid> JoinAsync()
     {
