@@ -19,6 +19,8 @@ internal sealed record BenchmarkOptions
           --npgsql "K=V;…"   Npgsql connection-string options for the Rally processes only, e.g.
                              "Max Auto Prepare=64" (the benchmark's own connections are unaffected)
           --drain-timeout S  seconds to wait after the last 202 for every event to be committed (default 300)
+          --warm-up N        events uploaded to another study before measuring (default a tenth of --events,
+                             at least 4 uploads a client)
         """;
 
     public int Events { get; init; } = 200_000;
@@ -32,6 +34,12 @@ internal sealed record BenchmarkOptions
     public int SinkWriters { get; init; } = 4;
 
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>Events uploaded before measuring; null for the default (<see cref="WarmUpEvents"/>).</summary>
+    public int? WarmUp { get; init; }
+
+    /// <summary>The warm-up's events: <see cref="WarmUp"/>, or a tenth of <see cref="Events"/> and at least 4 uploads a client.</summary>
+    public int WarmUpEvents => WarmUp ?? Math.Max(Events / 10, Clients * Batch * 4);
 
     public IReadOnlyList<KeyValuePair<string, string>> Settings { get; init; } = [];
 
@@ -82,6 +90,7 @@ internal sealed record BenchmarkOptions
                 case "--silos": options = options with { Silos = number }; break;
                 case "--sink-writers": options = options with { SinkWriters = number }; break;
                 case "--drain-timeout": options = options with { DrainTimeout = TimeSpan.FromSeconds(number) }; break;
+                case "--warm-up": options = options with { WarmUp = number }; break;
                 default:
                     error = $"Unknown option {name}.";
                     return false;

@@ -6,17 +6,35 @@ using static Rally.Benchmarks.Infrastructure.Report;
 
 namespace Rally.Benchmarks.All;
 
-/// <summary>A benchmark <c>all</c> runs: its command name and the small sizes <c>--quick</c> gives it.</summary>
-internal sealed record BenchmarkEntry(string Name, string QuickOptions);
+/// <summary>
+/// A benchmark <c>all</c> runs: its command name, the small sizes <c>--quick</c> gives it, and how many times it runs
+/// at its defaults (a benchmark of one measurement runs 3 times and is judged by its median run; one that measures
+/// several rounds already judges by them and runs once).
+/// </summary>
+internal sealed record BenchmarkEntry(string Name, string QuickOptions, int Runs = 1);
 
-/// <summary>How one benchmark's run under <c>all</c> ended.</summary>
-internal sealed record BenchmarkOutcome(BenchmarkEntry Entry, IReadOnlyList<string> Options, int ExitCode, TimeSpan Elapsed, BenchmarkResult? Result, bool TimedOut)
+/// <summary>How one benchmark's runs under <c>all</c> ended (one outcome for all its runs).</summary>
+internal sealed record BenchmarkOutcome(BenchmarkEntry Entry, IReadOnlyList<string> Options, int ExitCode, TimeSpan Elapsed, BenchmarkResult? Result, bool TimedOut, int Runs = 1)
 {
     public bool Failed => ExitCode != 0 || Result is null;
 
-    public string Ending => TimedOut ? $"stopped after {Duration(Elapsed)} (--timeout-minutes)"
+    public string Ending => (Runs > 1 ? $"{Runs} runs, " : "") + (TimedOut ? $"stopped after {Duration(Elapsed)} (--timeout-minutes)"
         : Result is null ? $"failed: exit code {ExitCode} after {Duration(Elapsed)}, no result (see its output)"
-        : $"exit code {ExitCode} after {Duration(Elapsed)}";
+        : $"exit code {ExitCode} after {Duration(Elapsed)}");
+
+    /// <summary>Several runs of one benchmark as one outcome: failed if any run failed; the figures by <see cref="RunMedians"/>.</summary>
+    public static BenchmarkOutcome Fold(IReadOnlyList<BenchmarkOutcome> runs)
+    {
+        if (runs.Count == 1)
+        {
+            return runs[0];
+        }
+        var results = runs.Where(r => !r.Failed).Select(r => r.Result!).ToArray();
+        var failed = runs.FirstOrDefault(r => r.Failed);
+        return new BenchmarkOutcome(runs[0].Entry, runs[0].Options, failed is null ? 0 : failed.ExitCode is 0 ? -1 : failed.ExitCode,
+            TimeSpan.FromTicks(runs.Sum(r => r.Elapsed.Ticks)), failed is null ? RunMedians.Combine(results) : null,
+            runs.Any(r => r.TimedOut), runs.Count);
+    }
 
     public static string Duration(TimeSpan t) => t.TotalMinutes >= 1 ? $"{(int)t.TotalMinutes} min {t.Seconds} s" : $"{F(t.TotalSeconds, 0)} s";
 }
@@ -33,7 +51,7 @@ internal static class AllBenchmarks
     /// </summary>
     public static IReadOnlyList<BenchmarkEntry> Registry { get; } =
     [
-        new("ingest", "--events 5000 --clients 8"),
+        new("ingest", "--events 5000 --clients 8", Runs: 3),
         new("failover", "--rounds 1 --uploaders 4 --silos 2 --settle 2"),
         new("fanout", "--participants 200 --rounds 2"),
         new("delete", "--events 20000 --leaver-events 2000 --participants 4 --rounds 1"),
@@ -52,7 +70,13 @@ internal static class AllBenchmarks
         var outcomes = new List<BenchmarkOutcome>();
         for (var i = 0; i < selected.Length; i++)
         {
-            outcomes.Add(await RunOneAsync(selected[i], options, $"{i + 1}/{selected.Length}"));
+            var runs = options.Runs ?? (options.Quick ? 1 : selected[i].Runs);
+            var each = new List<BenchmarkOutcome>();
+            for (var run = 1; run <= runs; run++)
+            {
+                each.Add(await RunOneAsync(selected[i], options, $"{i + 1}/{selected.Length}" + (runs > 1 ? $", run {run} of {runs}" : "")));
+            }
+            outcomes.Add(BenchmarkOutcome.Fold(each));
         }
         var loadAfter = ProcFs.LoadAverage();
 

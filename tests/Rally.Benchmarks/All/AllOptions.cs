@@ -6,14 +6,16 @@ internal sealed record AllOptions
     public const string Usage = """
         Usage: dotnet run -c Release --project tests/Rally.Benchmarks -- all [options]
 
-          Runs every benchmark at its defaults, one after another, each in a process of its own (about 20 minutes on
+          Runs every benchmark at its defaults, one after another, each in a process of its own (about 25 minutes on
           2 cores), then prints one table of issue 17's goals and writes it as Markdown. A benchmark that fails is
           recorded as failed and the next one runs; the exit code is 0 only if every benchmark ran to its end and
           every check (exactly once, …) held. Goals met or missed do not change the exit code.
 
           --quick              small sizes for each benchmark (a few minutes in all), to try the mechanism: goals
                                show "(met)"/"(missed)" and are not judged; checks still count
-          --only A,B           only these benchmarks (ingest, failover, fanout, delete); the others' rows say "not run"
+          --only A,B           only these benchmarks (ingest, failover, fanout, delete, purge); the others' rows say "not run"
+          --runs N             run each benchmark N times (1–9) and judge each figure by its median run (default: 3 for
+                               ingest, a single measurement; 1 for the others, which judge their own rounds; 1 with --quick)
           --<name> "options"   more options for one benchmark, after --quick's, e.g. --fanout "--participants 5000";
                                its goals are then not judged (not at the defaults)
           --set Key=Value      configuration for every Rally process of every benchmark (repeatable)
@@ -32,6 +34,9 @@ internal sealed record AllOptions
     public IReadOnlyList<KeyValuePair<string, string>> Settings { get; init; } = [];
 
     public string? SummaryOut { get; init; }
+
+    /// <summary>Runs of every benchmark; null for each one's own count (<see cref="BenchmarkEntry.Runs"/>).</summary>
+    public int? Runs { get; init; }
 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(60);
 
@@ -75,6 +80,14 @@ internal sealed record AllOptions
                         return false;
                     }
                     settings.Add(new(value[..equals], value[(equals + 1)..]));
+                    break;
+                case "--runs":
+                    if (!int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var runs) || runs is < 1 or > 9)
+                    {
+                        error = "--runs takes a whole number, 1 to 9.";
+                        return false;
+                    }
+                    options = options with { Runs = runs };
                     break;
                 case "--summary-out":
                     options = options with { SummaryOut = value };

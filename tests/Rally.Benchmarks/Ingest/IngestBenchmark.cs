@@ -40,7 +40,7 @@ internal static class IngestBenchmark
         using var key = new StudyKeyPair();
         var payloads = Workload.MakePayloads(key, Math.Min(options.Events, 2_000), random);
         var batches = Workload.MakeBatches(options, payloads, random);
-        var warmUp = Workload.MakeBatches(options with { Events = Math.Max(options.Events / 10, options.Clients * options.Batch * 4) }, payloads, random);
+        var warmUp = Workload.MakeBatches(options with { Events = options.WarmUpEvents }, payloads, random);
         Console.WriteLine($"  payloads: {N(payloads.Length)} distinct JWEs (ECDH-ES/A256GCM, jose-jwt), {N(payloads.Min(p => p.Length))}–"
             + $"{N(payloads.Max(p => p.Length))} chars, mean {N(payloads.Average(p => p.Length))}; request bodies mean "
             + $"{N(batches.Average(b => b.Body.Length) / 1024)} KiB");
