@@ -7,10 +7,16 @@ namespace Rally.Api.Notices;
 /// This front as grains see it (an Orleans observer): each delivery is sent, serialized once, to the connections held
 /// here of its participants; participants connected elsewhere are another front's business.
 /// </summary>
-public sealed partial class NoticeFront(IHubContext<NoticeHub> hub, NoticeConnections connections, ILogger<NoticeFront> logger) : INoticeFront
+public sealed partial class NoticeFront(IHubContext<NoticeHub> hub, NoticeConnections connections, TimeProvider clock, ILogger<NoticeFront> logger) : INoticeFront
 {
+    /// <summary>The longest <see cref="SentAsync"/> waits: under the fan-out's 5 s timeout for the call.</summary>
+    public static readonly TimeSpan SentWaitLimit = TimeSpan.FromSeconds(4);
+
     private readonly Lock _gate = new();
     private Task _issued = Task.CompletedTask;
+
+    /// <summary>Each notice's deliveries being sent here, until the fan-out has asked (<see cref="SentAsync"/>) or said kept.</summary>
+    private readonly Dictionary<Guid, List<Task>> _sending = [];
 
     /// <summary>
     /// Answers once the delivery is recorded and its sends are queued, not written: writing to thousands of sockets
@@ -27,15 +33,21 @@ public sealed partial class NoticeFront(IHubContext<NoticeHub> hub, NoticeConnec
         if (targets.Count > 0)
         {
             var message = NoticeMessage.From(delivery.Notice);
+            var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             lock (_gate)
             {
-                _issued = IssueAfterAsync(_issued, new ConnectionIdSet(targets), message, delivery.Notice.Id);
+                _issued = IssueAfterAsync(_issued, new ConnectionIdSet(targets), message, delivery.Notice.Id, sent);
+                if (!_sending.TryGetValue(delivery.Notice.Id, out var sending))
+                {
+                    _sending[delivery.Notice.Id] = sending = [];
+                }
+                sending.Add(sent.Task);
             }
         }
         return Task.CompletedTask;
     }
 
-    private async Task IssueAfterAsync(Task previous, ConnectionIdSet targets, NoticeMessage message, Guid noticeId)
+    private async Task IssueAfterAsync(Task previous, ConnectionIdSet targets, NoticeMessage message, Guid noticeId, TaskCompletionSource sent)
     {
         // Off the caller's thread even when nothing is queued: the grain call is answered before the sockets are written.
         await previous.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
@@ -48,13 +60,14 @@ public sealed partial class NoticeFront(IHubContext<NoticeHub> hub, NoticeConnec
         catch (Exception exception)
         {
             LogSendFailed(logger, exception, noticeId, targets.Count);
+            sent.TrySetResult();
             return;
         }
         LogDelivery(logger, noticeId, "issued", targets.Count, DateTimeOffset.UtcNow);
-        _ = FinishAsync(writes, noticeId, targets.Count);
+        _ = FinishAsync(writes, noticeId, targets.Count, sent);
     }
 
-    private async Task FinishAsync(Task writes, Guid noticeId, int count)
+    private async Task FinishAsync(Task writes, Guid noticeId, int count, TaskCompletionSource sent)
     {
         try
         {
@@ -66,10 +79,33 @@ public sealed partial class NoticeFront(IHubContext<NoticeHub> hub, NoticeConnec
             // The notice is in (or on its way to) every inbox: the participants get it at their next connection.
             LogSendFailed(logger, exception, noticeId, count);
         }
+        finally
+        {
+            sent.TrySetResult();
+        }
+    }
+
+    public async Task SentAsync(Guid noticeId)
+    {
+        Task[] sending;
+        lock (_gate)
+        {
+            // Asked once per fan-out: a later delivery of the same notice (a retry) is tracked afresh.
+            sending = _sending.Remove(noticeId, out var tasks) ? [.. tasks] : [];
+        }
+        if (sending.Length > 0)
+        {
+            // A front with a slow socket still answers in time; the rest of its writes finish meanwhile.
+            await Task.WhenAny(Task.WhenAll(sending), Task.Delay(SentWaitLimit, clock));
+        }
     }
 
     public Task KeptAsync(Guid noticeId)
     {
+        lock (_gate)
+        {
+            _sending.Remove(noticeId);
+        }
         connections.Kept(noticeId);
         return Task.CompletedTask;
     }

@@ -17,6 +17,14 @@ public interface INoticeFront : IGrainObserver
     [Alias("deliver"), ResponseTimeout("00:00:05"), AlwaysInterleave]
     Task DeliverAsync(NoticeDelivery delivery);
 
+    /// <summary>
+    /// Completes once this front has written the notice to its connections for every delivery of it received so far,
+    /// or after a few seconds at most (less than the timeout). The fan-out writes the inboxes only then: thousands of
+    /// inbox writes would otherwise take the cores from the sockets still being written.
+    /// </summary>
+    [Alias("sent"), ResponseTimeout("00:00:05"), AlwaysInterleave]
+    Task SentAsync(Guid noticeId);
+
     /// <summary>Every inbox now keeps the notice: the front stops offering it to new connections from its own memory.</summary>
     [Alias("kept"), ResponseTimeout("00:00:05"), AlwaysInterleave]
     Task KeptAsync(Guid noticeId);

@@ -25,7 +25,7 @@ internal static class RunMedians
         }
         var ids = runs.SelectMany(r => r.Rows).Select(r => r.Goal).Distinct();
         var rows = ids.Select(id => Combine(id, [.. runs.Select(r => r.Rows.FirstOrDefault(row => row.Goal == id))])).ToArray();
-        return new BenchmarkResult(runs[0].Benchmark, $"{runs[0].Sizes}; {runs.Count} runs", rows);
+        return new BenchmarkResult(runs[0].Benchmark, runs[0].Sizes, rows);
     }
 
     private static SummaryRow Combine(string id, SummaryRow?[] each)
