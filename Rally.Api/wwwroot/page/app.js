@@ -21,6 +21,7 @@ const page = {
   stopNotices: undefined,
   leaving: undefined, // the study whose leave confirmation is open, kept across redraws
   ticks: new Map(), // the enroll forms' ticks not yet sent, by study: { consentVersion, share, acknowledge }, kept across redraws
+  problems: new Map(), // the last refusal of a consent (or a form's mistake), by study: { text, shown }, kept across redraws
 };
 
 // Add-ons are answered once the participant's enrollments are known, and only for the studies it is enrolled in.
@@ -68,6 +69,11 @@ function renderStudies() {
     return;
   }
   const enrollments = new Map((page.me?.enrollments ?? []).map((e) => [e.studyId, e]));
+  // A refusal is resolved once the participant takes part with the current consent (from an add-on, another tab).
+  for (const studyId of page.problems.keys()) {
+    const enrollment = enrollments.get(studyId);
+    if (enrollment && !enrollment.needsReconsent) page.problems.delete(studyId);
+  }
   const lastDeletion = new Map(page.deletions.map((d) => [d.studyId, d]));
   // Drawn again on every notice and deletion step: the control that had the focus gets it back (by its id).
   const focused = list.contains(document.activeElement) ? document.activeElement.id : '';
@@ -86,6 +92,17 @@ function renderStudies() {
       },
       set: (studyId, consentVersion, ticked) => { page.ticks.set(studyId, { consentVersion, ...ticked }); },
     },
+    // Announced (role="alert") the first time it is drawn only: a redraw draws it again without re-announcing it.
+    problems: {
+      get: (studyId) => {
+        const kept = page.problems.get(studyId);
+        if (!kept) return undefined;
+        const announce = !kept.shown;
+        kept.shown = true;
+        return { text: kept.text, announce };
+      },
+      set: (studyId, text) => { page.problems.set(studyId, { text, shown: true }); }, // shown, and announced, by the form itself
+    },
   })));
   if (focused) byId(focused)?.focus();
 }
@@ -96,7 +113,8 @@ async function loadStudies() {
   handoff.retry();
 }
 
-async function enroll(study, choices, problemElement) {
+async function enroll(study, choices) {
+  page.problems.delete(study.studyId); // the participant acts again: the last refusal no longer stands
   try {
     await page.participant.enroll(study.studyId, { consentVersion: study.consentVersion, ...choices });
     page.ticks.delete(study.studyId); // sent: a form shown again later (after leaving the study) starts unticked
@@ -104,8 +122,17 @@ async function enroll(study, choices, problemElement) {
     await refreshMe();
     byId(`study-${study.studyId}-enrolled`)?.focus();
   } catch (error) {
-    problemElement.textContent = describe(error);
-    problemElement.hidden = false;
+    // Kept in the page's state, not written into the form that sent the request: the cards may have been drawn again
+    // while it was in flight (a notice, a deletion's progress), and that form is then gone. The refusal often says the
+    // card changed (the study paused or closed, a new consent version): the catalogue is read again to show both.
+    page.problems.set(study.studyId, { text: `Your consent was not taken: ${describe(error)}`, shown: false });
+    try {
+      await loadStudies();
+    } catch {
+      renderStudies();
+    }
+    // The control that sent it may have gone with a redraw (a paused study shows no form): the focus goes to the answer.
+    if (!document.activeElement || document.activeElement === document.body) byId(`study-${study.studyId}-problem`)?.focus();
   }
 }
 
@@ -120,6 +147,7 @@ async function setSharing(study, share) {
 }
 
 async function leaveStudy(study) {
+  page.problems.delete(study.studyId); // leaving answers a refused consent to this study too
   try {
     const left = await page.participant.leaveStudy(study.studyId);
     remember({ deletionId: left.deletionId, studyId: study.studyId, dataDeletion: left.dataDeletion, status: 'pending' });
@@ -214,6 +242,7 @@ async function forgetParticipant() {
   Object.assign(page, { credential: undefined, participant: undefined, me: undefined, deletions: [], stopNotices: undefined, leaving: undefined });
   page.notices.clear();
   page.ticks.clear();
+  page.problems.clear();
   showRole();
   renderStudies();
   renderNotices();

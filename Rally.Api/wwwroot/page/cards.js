@@ -19,7 +19,8 @@ const DELETIONS = {
  * @param {object} study the card, as Rally publishes it
  * @param {{ participant: boolean, enrollment?: object, deletion?: object,
  *           onEnroll: Function, onShare: Function, onLeave: Function,
- *           leaving: { is: Function, set: Function }, ticks: { get: Function, set: Function } }} context
+ *           leaving: { is: Function, set: Function }, ticks: { get: Function, set: Function },
+ *           problems: { get: Function, set: Function } }} context
  */
 export function card(study, context) {
   const id = `study-${study.studyId}`;
@@ -48,9 +49,16 @@ export function card(study, context) {
     context.participant ? actions(study, context) : null);
 }
 
-function actions(study, { enrollment, deletion, onEnroll, onLeave, onShare, leaving, ticks }) {
+function actions(study, { enrollment, deletion, onEnroll, onLeave, onShare, leaving, ticks, problems }) {
   const id = `study-${study.studyId}`;
   const box = h('div', { class: 'take-part' });
+  // Rally's last refusal of a consent to this study lives in the page's state (`problems`), not in this element: the
+  // cards may be drawn again while the request is in flight, and again before the participant has read the answer.
+  // It is drawn on every redraw until the participant acts again; only its first drawing is an alert (announced), as
+  // a screen reader would announce an alert inserted anew on each redraw. Focusable by script, not a Tab stop.
+  const kept = problems.get(study.studyId);
+  const problem = h('p', { class: 'problem', id: `${id}-problem`, tabindex: '-1', role: kept?.announce ? 'alert' : undefined, hidden: !kept },
+    kept?.text);
   if (enrollment && !enrollment.needsReconsent) {
     const sharing = enrollment.shareDemographics
       ? ['Your survey answers are shared with this study. ', h('button', { type: 'button', class: 'secondary', id: `${id}-share`,
@@ -71,6 +79,8 @@ function actions(study, { enrollment, deletion, onEnroll, onLeave, onShare, leav
       DELETIONS[deletion.dataDeletion] ?? '', '. Deletion request: ', h('strong', { class: 'deletion-status' }, deletion.status), '.'));
   }
   if (study.state !== 'enrolling') {
+    // No form to consent with (the study paused or closed): the refusal is still shown, on its own.
+    if (kept) box.append(problem);
     if (enrollment) box.append(leaveControls(study, onLeave, leaving));
     return box;
   }
@@ -85,7 +95,6 @@ function actions(study, { enrollment, deletion, onEnroll, onLeave, onShare, leav
   const acknowledge = study.collectsInPrivateBrowsing
     ? h('input', { type: 'checkbox', id: `${id}-private`, checked: Boolean(ticked?.acknowledge), onchange: keep })
     : null;
-  const problem = h('p', { class: 'problem', role: 'alert', id: `${id}-problem`, hidden: true });
   const form = h('form', { class: 'enroll', novalidate: true },
     h('fieldset', {},
       h('legend', {}, reconsent ? `${study.name} changed what you consent to` : `Take part in ${study.name}`),
@@ -101,12 +110,18 @@ function actions(study, { enrollment, deletion, onEnroll, onLeave, onShare, leav
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (acknowledge && !acknowledge.checked) {
-      problem.textContent = 'This study collects in private windows: read its warning and tick the box to take part.';
+      const text = 'This study collects in private windows: read its warning and tick the box to take part.';
+      problems.set(study.studyId, text); // kept for redraws too; announced here, as an alert
+      problem.setAttribute('role', 'alert');
+      problem.textContent = text;
       problem.hidden = false;
       acknowledge.focus();
       return;
     }
-    onEnroll(study, { shareDemographics: share.checked, privateBrowsingAcknowledged: acknowledge ? true : undefined }, problem);
+    // Acting again: the last refusal is gone from this form at once (the page's state forgets it in onEnroll).
+    problem.hidden = true;
+    problem.textContent = '';
+    onEnroll(study, { shareDemographics: share.checked, privateBrowsingAcknowledged: acknowledge ? true : undefined });
   });
   box.append(form);
   if (enrollment) box.append(leaveControls(study, onLeave, leaving));

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 using Rally.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
@@ -56,6 +57,70 @@ public sealed class EnrollFormTests(BrowserFixture browser)
         await Expect(tickedCard.Locator(".deletion-status")).ToHaveTextAsync("completed");
         await Expect(share).Not.ToBeCheckedAsync();
         await Expect(acknowledge).Not.ToBeCheckedAsync();
+        Assert.Empty(session.Problems);
+    }
+
+    [Fact]
+    public async Task A_consent_Rally_refuses_while_the_cards_are_drawn_again_is_shown_on_the_study_card_until_the_participant_acts_again()
+    {
+        var api = browser.Api;
+        var (joined, joinedPartner) = await api.EnrollingStudyAsync(RallyApi.StudyCard(edit: card => card["name"] = "Search habits"));
+        var (target, _) = await api.EnrollingStudyAsync(RallyApi.StudyCard(edit: card => card["name"] = "News diet"));
+        await using var session = await PageSession.OpenAsync(browser, nameof(A_consent_Rally_refuses_while_the_cards_are_drawn_again_is_shown_on_the_study_card_until_the_participant_acts_again));
+        var page = session.Page;
+        await session.JoinAsync();
+        using var participant = api.WithToken(await ParticipantPageTests.StoredTokenAsync(page));
+        // In one study, so that its moves reach this page as live notices.
+        await session.EnrollAsync(joined);
+        var joinedCard = page.Locator($"[data-study-id=\"{joined}\"]");
+        var targetCard = page.Locator($"[data-study-id=\"{target}\"]");
+
+        // The participant consents to the other study; the request is held in flight, as a loaded server answers late.
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync(url => new Uri(url).AbsolutePath == "/v1/me/enrollments", async route =>
+        {
+            arrived.TrySetResult();
+            await release.Task;
+            await route.ContinueAsync();
+        });
+        await session.PressAsync(targetCard.GetByRole(AriaRole.Button, new() { Name = "I consent to version 1 and take part" }));
+        await arrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // Meanwhile the operators pause that study (no notice of it reaches a participant not in it), and the joined study
+        // asks for a new consent: a live notice, so the page reads the catalogue and the participant again and draws every
+        // card anew (the joined card asking again is the last of those redraws; the paused card shows no form to consent).
+        await api.MoveAsync(target, "pause");
+        (await joinedPartner.Researcher.PutAsJsonAsync($"/v1/studies/{joined}/consent", new { consentVersion = "2" })).EnsureSuccessStatusCode();
+        await Expect(joinedCard.GetByRole(AriaRole.Group, new() { Name = "Search habits changed what you consent to" })).ToBeVisibleAsync();
+        await Expect(targetCard.Locator(".state")).ToContainTextAsync("Paused");
+
+        // Rally answers: refused, the study is paused. The participant is told why, on the study's card, and is not in it.
+        release.SetResult();
+        var refusal = targetCard.GetByRole(AriaRole.Alert);
+        await Expect(refusal).ToContainTextAsync("Your consent was not taken");
+        await Expect(refusal).ToContainTextAsync("is paused by Rally's operators");
+        await Expect(refusal).ToBeFocusedAsync(); // the button it pressed is gone with the form: the focus goes to the answer
+        await Expect(targetCard.Locator(".enrolled")).ToHaveCountAsync(0);
+        var me = await (await participant.GetAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.OK);
+        Assert.DoesNotContain(me["enrollments"]!.AsArray(), e => (string?)e!["studyId"] == target);
+        await session.ScreenAsync("consent-refused");
+
+        // The study resumes, and a notice draws the cards again: the form is back, and the refusal stays on the card until
+        // the participant acts again, shown but not announced a second time (no longer an alert).
+        await api.MoveAsync(target, "resume");
+        await api.MoveAsync(joined, "pause");
+        await Expect(joinedCard.Locator(".state")).ToContainTextAsync("Paused");
+        await Expect(targetCard.Locator(".state")).ToContainTextAsync("Open");
+        var shown = targetCard.Locator(".problem");
+        await Expect(shown).ToContainTextAsync("is paused by Rally's operators");
+        await Expect(shown).ToBeVisibleAsync();
+        await Expect(refusal).ToHaveCountAsync(0);
+
+        // Consenting again: the refusal goes at once, and this time the participant is in.
+        await session.PressAsync(targetCard.GetByRole(AriaRole.Button, new() { Name = "I consent to version 1 and take part" }));
+        await Expect(targetCard.Locator(".enrolled")).ToContainTextAsync("You are taking part");
+        await Expect(targetCard.Locator(".problem")).ToHaveCountAsync(0);
         Assert.Empty(session.Problems);
     }
 }
