@@ -229,6 +229,8 @@ test('the participant calls a page makes: catalogue, card, me, profile, export, 
     await api('PUT', `/v1/studies/${study.studyId}/consent`, { token: study.researcherKey, body: { consentVersion: '2' } });
     const notice = await heard.when((n) => n.kind === 'consent-changed', 'a consent-changed notice');
     stop();
+    // Heard live first: the fan-out writes the inboxes once the push is out, so the inbox gets it a moment later.
+    await eventually(async () => (await me.notices()).length > 0, 'the notice in the inbox');
     assert.deepEqual((await me.notices()).map((n) => n.id), [notice.id]);
     await me.ack(notice.id);
     assert.deepEqual(await me.notices(), []);

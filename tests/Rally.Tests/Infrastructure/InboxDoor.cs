@@ -34,11 +34,14 @@ public sealed class InboxDoor : IOutgoingGrainCallFilter
         }
     }
 
-    /// <summary>Completes once an inbox write is held.</summary>
-    public Task Held => Read(() => _held.Task);
+    /// <summary>The longest a test waits on the door: a write that never comes fails the test rather than hang the run.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(1);
 
-    /// <summary>Completes once a held inbox write has been carried out after the release.</summary>
-    public Task Passed => Read(() => _passed.Task);
+    /// <summary>Completes once an inbox write is held.</summary>
+    public Task Held => Read(() => _held.Task).WaitAsync(Patience);
+
+    /// <summary>Completes once a held inbox write has been carried out after the release (a write released before it came is never held).</summary>
+    public Task Passed => Read(() => _passed.Task).WaitAsync(Patience);
 
     public async Task Invoke(IOutgoingGrainCallContext context)
     {

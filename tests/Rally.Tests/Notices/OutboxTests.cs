@@ -53,6 +53,8 @@ public sealed class OutboxTests(NoticesFixture fixture)
             var id = notice.GetProperty("id").GetString();
             // Nothing is pending yet (as the answer says), but the acknowledgement holds.
             await (await participant.Client.PostAsync($"/v1/me/notices/{id}/ack", null)).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-found");
+            // The write comes once the push is out (and a moment later): it is at the door, after the acknowledgement.
+            await fixture.Inboxes.Held;
             fixture.Inboxes.Release();
             await fixture.Inboxes.Passed;
 
