@@ -5,17 +5,11 @@ namespace Rally.Benchmarks.All;
 
 /// <summary>
 /// Several runs of one benchmark folded into one result, the way issue 17 judges a figure: by its median run (these
-/// machines vary by ±30 % from one run to the next). A count that must stay at its goal (silos declared dead) takes
-/// the worst run instead, and a check holds only if it held in every run. Each row's notes list every run's figure.
+/// machines vary by ±30 % from one run to the next), or the worst run where the goal says so (<see cref="SummaryGoal.Fold"/>),
+/// and a check holds only if it held in every run. Each row's notes list every run's figure.
 /// </summary>
 internal static class RunMedians
 {
-    /// <summary>Goals one bad run misses: a median would hide a silo declared dead in one run of three.</summary>
-    private static readonly HashSet<string> WorstRunCounts = [SummaryGoals.IngestDeclaredDead, SummaryGoals.FailoverDeclaredDead];
-
-    /// <summary>Goals with a baseline beside them that are judged by Rally's value alone, not by the ratio.</summary>
-    private static readonly HashSet<string> JudgedByValue = [SummaryGoals.IngestPostgresCpu, SummaryGoals.IngestWal];
-
     public static BenchmarkResult Combine(IReadOnlyList<BenchmarkResult> runs)
     {
         ArgumentOutOfRangeException.ThrowIfZero(runs.Count);
@@ -46,10 +40,11 @@ internal static class RunMedians
         {
             return rows.First(r => r.Value is null || goal is null) with { Notes = $"{rows.Count(r => r.Value is not null)} of {rows.Length} runs gave a figure" };
         }
-        var chosen = WorstRunCounts.Contains(id)
+        var worst = goal.Fold == RunFold.Worst;
+        var chosen = worst
             ? rows.FirstOrDefault(r => !goal.Met(r)) ?? rows[0]
             : rows.OrderBy(r => Key(goal, r)).ElementAt(rows.Length / 2);
-        var which = WorstRunCounts.Contains(id) ? "worst" : "median";
+        var which = worst ? "worst" : "median";
         return chosen with { Notes = $"{which} of {rows.Length} runs: {string.Join(" · ", rows.Select(r => Shown(goal, r)))}; {chosen.Notes}".TrimEnd(' ', ';') };
     }
 
@@ -57,7 +52,7 @@ internal static class RunMedians
     private static double Key(SummaryGoal goal, SummaryRow row) =>
         ByRatio(goal) && SummaryGoals.RatioOf(row) is { } ratio ? ratio : row.Value!.Value;
 
-    private static bool ByRatio(SummaryGoal goal) => goal.Ratio != RatioStyle.None && !JudgedByValue.Contains(goal.Id);
+    private static bool ByRatio(SummaryGoal goal) => goal.Ratio != RatioStyle.None && goal.Fold == RunFold.Median;
 
     private static string Shown(SummaryGoal goal, SummaryRow row) => (ByRatio(goal) ? goal.Ratio : RatioStyle.None) switch
     {

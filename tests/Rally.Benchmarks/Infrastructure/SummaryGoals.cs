@@ -15,11 +15,26 @@ internal enum RatioStyle
     Times,
 }
 
+/// <summary>Which of several runs of a benchmark stands for a goal (see <c>RunMedians</c>).</summary>
+internal enum RunFold
+{
+    /// <summary>The median run, ranked by the ratio to the baseline where the goal shows one, by the value otherwise.</summary>
+    Median,
+
+    /// <summary>The median run ranked by Rally's value: a goal judged by the value though a baseline stands beside it.</summary>
+    MedianOfValue,
+
+    /// <summary>A run that misses the goal, if any: one bad run misses it (a silo declared dead in one run of three).</summary>
+    Worst,
+}
+
 /// <summary>One row of the summary table: a figure and its goal, judged from a <see cref="SummaryRow"/>.</summary>
 /// <param name="Benchmark">The benchmark that measures it: a goal whose benchmark did not report it is shown "not run".</param>
 /// <param name="Check">A correctness check (exactly-once and the like): judged at any size, and a failure fails <c>all</c>.</param>
+/// <param name="Fold">Which run stands for the goal when the benchmark ran more than once.</param>
 internal sealed record SummaryGoal(
-    string Id, string Benchmark, string Figure, string Goal, Func<double, string> Format, RatioStyle Ratio, Func<SummaryRow, bool> Met, bool Check = false);
+    string Id, string Benchmark, string Figure, string Goal, Func<double, string> Format, RatioStyle Ratio, Func<SummaryRow, bool> Met,
+    bool Check = false, RunFold Fold = RunFold.Median);
 
 /// <summary>
 /// Every goal of issue 17's table, and each benchmark's correctness check, in the order the summary shows them. A
@@ -49,20 +64,20 @@ internal static class SummaryGoals
         new(IngestRatio, "ingest", "ingest: end to end vs raw binary COPY (events/s)", "≥ 30 %",
             v => N(v) + "/s", RatioStyle.Percent, r => RatioOf(r) >= 0.30),
         new(IngestPostgresCpu, "ingest", "ingest: PostgreSQL CPU per event (baseline raw COPY)", "≤ 45 µs",
-            v => N(v) + " µs", RatioStyle.Times, r => r.Value <= 45),
+            v => N(v) + " µs", RatioStyle.Times, r => r.Value <= 45, Fold: RunFold.MedianOfValue),
         new(IngestWal, "ingest", "ingest: WAL per event (baseline raw COPY)", "≤ 2,600 B",
-            v => N(v) + " B", RatioStyle.Times, r => r.Value <= 2_600),
+            v => N(v) + " B", RatioStyle.Times, r => r.Value <= 2_600, Fold: RunFold.MedianOfValue),
         new(IngestUploadP99, "ingest", "ingest: upload p99", "≤ 200 ms",
             v => N(v) + " ms", RatioStyle.None, r => r.Value <= 200),
         new(IngestCommitP99, "ingest", "ingest: 202 → committed p99", "≤ 500 ms",
             v => N(v) + " ms", RatioStyle.None, r => r.Value <= 500),
         new(IngestDeclaredDead, "ingest", "ingest: silos declared dead (none killed)", "0",
-            v => N(v), RatioStyle.None, r => r.Value == 0),
+            v => N(v), RatioStyle.None, r => r.Value == 0, Fold: RunFold.Worst),
         Checked(IngestExactlyOnce, "ingest", "ingest: exactly once", "every acknowledged event stored once, nothing else"),
         new(FailoverWorstRound, "failover", "failover: kill -9 → every uploader served again, worst round", "≤ 3 s every round",
             v => F(v, 2) + " s", RatioStyle.None, r => r.Value <= 3),
         new(FailoverDeclaredDead, "failover", "failover: silos declared dead (baseline: killed)", "= killed",
-            v => N(v), RatioStyle.None, r => r.Value is { } v && v == r.Baseline),
+            v => N(v), RatioStyle.None, r => r.Value is { } v && v == r.Baseline, Fold: RunFold.Worst),
         Checked(FailoverExactlyOnce, "failover", "failover: exactly once", "every acknowledged event stored once, nothing else"),
         new(FanoutP99Ratio, "fanout", "fanout: study-ended to all, p99 of all rounds pooled vs raw Clients.All", "≤ 2×",
             v => N(v) + " ms", RatioStyle.Times, r => RatioOf(r) <= 2),
