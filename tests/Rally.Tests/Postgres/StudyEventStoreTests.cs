@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Rally.Grains.Ingestion;
 using Rally.Silo.EventStore;
+using Rally.Silo.Hosting;
 using Rally.Silo.Schema;
 using Rally.Tests.Infrastructure;
 
@@ -23,7 +24,8 @@ public sealed class StudyEventStoreTests(PostgresServer postgres)
         }
         var database = _database = await postgres.CreateDatabaseAsync();
         await SchemaMigrator.MigrateAsync(database, NullLogger.Instance);
-        return new PostgresStudyEventStore(NpgsqlDataSource.Create(database));
+        // As a Rally process connects: with its defaults (statements prepared once they repeat).
+        return new PostgresStudyEventStore(NpgsqlDataSource.Create(RallyStorage.WithDefaults(database)));
     }
 
     private static EventBatch Batch(string studyId, string participant, int count, DateTimeOffset? receivedAt = null) =>
@@ -142,11 +144,18 @@ public sealed class StudyEventStoreTests(PostgresServer postgres)
         var store = await CreateAsync(kind);
         await store.AppendAsync([Batch("study-drop", "p1", 3)]);
         await store.AppendAsync([Batch("study-keep", "p1", 2)]);
+        for (var i = 0; i < 6; i++)
+        {
+            // Often enough that the partition's queries are prepared on the connection (Npgsql prepares from the 5th run).
+            Assert.Equal(3, (await ReadAllAsync(store, "study-drop")).Count);
+            Assert.Empty(await store.ExistingAsync("study-drop", [Guid.NewGuid()]));
+        }
 
         await store.DropStudyAsync("study-drop");
         await store.DropStudyAsync("study-drop");
 
         Assert.Empty(await ReadAllAsync(store, "study-drop"));
+        Assert.Empty(await store.ExistingAsync("study-drop", [Guid.NewGuid()]));
         Assert.Equal(0, await store.AppendAsync([Batch("study-drop", "p2", 2)]));
         Assert.Empty(await ReadAllAsync(store, "study-drop"));
         Assert.Empty((await store.GetStatsAsync("study-drop")).EventsByType);
