@@ -118,10 +118,6 @@ async function enroll(study, choices) {
   page.problems.delete(study.studyId); // the participant acts again: the last refusal no longer stands
   try {
     await page.participant.enroll(study.studyId, { consentVersion: study.consentVersion, ...choices });
-    page.ticks.delete(study.studyId); // sent: a form shown again later (after leaving the study) starts unticked
-    say(`You are taking part in ${study.name}.`);
-    await refreshMe();
-    byId(`study-${study.studyId}-enrolled`)?.focus();
   } catch (error) {
     // Kept in the page's state, not written into the form that sent the request: the cards may have been drawn again
     // while it was in flight (a notice, a deletion's progress), and that form is then gone. The refusal often says the
@@ -134,7 +130,18 @@ async function enroll(study, choices) {
     }
     // The control that sent it may have gone with a redraw (a paused study shows no form): the focus goes to the answer.
     if (!document.activeElement || document.activeElement === document.body) byId(`study-${study.studyId}-problem`)?.focus();
+    return;
   }
+  // Taken: what follows only shows it, and a failure to read the participant back is not a refused consent.
+  page.ticks.delete(study.studyId); // sent: a form shown again later (after leaving the study) starts unticked
+  say(`You are taking part in ${study.name}.`);
+  try {
+    await refreshMeUntilRead();
+  } catch (error) {
+    say(`You are taking part in ${study.name}; Rally could not show it yet (${describe(error)}).`);
+    return;
+  }
+  byId(`study-${study.studyId}-enrolled`)?.focus();
 }
 
 async function setSharing(study, share) {

@@ -169,4 +169,50 @@ public sealed partial class EnrollFormTests(BrowserFixture browser)
         Assert.Equal("2", (string?)enrollment["consentVersion"]);
         Assert.Empty(session.Problems);
     }
+    [Fact]
+    public async Task A_consent_Rally_took_is_shown_taken_even_when_reading_the_participant_back_fails_once()
+    {
+        var api = browser.Api;
+        var (target, _) = await api.EnrollingStudyAsync(RallyApi.StudyCard(edit: card => card["name"] = "News diet"));
+        await using var session = await PageSession.OpenAsync(browser, nameof(A_consent_Rally_took_is_shown_taken_even_when_reading_the_participant_back_fails_once));
+        var page = session.Page;
+        await session.JoinAsync();
+        using var participant = api.WithToken(await ParticipantPageTests.StoredTokenAsync(page));
+        await session.PressAsync(page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Studies" }));
+        var targetCard = page.Locator($"[data-study-id=\"{target}\"]");
+
+        // Rally takes the consent; the page's next read of the participant meets a front restarting (503, once).
+        var consented = false;
+        var failed = 0;
+        await page.RouteAsync(url => new Uri(url).AbsolutePath is "/v1/me" or "/v1/me/enrollments", async route =>
+        {
+            if (route.Request.Url.EndsWith("/enrollments", StringComparison.Ordinal))
+            {
+                consented = true;
+                await route.ContinueAsync();
+            }
+            else if (consented && Interlocked.Increment(ref failed) == 1)
+            {
+                await route.FulfillAsync(new()
+                {
+                    Status = 503,
+                    ContentType = "application/problem+json",
+                    Body = """{"type":"urn:rally:problem:unavailable","title":"Temporarily unavailable; retry shortly.","status":503}""",
+                });
+            }
+            else
+            {
+                await route.ContinueAsync();
+            }
+        });
+        await session.PressAsync(targetCard.GetByRole(AriaRole.Button, new() { Name = "I consent to version 1 and take part" }));
+
+        // Not told that the consent was refused: the page reads the participant again and shows it in.
+        await Expect(targetCard.Locator(".enrolled")).ToContainTextAsync("You are taking part");
+        await Expect(targetCard.Locator(".problem")).ToHaveCountAsync(0);
+        Assert.True(Volatile.Read(ref failed) >= 1, "the page read the participant back through the failing front");
+        var me = await (await participant.GetAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.OK);
+        Assert.Contains(me["enrollments"]!.AsArray(), e => (string?)e!["studyId"] == target);
+        Assert.Empty(session.Problems);
+    }
 }
