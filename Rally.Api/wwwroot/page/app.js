@@ -2,6 +2,7 @@
 import { Rally } from '/sdk/rally.js';
 import { byId, describe, fill, h, problem, say, when } from './dom.js';
 import { card } from './cards.js';
+import { refusal } from './refusals.js';
 import { fillSurvey, readSurvey, surveyProblem } from './survey.js';
 import { answerAddOns } from './handoff.js';
 import { forgetAll, loadCredential, loadDeletions, saveCredential, saveDeletions } from './credential-store.js';
@@ -117,15 +118,11 @@ async function enroll(study, choices) {
   page.problems.delete(study.studyId); // the participant acts again: the last refusal no longer stands
   try {
     await page.participant.enroll(study.studyId, { consentVersion: study.consentVersion, ...choices });
-    page.ticks.delete(study.studyId); // sent: a form shown again later (after leaving the study) starts unticked
-    say(`You are taking part in ${study.name}.`);
-    await refreshMe();
-    byId(`study-${study.studyId}-enrolled`)?.focus();
   } catch (error) {
     // Kept in the page's state, not written into the form that sent the request: the cards may have been drawn again
     // while it was in flight (a notice, a deletion's progress), and that form is then gone. The refusal often says the
     // card changed (the study paused or closed, a new consent version): the catalogue is read again to show both.
-    page.problems.set(study.studyId, { text: `Your consent was not taken: ${describe(error)}`, shown: false });
+    page.problems.set(study.studyId, { text: refusal(study, error, { action: 'consent', nameOf }), shown: false });
     try {
       await loadStudies();
     } catch {
@@ -133,7 +130,18 @@ async function enroll(study, choices) {
     }
     // The control that sent it may have gone with a redraw (a paused study shows no form): the focus goes to the answer.
     if (!document.activeElement || document.activeElement === document.body) byId(`study-${study.studyId}-problem`)?.focus();
+    return;
   }
+  // Taken: what follows only shows it, and a failure to read the participant back is not a refused consent.
+  page.ticks.delete(study.studyId); // sent: a form shown again later (after leaving the study) starts unticked
+  say(`You are taking part in ${study.name}.`);
+  try {
+    await refreshMeUntilRead();
+  } catch (error) {
+    say(`You are taking part in ${study.name}; Rally could not show it yet (${describe(error)}).`);
+    return;
+  }
+  byId(`study-${study.studyId}-enrolled`)?.focus();
 }
 
 async function setSharing(study, share) {
@@ -142,7 +150,7 @@ async function setSharing(study, share) {
     say(share ? `Your survey answers are now shared with ${study.name}.` : `Your survey answers are no longer shared with ${study.name}.`);
     await refreshMe();
   } catch (error) {
-    say(describe(error));
+    say(refusal(study, error, { action: 'sharing', share, nameOf }));
   }
 }
 
@@ -156,7 +164,7 @@ async function leaveStudy(study) {
     byId(`study-${study.studyId}-deletion`)?.focus();
     followDeletion(left.deletionId);
   } catch (error) {
-    say(describe(error));
+    say(refusal(study, error, { action: 'leave', nameOf }));
   }
 }
 
@@ -353,8 +361,13 @@ function onNotice(notice) {
   loadStudies().then(refreshMe).catch(() => {});
 }
 
+/** A study's name on its card, or undefined when the catalogue does not list it. */
+function nameOf(studyId) {
+  return page.studies.find((s) => s.studyId === studyId)?.name;
+}
+
 function studyName(studyId) {
-  return page.studies.find((s) => s.studyId === studyId)?.name ?? studyId;
+  return nameOf(studyId) ?? studyId;
 }
 
 function renderNotices() {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Rally.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
@@ -8,8 +9,12 @@ namespace Rally.Tests.Page;
 
 /// <summary>A study's enroll (consent) form on the catalogue, while the page draws the cards again around it.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class EnrollFormTests(BrowserFixture browser)
+public sealed partial class EnrollFormTests(BrowserFixture browser)
 {
+    /// <summary>A study id as Rally makes them (<c>StudyIds</c>): never shown to a participant, who knows the study by its name.</summary>
+    [GeneratedRegex(@"\bs-[a-z2-7]{24}-[a-z2-7]{16}\b")]
+    private static partial Regex StudyId();
+
     [Fact]
     public async Task The_boxes_a_participant_ticked_survive_the_redraw_a_live_notice_makes_and_are_what_it_consents_to()
     {
@@ -95,11 +100,13 @@ public sealed class EnrollFormTests(BrowserFixture browser)
         await Expect(joinedCard.GetByRole(AriaRole.Group, new() { Name = "Search habits changed what you consent to" })).ToBeVisibleAsync();
         await Expect(targetCard.Locator(".state")).ToContainTextAsync("Paused");
 
-        // Rally answers: refused, the study is paused. The participant is told why, on the study's card, and is not in it.
+        // Rally answers: refused, the study is paused. The participant is told why, on the study's card, in its words (the
+        // study by the name it knows, never by its id), and is not in it.
         release.SetResult();
         var refusal = targetCard.GetByRole(AriaRole.Alert);
-        await Expect(refusal).ToContainTextAsync("Your consent was not taken");
-        await Expect(refusal).ToContainTextAsync("is paused by Rally's operators");
+        await Expect(refusal).ToContainTextAsync("Your consent was not taken: News diet is paused by Rally's operators");
+        await Expect(refusal).Not.ToContainTextAsync(target);
+        await Expect(refusal).Not.ToContainTextAsync(StudyId());
         await Expect(refusal).ToBeFocusedAsync(); // the button it pressed is gone with the form: the focus goes to the answer
         await Expect(targetCard.Locator(".enrolled")).ToHaveCountAsync(0);
         var me = await (await participant.GetAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.OK);
@@ -113,7 +120,8 @@ public sealed class EnrollFormTests(BrowserFixture browser)
         await Expect(joinedCard.Locator(".state")).ToContainTextAsync("Paused");
         await Expect(targetCard.Locator(".state")).ToContainTextAsync("Open");
         var shown = targetCard.Locator(".problem");
-        await Expect(shown).ToContainTextAsync("is paused by Rally's operators");
+        await Expect(shown).ToContainTextAsync("News diet is paused by Rally's operators");
+        await Expect(shown).Not.ToContainTextAsync(StudyId());
         await Expect(shown).ToBeVisibleAsync();
         await Expect(refusal).ToHaveCountAsync(0);
 
@@ -121,6 +129,90 @@ public sealed class EnrollFormTests(BrowserFixture browser)
         await session.PressAsync(targetCard.GetByRole(AriaRole.Button, new() { Name = "I consent to version 1 and take part" }));
         await Expect(targetCard.Locator(".enrolled")).ToContainTextAsync("You are taking part");
         await Expect(targetCard.Locator(".problem")).ToHaveCountAsync(0);
+        Assert.Empty(session.Problems);
+    }
+
+    [Fact]
+    public async Task A_consent_to_a_version_the_partner_replaced_meanwhile_is_refused_in_words_that_say_to_read_the_new_one()
+    {
+        var api = browser.Api;
+        var (target, partner) = await api.EnrollingStudyAsync(RallyApi.StudyCard(edit: card => card["name"] = "News diet"));
+        await using var session = await PageSession.OpenAsync(browser, nameof(A_consent_to_a_version_the_partner_replaced_meanwhile_is_refused_in_words_that_say_to_read_the_new_one));
+        var page = session.Page;
+        await session.JoinAsync();
+        using var participant = api.WithToken(await ParticipantPageTests.StoredTokenAsync(page));
+        await session.PressAsync(page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Studies" }));
+        var targetCard = page.Locator($"[data-study-id=\"{target}\"]");
+        var consentToFirst = targetCard.GetByRole(AriaRole.Button, new() { Name = "I consent to version 1 and take part" });
+        await Expect(consentToFirst).ToBeVisibleAsync();
+
+        // While the participant reads version 1, the partner publishes version 2 (no notice reaches a participant not in
+        // the study): the page still shows version 1, and consents to it.
+        (await partner.Researcher.PutAsJsonAsync($"/v1/studies/{target}/consent", new { consentVersion = "2" })).EnsureSuccessStatusCode();
+        await session.PressAsync(consentToFirst);
+
+        // Refused: the card is read again and shows version 2, and the refusal says so by the study's name, never its id.
+        var refusal = targetCard.GetByRole(AriaRole.Alert);
+        await Expect(refusal).ToContainTextAsync("Your consent was not taken: News diet changed what you consent to");
+        await Expect(refusal).ToContainTextAsync("Read its card again");
+        await Expect(refusal).Not.ToContainTextAsync(StudyId());
+        await Expect(targetCard.Locator(".consent-version")).ToHaveTextAsync("Consent version 2");
+        await Expect(targetCard.Locator(".enrolled")).ToHaveCountAsync(0);
+        await session.ScreenAsync("consent-version-replaced");
+
+        // Consenting to the version now shown takes: the participant is in, with version 2, and the refusal is gone.
+        await session.PressAsync(targetCard.GetByRole(AriaRole.Button, new() { Name = "I consent to version 2 and take part" }));
+        await Expect(targetCard.Locator(".enrolled")).ToContainTextAsync("You are taking part (consent version 2)");
+        await Expect(targetCard.Locator(".problem")).ToHaveCountAsync(0);
+        var me = await (await participant.GetAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.OK);
+        var enrollment = me["enrollments"]!.AsArray().Single(e => (string?)e!["studyId"] == target)!;
+        Assert.Equal("2", (string?)enrollment["consentVersion"]);
+        Assert.Empty(session.Problems);
+    }
+    [Fact]
+    public async Task A_consent_Rally_took_is_shown_taken_even_when_reading_the_participant_back_fails_once()
+    {
+        var api = browser.Api;
+        var (target, _) = await api.EnrollingStudyAsync(RallyApi.StudyCard(edit: card => card["name"] = "News diet"));
+        await using var session = await PageSession.OpenAsync(browser, nameof(A_consent_Rally_took_is_shown_taken_even_when_reading_the_participant_back_fails_once));
+        var page = session.Page;
+        await session.JoinAsync();
+        using var participant = api.WithToken(await ParticipantPageTests.StoredTokenAsync(page));
+        await session.PressAsync(page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Studies" }));
+        var targetCard = page.Locator($"[data-study-id=\"{target}\"]");
+
+        // Rally takes the consent; the page's next read of the participant meets a front restarting (503, once).
+        var consented = false;
+        var failed = 0;
+        await page.RouteAsync(url => new Uri(url).AbsolutePath is "/v1/me" or "/v1/me/enrollments", async route =>
+        {
+            if (route.Request.Url.EndsWith("/enrollments", StringComparison.Ordinal))
+            {
+                consented = true;
+                await route.ContinueAsync();
+            }
+            else if (consented && Interlocked.Increment(ref failed) == 1)
+            {
+                await route.FulfillAsync(new()
+                {
+                    Status = 503,
+                    ContentType = "application/problem+json",
+                    Body = """{"type":"urn:rally:problem:unavailable","title":"Temporarily unavailable; retry shortly.","status":503}""",
+                });
+            }
+            else
+            {
+                await route.ContinueAsync();
+            }
+        });
+        await session.PressAsync(targetCard.GetByRole(AriaRole.Button, new() { Name = "I consent to version 1 and take part" }));
+
+        // Not told that the consent was refused: the page reads the participant again and shows it in.
+        await Expect(targetCard.Locator(".enrolled")).ToContainTextAsync("You are taking part");
+        await Expect(targetCard.Locator(".problem")).ToHaveCountAsync(0);
+        Assert.True(Volatile.Read(ref failed) >= 1, "the page read the participant back through the failing front");
+        var me = await (await participant.GetAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.OK);
+        Assert.Contains(me["enrollments"]!.AsArray(), e => (string?)e!["studyId"] == target);
         Assert.Empty(session.Problems);
     }
 }
