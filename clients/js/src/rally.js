@@ -249,6 +249,11 @@ export class Rally {
       if ((await this.#storage.count()) >= this.#options.maxQueuedEvents) {
         throw new RallyError('queue-full', `${this.#options.maxQueuedEvents} events already wait to be uploaded; this one was not queued.`);
       }
+      // Again, in the same turn as the write: the state may have changed while the queue was counted, and a clear
+      // issued since (#setState) would otherwise run before this write and leave the event behind.
+      if (this.#state !== States.RUNNING || this.#closed) {
+        return false;
+      }
       await this.#storage.add(event);
       return true;
     });
@@ -472,14 +477,17 @@ export class Rally {
   }
 
   async #setState(next) {
+    const previous = this.#state;
+    // First the state, then the clear: a send on its way checks the state just before it writes, so its write either
+    // comes before the clear (and is cleared) or is not made (every storage runs its calls in the order they are made).
+    this.#state = next;
     if (next === States.ENDED || next === States.NOT_ENROLLED) {
       // The study's end and leaving clear the queue: nothing collected is sent after either.
       await this.#storage.clear();
     }
-    if (next === this.#state) {
+    if (next === previous) {
       return;
     }
-    this.#state = next;
     if (next === States.RUNNING) {
       this.#scheduleUpload(0);
     } else {

@@ -30,6 +30,10 @@ public sealed class ClientKitTests(ClientKitFixture fixture)
         await ClientKitNode.TestAsync(fixture.Environment, Patience, "test/pause.test.mjs");
 
     [Fact]
+    public async Task An_event_queued_as_the_kit_learns_the_participant_left_is_not_kept() =>
+        await ClientKitNode.TestAsync(fixture.Environment, Patience, "test/state-change.test.mjs");
+
+    [Fact]
     public async Task The_front_serves_the_built_kit_as_one_ES_module_revalidated_by_its_ETag()
     {
         using var http = fixture.Front.CreateClient(null);
