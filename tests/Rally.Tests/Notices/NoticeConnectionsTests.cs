@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Rally.Api.Notices;
 using Rally.Grains.Notices;
+using static Rally.Tests.Notices.FrontNotices;
 
 namespace Rally.Tests.Notices;
 
@@ -66,10 +67,4 @@ public sealed class NoticeConnectionsTests
         Assert.Equal(["c1", "c2"], closed.Order());
     }
 
-    private static void Nothing()
-    {
-    }
-
-    private static Notice NewNotice() =>
-        new(Guid.NewGuid(), NoticeKind.StudyEnded, "study", "Study 'study' has ended.", null, DateTimeOffset.UtcNow);
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Rally.Api.Notices;
 using Rally.Grains.Notices;
+using static Rally.Tests.Notices.FrontNotices;
 
 namespace Rally.Tests.Notices;
 
@@ -69,12 +70,6 @@ public sealed class NoticeFrontTests
         Assert.Empty(_hub.Targets);
     }
 
-    private static void Nothing()
-    {
-    }
-
-    private static Notice NewNotice() =>
-        new(Guid.NewGuid(), NoticeKind.StudyEnded, "study", "Study 'study' has ended.", null, DateTimeOffset.UtcNow);
 
     /// <summary>A hub whose sends are issued but not written until released.</summary>
     private sealed class HeldSends : IHubContext<NoticeHub>, IHubClients, IClientProxy
