@@ -66,7 +66,7 @@ public sealed class RallyStorage
     internal static string WithDefaults(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        // Npgsql's builder answers every option it knows, set or not: whether the operator set one is in the string itself.
+        // Npgsql's builder gives every option a value (0 when unset): whether the operator set one is read from the string.
         var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
         if (!given.Keys.Cast<string>().Any(key => Named(key, "MaxAutoPrepare")))
         {
