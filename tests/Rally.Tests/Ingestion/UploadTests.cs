@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Rally.Grains.Ingestion;
 using Rally.Tests.Infrastructure;
 
 namespace Rally.Tests.Ingestion;
@@ -146,6 +150,27 @@ public sealed class UploadTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_refused_upload_gets_its_refusal_and_a_good_one_503_when_the_duplicate_check_fails()
+    {
+        // The front's duplicate check runs alongside the permit's grain call: its failure must not change a refusal's
+        // answer, and a good upload it fails for is answered 503 with nothing queued.
+        using var study = await IngestionScenario.StartAsync(_api);
+        var store = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IStudyEventStore>();
+        await using var front = RallyApiFactory.Start(fixture.Cluster, services: s => s.AddSingleton<IStudyEventStore>(new FailingChecks(store)));
+        using var enrolled = front.CreateClient(study.Participant.Token);
+        using var stranger = front.CreateClient((await _api.JoinAsync()).Token);
+
+        await (await study.UploadAsync(stranger, study.Event())).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-enrolled");
+        await (await study.UploadAsync(enrolled, study.Event(), study.Event("undeclared"))).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid-event");
+        await (await study.UploadAsync(enrolled, study.Event())).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable, "unavailable");
+
+        // Through a front whose check works, the same participant's next upload is the first thing stored.
+        var stored = study.Event();
+        await (await study.UploadAsync(stored)).ShouldBeAsync(HttpStatusCode.Accepted);
+        Assert.Equal((string?)stored["id"], (string?)Assert.Single(await study.ExportWhenStoredAsync(1))["id"]);
+    }
+
+    [Fact]
     public async Task Uploads_are_refused_unless_enrolled_with_the_current_consent_in_an_enrolling_study()
     {
         using var study = await IngestionScenario.StartAsync(_api);
@@ -188,5 +213,27 @@ public sealed class UploadTests(ApiFixture fixture)
         await (await study.UploadAsync(marker)).ShouldBeAsync(HttpStatusCode.Accepted);
         var lines = await study.ExportWhenStoredAsync(1);
         Assert.Equal((string?)marker["id"], (string?)Assert.Single(lines)["id"]);
+    }
+
+    /// <summary>The study event store with its duplicate check failing as a lost database connection would.</summary>
+    private sealed class FailingChecks(IStudyEventStore inner) : IStudyEventStore
+    {
+        public Task<IReadOnlySet<Guid>> ExistingAsync(string studyId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default) =>
+            Task.FromException<IReadOnlySet<Guid>>(new NpgsqlException("The duplicate check's connection was lost (test)."));
+
+        public async IAsyncEnumerable<StoredEvent> ReadAsync(string studyId, EventCursor after, int limit, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            await foreach (var e in inner.ReadAsync(studyId, after, limit, cancellationToken))
+            {
+                yield return e;
+            }
+        }
+
+        public Task<int> AppendAsync(IReadOnlyList<EventBatch> batches, CancellationToken cancellationToken = default) => inner.AppendAsync(batches, cancellationToken);
+        public Task<StudyEventStats> GetStatsAsync(string studyId, CancellationToken cancellationToken = default) => inner.GetStatsAsync(studyId, cancellationToken);
+        public Task<StudyEventStats> CountClippedAsync(string studyId, EventDomain domain, int perParticipant, CancellationToken cancellationToken = default) => inner.CountClippedAsync(studyId, domain, perParticipant, cancellationToken);
+        public Task<long> DeleteParticipantAsync(string studyId, string participant, Guid deletionId, CancellationToken cancellationToken = default) => inner.DeleteParticipantAsync(studyId, participant, deletionId, cancellationToken);
+        public Task<int> PruneDeletedAsync(TimeSpan olderThan, CancellationToken cancellationToken = default) => inner.PruneDeletedAsync(olderThan, cancellationToken);
+        public Task DropStudyAsync(string studyId, CancellationToken cancellationToken = default) => inner.DropStudyAsync(studyId, cancellationToken);
     }
 }
