@@ -127,32 +127,19 @@ public static class EventEndpoints
             // Nobody is enrolled in a study that cannot exist: the permit's own refusal, without asking any grain.
             throw StudyRefusals.NotEnrolled(studyId);
         }
-        var unique = request.Events.DistinctBy(e => e.Id).ToArray();
-        // The duplicate pre-check needs nothing from the permit: its read runs alongside the permit's grain call. Its
-        // answer is used only once the permit and every event are good; a refusal still waits for it (nothing runs on).
-        var holding = store.ExistingAsync(studyId, [.. unique.Select(e => e.Id)], cancellationToken);
-        UploadPermit permit;
-        try
-        {
-            permit = await cluster.GetGrain<IParticipantGrain>(user.GetSubjectId()).GetUploadPermitAsync(studyId, cancellationToken);
-        }
-        catch
-        {
-            await Settled(holding);
-            throw;
-        }
+        var permit = await cluster.GetGrain<IParticipantGrain>(user.GetSubjectId()).GetUploadPermitAsync(studyId, cancellationToken);
         var declared = permit.Rules.DeclaredTypes.ToHashSet(StringComparer.Ordinal);
         var now = clock.GetUtcNow();
         for (var i = 0; i < request.Events.Length; i++)
         {
             if (CheckEvent(request.Events[i], permit.Rules, declared, now, limits) is { } error)
             {
-                await Settled(holding);
                 return InvalidEvent(i, request.Events[i].Id, error);
             }
         }
 
-        var held = await holding;
+        var unique = request.Events.DistinctBy(e => e.Id).ToArray();
+        var held = await store.ExistingAsync(studyId, [.. unique.Select(e => e.Id)], cancellationToken);
         var fresh = unique.Where(e => !held.Contains(e.Id))
             .Select(e => new StudyEvent(e.Id, e.Type, e.CollectedAt, e.PrivateWindow, e.Payload))
             .ToArray();
@@ -167,10 +154,6 @@ public static class EventEndpoints
         }
         return TypedResults.Accepted((string?)null, new UploadResponse(fresh.Length, request.Events.Length - fresh.Length));
     }
-
-    /// <summary>A pre-check whose answer is no longer needed, finished and its failure observed: the refusal answers instead.</summary>
-    private static Task<AggregateException?> Settled(Task task) =>
-        task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     public static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> ExportAsync(
         string studyId, string? after, int? limit, ClaimsPrincipal user, IGrainFactory grains, IStudyEventStore store,

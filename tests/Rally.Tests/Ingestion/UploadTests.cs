@@ -150,19 +150,22 @@ public sealed class UploadTests(ApiFixture fixture)
     }
 
     [Fact]
-    public async Task A_refused_upload_gets_its_refusal_and_a_good_one_503_when_the_duplicate_check_fails()
+    public async Task A_refusal_never_reads_the_database_and_a_good_upload_gets_503_when_the_duplicate_check_fails()
     {
-        // The front's duplicate check runs alongside the permit's grain call: its failure must not change a refusal's
-        // answer, and a good upload it fails for is answered 503 with nothing queued.
+        // A refusal is answered from the permit and the events alone: it never waits for (or reads) the database, which
+        // could be away. A good upload the duplicate check fails for is answered 503 with nothing queued.
         using var study = await IngestionScenario.StartAsync(_api);
         var store = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IStudyEventStore>();
-        await using var front = RallyApiFactory.Start(fixture.Cluster, services: s => s.AddSingleton<IStudyEventStore>(new FailingChecks(store)));
+        var checks = new FailingChecks(store);
+        await using var front = RallyApiFactory.Start(fixture.Cluster, services: s => s.AddSingleton<IStudyEventStore>(checks));
         using var enrolled = front.CreateClient(study.Participant.Token);
         using var stranger = front.CreateClient((await _api.JoinAsync()).Token);
 
         await (await study.UploadAsync(stranger, study.Event())).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-enrolled");
         await (await study.UploadAsync(enrolled, study.Event(), study.Event("undeclared"))).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid-event");
+        Assert.Equal(0, checks.Calls);
         await (await study.UploadAsync(enrolled, study.Event())).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable, "unavailable");
+        Assert.Equal(1, checks.Calls);
 
         // Through a front whose check works, the same participant's next upload is the first thing stored.
         var stored = study.Event();
@@ -218,8 +221,16 @@ public sealed class UploadTests(ApiFixture fixture)
     /// <summary>The study event store with its duplicate check failing as a lost database connection would.</summary>
     private sealed class FailingChecks(IStudyEventStore inner) : IStudyEventStore
     {
-        public Task<IReadOnlySet<Guid>> ExistingAsync(string studyId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default) =>
-            Task.FromException<IReadOnlySet<Guid>>(new NpgsqlException("The duplicate check's connection was lost (test)."));
+        private int _calls;
+
+        /// <summary>How many duplicate checks were asked for.</summary>
+        public int Calls => Volatile.Read(ref _calls);
+
+        public Task<IReadOnlySet<Guid>> ExistingAsync(string studyId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _calls);
+            return Task.FromException<IReadOnlySet<Guid>>(new NpgsqlException("The duplicate check's connection was lost (test)."));
+        }
 
         public async IAsyncEnumerable<StoredEvent> ReadAsync(string studyId, EventCursor after, int limit, [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
