@@ -249,8 +249,8 @@ export class Rally {
       if ((await this.#storage.count()) >= this.#options.maxQueuedEvents) {
         throw new RallyError('queue-full', `${this.#options.maxQueuedEvents} events already wait to be uploaded; this one was not queued.`);
       }
-      // Again, in the same turn as the write: the state may have changed while the queue was counted, and a clear
-      // issued since (#setState) would otherwise run before this write and leave the event behind.
+      // Again, just before the write: the state may have changed while the queue was counted (#setState's clear then
+      // waits behind this turn, so an event written here is cleared).
       if (this.#state !== States.RUNNING || this.#closed) {
         return false;
       }
@@ -478,16 +478,25 @@ export class Rally {
 
   async #setState(next) {
     const previous = this.#state;
-    // First the state, then the clear: a send on its way checks the state just before it writes, so its write either
-    // comes before the clear (and is cleared) or is not made (every storage runs its calls in the order they are made).
+    // First the state, then the clear, queued behind the sends already writing (#enqueueChain): a send writes only
+    // if the state still runs when its turn comes, so whatever it wrote is cleared, whatever the storage.
     this.#state = next;
-    if (next === States.ENDED || next === States.NOT_ENROLLED) {
-      // The study's end and leaving clear the queue: nothing collected is sent after either.
-      await this.#storage.clear();
+    try {
+      if (next === States.ENDED || next === States.NOT_ENROLLED) {
+        // The study's end and leaving clear the queue: nothing collected is sent after either.
+        const cleared = this.#enqueueChain.then(() => this.#storage.clear());
+        this.#enqueueChain = cleared.catch(() => {});
+        await cleared;
+      }
+    } finally {
+      // Told even when the clear failed: the state has changed all the same.
+      if (next !== previous) {
+        this.#announce(next);
+      }
     }
-    if (next === previous) {
-      return;
-    }
+  }
+
+  #announce(next) {
     if (next === States.RUNNING) {
       this.#scheduleUpload(0);
     } else {

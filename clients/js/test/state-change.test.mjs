@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MemoryStorage, Rally } from '../src/index.js';
-import { api, baseUrl, newStudy, shownPlatformConsent } from './support/world.mjs';
+import { api, baseUrl, eventually, newStudy, shownPlatformConsent } from './support/world.mjs';
 
 /** A memory queue whose next count is held until released: the moment between `send`'s checks and its write. */
 class HeldStorage extends MemoryStorage {
@@ -44,9 +44,11 @@ test('an event being queued while the kit learns the participant left the study 
     await held.reached;
     // The participant leaves the study elsewhere (the page), and the kit reads that before the event is written.
     await api('DELETE', `/v1/me/enrollments/${study.studyId}`, { token });
-    assert.equal(await rally.refresh(), 'not-enrolled');
+    const refreshed = rally.refresh();
+    await eventually(() => rally.state === 'not-enrolled', 'the kit to learn that the participant left');
     held.release();
 
+    assert.equal(await refreshed, 'not-enrolled');
     assert.equal(await sending, false, 'not queued: the kit knew by then that the participant had left');
     assert.equal(await rally.queued(), 0);
     assert.equal(await rally.flush(), 0);

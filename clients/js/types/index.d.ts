@@ -51,10 +51,7 @@ export interface QueuedEvent {
   payload: string;
 }
 
-/**
- * Where events wait until Rally acknowledges them. Operations resolve once durable, and take effect in the order they
- * were called (a `clear` called after an `add` removes that event, even if the `add` has not resolved yet).
- */
+/** Where events wait until Rally acknowledges them. Operations resolve once durable. */
 export interface QueueStorage {
   /** Adds the event at the end (an id already present is ignored). */
   add(event: QueuedEvent): Promise<void>;

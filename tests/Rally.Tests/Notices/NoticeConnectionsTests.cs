@@ -66,5 +66,4 @@ public sealed class NoticeConnectionsTests
 
         Assert.Equal(["c1", "c2"], closed.Order());
     }
-
 }

@@ -70,7 +70,6 @@ public sealed class NoticeFrontTests
         Assert.Empty(_hub.Targets);
     }
 
-
     /// <summary>A hub whose sends are issued but not written until released.</summary>
     private sealed class HeldSends : IHubContext<NoticeHub>, IHubClients, IClientProxy
     {

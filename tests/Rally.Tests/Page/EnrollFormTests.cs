@@ -169,6 +169,7 @@ public sealed partial class EnrollFormTests(BrowserFixture browser)
         Assert.Equal("2", (string?)enrollment["consentVersion"]);
         Assert.Empty(session.Problems);
     }
+
     [Fact]
     public async Task A_consent_Rally_took_is_shown_taken_even_when_reading_the_participant_back_fails_once()
     {
@@ -188,10 +189,10 @@ public sealed partial class EnrollFormTests(BrowserFixture browser)
         {
             if (route.Request.Url.EndsWith("/enrollments", StringComparison.Ordinal))
             {
-                consented = true;
+                Volatile.Write(ref consented, true);
                 await route.ContinueAsync();
             }
-            else if (consented && Interlocked.Increment(ref failed) == 1)
+            else if (Volatile.Read(ref consented) && Interlocked.Increment(ref failed) == 1)
             {
                 await route.FulfillAsync(new()
                 {
