@@ -141,8 +141,7 @@ public sealed partial class EnrollFormTests(BrowserFixture browser)
         var page = session.Page;
         await session.JoinAsync();
         using var participant = api.WithToken(await ParticipantPageTests.StoredTokenAsync(page));
-        await session.PressAsync(page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Studies" }));
-        var targetCard = page.Locator($"[data-study-id=\"{target}\"]");
+        var targetCard = await session.StudyCardAsync(target);
         var consentToFirst = targetCard.GetByRole(AriaRole.Button, new() { Name = "I consent to version 1 and take part" });
         await Expect(consentToFirst).ToBeVisibleAsync();
 
@@ -179,8 +178,7 @@ public sealed partial class EnrollFormTests(BrowserFixture browser)
         var page = session.Page;
         await session.JoinAsync();
         using var participant = api.WithToken(await ParticipantPageTests.StoredTokenAsync(page));
-        await session.PressAsync(page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Studies" }));
-        var targetCard = page.Locator($"[data-study-id=\"{target}\"]");
+        var targetCard = await session.StudyCardAsync(target);
 
         // Rally takes the consent; the page's next read of the participant meets a front restarting (503, once).
         var consented = false;

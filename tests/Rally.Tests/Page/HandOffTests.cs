@@ -66,8 +66,7 @@ public sealed class HandOffTests(BrowserFixture browser)
         Assert.Equal(1, (int)stats["enrolled"]!); // the page's participant, and no other: the add-on did not join on its own
 
         // Leaving on the page stops the add-on: what it sends is no longer taken, and what it sent is deleted.
-        await session.PressAsync(page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Studies" }));
-        var card = page.Locator($"[data-study-id=\"{studyId}\"]");
+        var card = await session.StudyCardAsync(studyId);
         await session.PressAsync(card.GetByRole(AriaRole.Button, new() { Name = "Leave Reading the news" }));
         await session.PressAsync(card.GetByRole(AriaRole.Button, new() { Name = "Yes, leave Reading the news" }));
         await Expect(card.Locator(".deletion-status")).ToHaveTextAsync("completed");

@@ -195,11 +195,17 @@ internal sealed class PageSession : IAsyncDisposable
         return Guid.Parse(await Page.Locator("#who-id").InnerTextAsync());
     }
 
+    /// <summary>Goes to the catalogue screen from the navigation; the study's card there.</summary>
+    public async Task<ILocator> StudyCardAsync(string studyId)
+    {
+        await PressAsync(Page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Studies" }));
+        return Page.Locator($"[data-study-id=\"{studyId}\"]");
+    }
+
     /// <summary>Enrolls from the study's card on the catalogue screen, with the consent version the card shows.</summary>
     public async Task EnrollAsync(string studyId, string consentVersion = "1")
     {
-        await PressAsync(Page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Studies" }));
-        var card = Page.Locator($"[data-study-id=\"{studyId}\"]");
+        var card = await StudyCardAsync(studyId);
         await PressAsync(card.GetByRole(AriaRole.Button, new() { Name = $"I consent to version {consentVersion} and take part" }));
         await Assertions.Expect(card.Locator(".enrolled")).ToContainTextAsync("You are taking part");
     }
