@@ -246,27 +246,19 @@ public sealed class RateLimitTests(ApiFixture fixture) : IDisposable
     public void Dispose() => _listener.Dispose();
 
     /// <summary>The study store, whose exports (of one study, or of all) wait at a gate once they have started reading.</summary>
-    private sealed class HeldReads(IStudyEventStore inner, Task gate, TaskCompletionSource reading, string? only = null) : IStudyEventStore
+    private sealed class HeldReads(IStudyEventStore inner, Task gate, TaskCompletionSource reading, string? only = null) : PassThroughEventStore(inner)
     {
-        public async IAsyncEnumerable<StoredEvent> ReadAsync(string studyId, EventCursor after, int limit, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        public override async IAsyncEnumerable<StoredEvent> ReadAsync(string studyId, EventCursor after, int limit, [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
             if (only is null || only == studyId)
             {
                 reading.TrySetResult();
                 await gate.WaitAsync(cancellationToken);
             }
-            await foreach (var e in inner.ReadAsync(studyId, after, limit, cancellationToken))
+            await foreach (var e in base.ReadAsync(studyId, after, limit, cancellationToken))
             {
                 yield return e;
             }
         }
-
-        public Task<int> AppendAsync(IReadOnlyList<EventBatch> batches, CancellationToken cancellationToken = default) => inner.AppendAsync(batches, cancellationToken);
-        public Task<IReadOnlySet<Guid>> ExistingAsync(string studyId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default) => inner.ExistingAsync(studyId, ids, cancellationToken);
-        public Task<StudyEventStats> GetStatsAsync(string studyId, CancellationToken cancellationToken = default) => inner.GetStatsAsync(studyId, cancellationToken);
-        public Task<StudyEventStats> CountClippedAsync(string studyId, EventDomain domain, int perParticipant, CancellationToken cancellationToken = default) => inner.CountClippedAsync(studyId, domain, perParticipant, cancellationToken);
-        public Task<long> DeleteParticipantAsync(string studyId, string participant, Guid deletionId, CancellationToken cancellationToken = default) => inner.DeleteParticipantAsync(studyId, participant, deletionId, cancellationToken);
-        public Task<int> PruneDeletedAsync(TimeSpan olderThan, CancellationToken cancellationToken = default) => inner.PruneDeletedAsync(olderThan, cancellationToken);
-        public Task DropStudyAsync(string studyId, CancellationToken cancellationToken = default) => inner.DropStudyAsync(studyId, cancellationToken);
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -219,32 +218,17 @@ public sealed class UploadTests(ApiFixture fixture)
     }
 
     /// <summary>The study event store with its duplicate check failing as a lost database connection would.</summary>
-    private sealed class FailingChecks(IStudyEventStore inner) : IStudyEventStore
+    private sealed class FailingChecks(IStudyEventStore inner) : PassThroughEventStore(inner)
     {
         private int _calls;
 
         /// <summary>How many duplicate checks were asked for.</summary>
         public int Calls => Volatile.Read(ref _calls);
 
-        public Task<IReadOnlySet<Guid>> ExistingAsync(string studyId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
+        public override Task<IReadOnlySet<Guid>> ExistingAsync(string studyId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref _calls);
             return Task.FromException<IReadOnlySet<Guid>>(new NpgsqlException("The duplicate check's connection was lost (test)."));
         }
-
-        public async IAsyncEnumerable<StoredEvent> ReadAsync(string studyId, EventCursor after, int limit, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            await foreach (var e in inner.ReadAsync(studyId, after, limit, cancellationToken))
-            {
-                yield return e;
-            }
-        }
-
-        public Task<int> AppendAsync(IReadOnlyList<EventBatch> batches, CancellationToken cancellationToken = default) => inner.AppendAsync(batches, cancellationToken);
-        public Task<StudyEventStats> GetStatsAsync(string studyId, CancellationToken cancellationToken = default) => inner.GetStatsAsync(studyId, cancellationToken);
-        public Task<StudyEventStats> CountClippedAsync(string studyId, EventDomain domain, int perParticipant, CancellationToken cancellationToken = default) => inner.CountClippedAsync(studyId, domain, perParticipant, cancellationToken);
-        public Task<long> DeleteParticipantAsync(string studyId, string participant, Guid deletionId, CancellationToken cancellationToken = default) => inner.DeleteParticipantAsync(studyId, participant, deletionId, cancellationToken);
-        public Task<int> PruneDeletedAsync(TimeSpan olderThan, CancellationToken cancellationToken = default) => inner.PruneDeletedAsync(olderThan, cancellationToken);
-        public Task DropStudyAsync(string studyId, CancellationToken cancellationToken = default) => inner.DropStudyAsync(studyId, cancellationToken);
     }
 }
