@@ -11,6 +11,8 @@ internal sealed record BenchmarkOptions
           --events N         events uploaded end to end (default 200000)
           --clients C        concurrent HTTP clients, one participant each (default 32)
           --batch B          events per upload (default 50; the API takes at most 200)
+          --studies S        studies the uploads are spread over, upload i to study i % S (default 1); every
+                             client's participant is enrolled in each
           --silos S          Rally.Silo processes (default 2)
           --sink-writers W   concurrent writers in the sink-statement and small-COPY comparisons (default 4,
                              the API's default StreamsPerStudy)
@@ -28,6 +30,8 @@ internal sealed record BenchmarkOptions
     public int Clients { get; init; } = 32;
 
     public int Batch { get; init; } = 50;
+
+    public int Studies { get; init; } = 1;
 
     public int Silos { get; init; } = 2;
 
@@ -87,6 +91,7 @@ internal sealed record BenchmarkOptions
                 case "--events": options = options with { Events = number }; break;
                 case "--clients": options = options with { Clients = number }; break;
                 case "--batch": options = options with { Batch = number }; break;
+                case "--studies": options = options with { Studies = number }; break;
                 case "--silos": options = options with { Silos = number }; break;
                 case "--sink-writers": options = options with { SinkWriters = number }; break;
                 case "--drain-timeout": options = options with { DrainTimeout = TimeSpan.FromSeconds(number) }; break;
@@ -97,9 +102,10 @@ internal sealed record BenchmarkOptions
             }
         }
         options = options with { Settings = settings };
-        if (options.Batch > 200 || options.Clients > 1000 || options.Silos > 4 || options.SinkWriters > 64 || options.Events > 10_000_000)
+        if (options.Batch > 200 || options.Clients > 1000 || options.Silos > 4 || options.SinkWriters > 64 || options.Events > 10_000_000
+            || options.Studies > 1000)
         {
-            error = "Out of range: at most 200 events a batch, 1000 clients, 4 silos, 64 sink writers and 10M events.";
+            error = "Out of range: at most 200 events a batch, 1000 clients, 4 silos, 64 sink writers, 10M events and 1000 studies.";
             return false;
         }
         return true;

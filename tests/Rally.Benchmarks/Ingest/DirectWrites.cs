@@ -10,21 +10,37 @@ namespace Rally.Benchmarks.Ingest;
 /// <summary>
 /// Writes the rows the end-to-end run stored straight into PostgreSQL, without HTTP, Orleans or a queue: with
 /// binary COPY into <c>bench_copy_events</c> (a copy of <c>rally_study_events</c>'s layout: partitioned by
-/// study, same columns, defaults, keys and indexes), and with Rally's own sink statement.
+/// study, same columns, defaults, keys and indexes), and with Rally's own sink statement, all under the first of
+/// <paramref name="studyIds"/> (its partition, or one made like it).
 /// </summary>
-internal sealed class DirectWrites(string connectionString, string studyId)
+internal sealed class DirectWrites(string connectionString, string[] studyIds)
 {
     public const string CopyTable = "bench_copy_events";
 
-    /// <summary>The study's stored events in the order they were stored.</summary>
+    private readonly string _studyId = studyIds[0];
+
+    /// <summary>Makes the studies' partitions as a sink makes one with its study's first batch (<see cref="PostgresStudyEventStore.PartitionDdl"/>).</summary>
+    public static async Task CreatePartitionsAsync(string connectionString, IEnumerable<string> studyIds)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        foreach (var studyId in studyIds)
+        {
+            await using var create = new NpgsqlCommand(
+                PostgresStudyEventStore.PartitionDdl("rally_study_events", PostgresStudyEventStore.PartitionName(studyId), studyId), connection);
+            await create.ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>The studies' stored events, study by study in the order they were stored.</summary>
     public async Task<IReadOnlyList<StoredRow>> ReadStoredAsync()
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("""
             SELECT study_id, id, participant, type, collected_at, received_at, private_window, payload, jwe
-            FROM rally_study_events WHERE study_id = $1 ORDER BY seq
-            """, connection) { Parameters = { new() { Value = studyId } } };
+            FROM rally_study_events WHERE study_id = ANY($1) ORDER BY study_id, seq
+            """, connection) { Parameters = { new() { Value = studyIds } } };
         await using var reader = await command.ExecuteReaderAsync();
         var rows = new List<StoredRow>();
         while (await reader.ReadAsync())
@@ -42,18 +58,18 @@ internal sealed class DirectWrites(string connectionString, string studyId)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        var partition = PostgresStudyEventStore.PartitionName(studyId).Replace("rally_events_", "bench_copy_", StringComparison.Ordinal);
+        var partition = PostgresStudyEventStore.PartitionName(_studyId).Replace("rally_events_", "bench_copy_", StringComparison.Ordinal);
         await using (var create = new NpgsqlCommand($"""
             DROP TABLE IF EXISTS {CopyTable};
             CREATE TABLE {CopyTable} (LIKE rally_study_events INCLUDING ALL) PARTITION BY LIST (study_id);
-            {PostgresStudyEventStore.PartitionDdl(CopyTable, partition, studyId)}
+            {PostgresStudyEventStore.PartitionDdl(CopyTable, partition, _studyId)}
             """, connection))
         {
             await create.ExecuteNonQueryAsync();
         }
         await using var count = new NpgsqlCommand(
             "SELECT (SELECT count(*) FROM pg_indexes WHERE tablename = $1)::int, (SELECT count(*) FROM pg_indexes WHERE tablename = $2)::int",
-            connection) { Parameters = { new() { Value = PostgresStudyEventStore.PartitionName(studyId) }, new() { Value = partition } } };
+            connection) { Parameters = { new() { Value = PostgresStudyEventStore.PartitionName(_studyId) }, new() { Value = partition } } };
         await using var reader = await count.ExecuteReaderAsync();
         await reader.ReadAsync();
         return (reader.GetInt32(0), reader.GetInt32(1));
@@ -79,7 +95,7 @@ internal sealed class DirectWrites(string connectionString, string studyId)
     /// </summary>
     public async Task<TimeSpan> SinkStatementAsync(IReadOnlyList<StoredRow> rows, IReadOnlyList<UploadBatch> uploads, int uploadsPerCall, int writers)
     {
-        var sinkStudy = $"{studyId}-sink{uploadsPerCall}";
+        var sinkStudy = $"{_studyId}-sink{uploadsPerCall}";
         var byId = rows.ToDictionary(r => r.Id);
         var batches = uploads
             .GroupBy(u => u.Client)
@@ -111,7 +127,7 @@ internal sealed class DirectWrites(string connectionString, string studyId)
     /// </summary>
     public async Task<TimeSpan> StagedCopyAsync(IReadOnlyList<StoredRow> rows, int rowsPerTransaction, int writers)
     {
-        var stagedStudy = studyId + "-staged";
+        var stagedStudy = _studyId + "-staged";
         await using (var dataSource = NpgsqlDataSource.Create(connectionString))
         {
             await new PostgresStudyEventStore(dataSource).AppendAsync([new EventBatch(stagedStudy, "warm-up", DateTimeOffset.UtcNow, [])]);

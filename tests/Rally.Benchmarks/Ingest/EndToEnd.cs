@@ -5,7 +5,7 @@ namespace Rally.Benchmarks.Ingest;
 
 /// <summary>What the end-to-end phase measured.</summary>
 internal sealed record EndToEndResult(
-    long Start, long UploadsDone, long LastCommit, UploadOutcome[] Outcomes, long[] VisibleAt, long Polls, bool Drained)
+    long Start, long UploadsDone, long LastCommit, UploadOutcome[] Outcomes, long[] VisibleAt, long Polls, TimeSpan PollInterval, bool Drained)
 {
     public long Acknowledged => Outcomes.Where(o => o.Acknowledged).Sum(o => (long)o.Accepted);
 
@@ -29,13 +29,14 @@ internal sealed record EndToEndResult(
 /// <summary>Uploads over HTTP and watches the events arrive in the study's store.</summary>
 internal static class EndToEnd
 {
+    /// <summary>Uploads <paramref name="batches"/> spread over <paramref name="studyIds"/> and waits until every acknowledged event is committed.</summary>
     public static async Task<EndToEndResult> RunAsync(
-        string connectionString, Uri api, string studyId, string[] tokens, IReadOnlyList<UploadBatch> batches, TimeSpan drainTimeout)
+        string connectionString, Uri api, string[] studyIds, string[] tokens, IReadOnlyList<UploadBatch> batches, TimeSpan drainTimeout)
     {
-        var watcher = new CommitWatcher(connectionString, studyId, batches);
+        var watcher = new CommitWatcher(connectionString, studyIds, batches);
         using var stopWatching = new CancellationTokenSource();
         var watching = watcher.RunAsync(stopWatching.Token);
-        using var uploader = new Uploader(api, studyId, tokens);
+        using var uploader = new Uploader(api, studyIds, tokens);
         var start = Stopwatch.GetTimestamp();
         var outcomes = await uploader.RunAsync(batches);
         var uploadsDone = Stopwatch.GetTimestamp();
@@ -51,13 +52,14 @@ internal static class EndToEnd
             drained = false;
         }
         var lastCommit = watcher.VisibleAt.Where(v => v != 0).DefaultIfEmpty(uploadsDone).Max();
-        return new EndToEndResult(start, uploadsDone, lastCommit, outcomes, watcher.VisibleAt, watcher.Polls, drained && !stopWatching.IsCancellationRequested);
+        return new EndToEndResult(start, uploadsDone, lastCommit, outcomes, watcher.VisibleAt, watcher.Polls, watcher.Interval,
+            drained && !stopWatching.IsCancellationRequested);
     }
 
     /// <summary>Uploads a few batches to another study and waits until they are stored, so that nothing measured pays for JIT or first activations.</summary>
     public static async Task WarmUpAsync(string connectionString, Uri api, string studyId, string[] tokens, IReadOnlyList<UploadBatch> batches)
     {
-        using var uploader = new Uploader(api, studyId, tokens);
+        using var uploader = new Uploader(api, [studyId], tokens);
         var outcomes = await uploader.RunAsync(batches);
         if (outcomes.FirstOrDefault(o => !o.Acknowledged) is { } refused)
         {

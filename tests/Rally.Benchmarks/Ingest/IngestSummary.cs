@@ -15,7 +15,8 @@ internal static class IngestSummary
         double WalPerEvent(PhaseResult p) => (double)p.Use.WalBytes / p.Events;
         var uploads = e2e.Outcomes.Where(o => o.Acknowledged).Select(o => o.Latency).Order().ToArray();
         var commits = e2e.AckToCommit.Order().ToArray();
-        return new BenchmarkResult("ingest", $"{N(options.Events)} events, {options.Clients} clients, batches of {options.Batch}, {options.Silos} silo(s)",
+        return new BenchmarkResult("ingest", $"{N(options.Events)} events, {options.Clients} clients, batches of {options.Batch}, "
+            + (options.Studies > 1 ? $"{options.Studies} studies, " : "") + $"{options.Silos} silo(s)",
         [
             new(SummaryGoals.IngestRatio, endToEnd.EventsPerSecond, rawCopy.EventsPerSecond,
                 Notes: $"first upload to last commit {F(e2e.CommitTime.TotalSeconds, 1)} s"),
