@@ -6,6 +6,7 @@ import { refusal } from './refusals.js';
 import { fillSurvey, readSurvey, surveyProblem } from './survey.js';
 import { answerAddOns } from './handoff.js';
 import { forgetAll, loadCredential, loadDeletions, saveCredential, saveDeletions } from './credential-store.js';
+import { studyNames } from './study-names.js';
 
 const baseUrl = location.origin;
 const SCREENS = ['studies', 'join', 'survey', 'notices', 'data', 'leave'];
@@ -24,6 +25,17 @@ const page = {
   ticks: new Map(), // the enroll forms' ticks not yet sent, by study: { consentVersion, share, acknowledge }, kept across redraws
   problems: new Map(), // the last refusal of a consent (or a form's mistake), by study: { text, shown }, kept across redraws
 };
+
+// The names of studies the catalogue no longer lists (analysis complete) are read from their cards: the lists that
+// named one by "a study no longer listed" meanwhile are drawn again.
+const names = studyNames({
+  baseUrl,
+  onLearnt: () => {
+    renderNotices();
+    renderData();
+    renderLeave();
+  },
+});
 
 // Add-ons are answered once the participant's enrollments are known, and only for the studies it is enrolled in.
 const handoff = answerAddOns({
@@ -110,6 +122,7 @@ function renderStudies() {
 
 async function loadStudies() {
   page.studies = await Rally.studies({ baseUrl });
+  names.learn(page.studies);
   renderStudies();
   handoff.retry();
 }
@@ -134,13 +147,16 @@ async function enroll(study, choices) {
   }
   // Taken: what follows only shows it, and a failure to read the participant back is not a refused consent.
   page.ticks.delete(study.studyId); // sent: a form shown again later (after leaving the study) starts unticked
-  say(`You are taking part in ${study.name}.`);
+  const taken = `You are taking part in ${study.name}.`;
+  say(taken);
   try {
     await refreshMeUntilRead();
   } catch (error) {
     say(`You are taking part in ${study.name}; Rally could not show it yet (${describe(error)}).`);
     return;
   }
+  // Said again: a retry of the read meanwhile said that Rally could not be reached, which no longer stands.
+  say(taken);
   byId(`study-${study.studyId}-enrolled`)?.focus();
 }
 
@@ -209,13 +225,17 @@ async function refreshMe() {
 
 /** Reads the participant, again after a pause while Rally is briefly unavailable (a front or silo restarting). */
 async function refreshMeUntilRead() {
+  let trying;
   for (let wait = 500; ; wait = Math.min(wait * 2, 8000)) {
     try {
       await refreshMe();
+      // Read: the status no longer says that Rally cannot be reached (the caller says what was done, if anything).
+      if (trying && byId('status').textContent === trying) say('');
       return;
     } catch (error) {
       if (error?.status === 401 || error?.status === 410 || !page.participant) throw error;
-      say(`Rally could not be reached (${describe(error)}); trying again.`);
+      trying = `Rally could not be reached (${describe(error)}); trying again.`;
+      say(trying);
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
@@ -352,7 +372,7 @@ function onNotice(notice) {
   page.notices.set(notice.id, notice);
   renderNotices();
   if (known) return;
-  say(`New notice: ${notice.message}`);
+  announce(notice);
   if (notice.kind === 'data-deleted') {
     const deletion = page.deletions.find((d) => d.deletionId === notice.id);
     if (deletion) remember({ ...deletion, status: 'completed' });
@@ -361,26 +381,48 @@ function onNotice(notice) {
   loadStudies().then(refreshMe).catch(() => {});
 }
 
-/** A study's name on its card, or undefined when the catalogue does not list it. */
-function nameOf(studyId) {
-  return page.studies.find((s) => s.studyId === studyId)?.name;
+/** Says that a notice arrived, once the study it is about has a name if Rally gives one. */
+async function announce(notice) {
+  await names.ask(notice.studyId);
+  say(`New notice: ${noticeMessage(notice)}`);
 }
 
-function studyName(studyId) {
-  return nameOf(studyId) ?? studyId;
+/** A study's name on its card, or undefined while Rally has given none (the catalogue's, or the study's own page). */
+function nameOf(studyId) {
+  return names.nameOf(studyId);
+}
+
+/** Every study the page names for the participant, in a stable order: so that unnamed ones keep their numbers. */
+function shownStudies() {
+  return [
+    ...(page.me?.enrollments ?? []).map((e) => e.studyId),
+    ...page.deletions.map((d) => d.studyId),
+    ...[...page.notices.values()].sort((a, b) => a.at.localeCompare(b.at)).map((n) => n.studyId),
+  ];
+}
+
+/** The study as the participant reads it: its name, never its id (see study-names.js). */
+function studyName(studyId, among = shownStudies()) {
+  return names.label(studyId, among);
+}
+
+/** A notice's message, in which Rally may name a study by its id (a data-deleted notice does). */
+function noticeMessage(notice, among = shownStudies()) {
+  return names.named(notice.message, among);
 }
 
 function renderNotices() {
   const notices = [...page.notices.values()].sort((a, b) => a.at.localeCompare(b.at));
+  const among = shownStudies();
   byId('notice-count').textContent = notices.length > 0 ? `(${notices.length})` : '';
   byId('notices-empty').hidden = notices.length > 0;
   fill(byId('notice-list'), notices.map((notice) => h('li', { class: `notice notice-${notice.kind}`, 'data-notice-id': notice.id },
-    h('p', { class: 'notice-kind' }, h('strong', {}, KINDS[notice.kind] ?? notice.kind), ' · ', studyName(notice.studyId)),
-    h('p', { class: 'notice-message' }, notice.message),
+    h('p', { class: 'notice-kind' }, h('strong', {}, KINDS[notice.kind] ?? notice.kind), ' · ', studyName(notice.studyId, among)),
+    h('p', { class: 'notice-message' }, noticeMessage(notice, among)),
     notice.endsAt ? h('p', {}, `Ends ${when(notice.endsAt)}`) : null,
     h('p', { class: 'hint' }, when(notice.at)),
     h('button', { type: 'button', class: 'secondary', onclick: () => acknowledge(notice) },
-      'Mark as read', h('span', { class: 'visually-hidden' }, `: ${KINDS[notice.kind] ?? notice.kind}, ${studyName(notice.studyId)}`)))));
+      'Mark as read', h('span', { class: 'visually-hidden' }, `: ${KINDS[notice.kind] ?? notice.kind}, ${studyName(notice.studyId, among)}`)))));
 }
 
 async function acknowledge(notice) {
@@ -404,11 +446,12 @@ function renderData() {
   byId('data-joined').textContent = when(me.joinedAt);
   byId('data-consent').textContent = me.platformConsentVersion;
   byId('data-profile').textContent = me.hasProfile ? 'given (see About you)' : 'none given';
+  const among = shownStudies();
   fill(byId('data-enrollments'), me.enrollments.length === 0 ? h('li', {}, 'You take part in no study.') :
-    me.enrollments.map((e) => h('li', {}, `${studyName(e.studyId)}: since ${when(e.enrolledAt)}, consent version ${e.consentVersion}`,
+    me.enrollments.map((e) => h('li', {}, `${studyName(e.studyId, among)}: since ${when(e.enrolledAt)}, consent version ${e.consentVersion}`,
       e.needsReconsent ? ' (asks you to consent again)' : '', e.shareDemographics ? '; your answers are shared with it' : '')));
   fill(byId('data-deletions'), page.deletions.length === 0 ? h('li', {}, 'None.') :
-    page.deletions.map((d) => h('li', {}, `${studyName(d.studyId)}: data ${d.dataDeletion}, request ${d.status}`)));
+    page.deletions.map((d) => h('li', {}, `${studyName(d.studyId, among)}: data ${d.dataDeletion}, request ${d.status}`)));
 }
 
 byId('data-export').addEventListener('click', async () => {
@@ -430,17 +473,21 @@ byId('data-export').addEventListener('click', async () => {
 
 // --- leave Rally ----------------------------------------------------------------------------------------------
 
+/** What leaving Rally does to a study's data about the participant, by the study's state as last seen. */
+const ON_LEAVING = {
+  enrolling: 'open, its data about you is deleted now',
+  paused: 'open, its data about you is deleted now',
+  ended: 'ended, its data about you stays locked until its analysis is complete, then is deleted',
+  'analysis-complete': 'its analysis is complete, and its data about you is deleted with it',
+};
+
 function renderLeave() {
   const me = page.me;
   if (!me) return;
+  const among = shownStudies();
   fill(byId('leave-studies'), me.enrollments.length === 0 ? h('li', {}, 'You take part in no study.') :
-    me.enrollments.map((e) => {
-      const study = page.studies.find((s) => s.studyId === e.studyId);
-      const ended = study && study.state !== 'enrolling' && study.state !== 'paused';
-      return h('li', {}, `${studyName(e.studyId)}: `, ended
-        ? 'ended, its data about you stays locked until its analysis is complete, then is deleted'
-        : 'open, its data about you is deleted now');
-    }));
+    me.enrollments.map((e) => h('li', {}, `${studyName(e.studyId, among)}: `,
+      ON_LEAVING[names.card(e.studyId)?.state] ?? 'its data about you is deleted now, or stays locked until its analysis is complete')));
 }
 
 byId('leave-form').addEventListener('submit', async (event) => {
@@ -453,13 +500,15 @@ byId('leave-form').addEventListener('submit', async (event) => {
   problem('leave-problem', '');
   try {
     const left = await page.participant.leaveRally();
-    const names = new Map(page.studies.map((s) => [s.studyId, s.name]));
+    // Named while the participant's studies are still known (its enrollments, deletions, notices number the unnamed).
+    const among = [...shownStudies(), ...left.studies.map((s) => s.studyId)];
+    const named = new Map(left.studies.map((s) => [s.studyId, studyName(s.studyId, among)]));
     await forgetParticipant();
     byId('leave-form').hidden = true;
     byId('leave-result').hidden = false;
     fill(byId('leave-outcome'),
       h('li', {}, left.profileDeleted ? 'Your answers about yourself are deleted.' : 'You had given no answers about yourself.'),
-      left.studies.map((s) => h('li', {}, `${names.get(s.studyId) ?? s.studyId}: data ${s.dataDeletion}`)),
+      left.studies.map((s) => h('li', {}, `${named.get(s.studyId)}: data ${s.dataDeletion}`)),
       h('li', {}, 'This browser no longer holds your Rally credential.'));
     say('You have left Rally.');
     byId('leave-result-title').focus();

@@ -206,10 +206,13 @@ public sealed partial class EnrollFormTests(BrowserFixture browser)
         });
         await session.PressAsync(targetCard.GetByRole(AriaRole.Button, new() { Name = "I consent to version 1 and take part" }));
 
-        // Not told that the consent was refused: the page reads the participant again and shows it in.
+        // Not told that the consent was refused: the page reads the participant again and shows it in. Once read, the
+        // status says what was done, not that Rally could not be reached (which it said while retrying).
         await Expect(targetCard.Locator(".enrolled")).ToContainTextAsync("You are taking part");
         await Expect(targetCard.Locator(".problem")).ToHaveCountAsync(0);
         Assert.True(Volatile.Read(ref failed) >= 1, "the page read the participant back through the failing front");
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("You are taking part in News diet.");
+        await Expect(targetCard.Locator(".enrolled")).ToBeFocusedAsync();
         var me = await (await participant.GetAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.OK);
         Assert.Contains(me["enrollments"]!.AsArray(), e => (string?)e!["studyId"] == target);
         Assert.Empty(session.Problems);

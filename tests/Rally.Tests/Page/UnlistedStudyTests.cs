@@ -1,0 +1,119 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Rally.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace Rally.Tests.Page;
+
+/// <summary>
+/// Studies the catalogue no longer lists (their analysis completed) that a participant is still in, left, or has
+/// notices about: the page names them by their name, never by their id.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed partial class UnlistedStudyTests(BrowserFixture browser)
+{
+    /// <summary>A study id as Rally makes them (<c>StudyIds</c>): a meaningless MAC to a participant.</summary>
+    [GeneratedRegex(@"\bs-[a-z2-7]{24}-[a-z2-7]{16}\b")]
+    private static partial Regex StudyId();
+
+    [Fact]
+    public async Task Studies_whose_analysis_completed_are_named_by_their_names_and_never_by_their_ids()
+    {
+        var api = browser.Api;
+        var (kept, _) = await api.EnrollingStudyAsync(RallyApi.StudyCard(edit: card => card["name"] = "Search habits"));
+        var (left, _) = await api.EnrollingStudyAsync(RallyApi.StudyCard(edit: card => card["name"] = "News diet"));
+        await using var session = await PageSession.OpenAsync(browser, nameof(Studies_whose_analysis_completed_are_named_by_their_names_and_never_by_their_ids));
+        var page = session.Page;
+        await session.JoinAsync();
+        await session.EnrollAsync(kept);
+        await session.EnrollAsync(left);
+
+        // Both studies end; the participant leaves one (its data locked until the analysis completes), stays in the other.
+        await api.MoveAsync(kept, "end");
+        await api.MoveAsync(left, "end");
+        await Expect(page.Locator(".notice-study-ended")).ToHaveCountAsync(2);
+        var leftCard = await session.StudyCardAsync(left);
+        await session.PressAsync(leftCard.GetByRole(AriaRole.Button, new() { Name = "Leave News diet" }));
+        await session.PressAsync(leftCard.GetByRole(AriaRole.Button, new() { Name = "Yes, leave News diet" }));
+        await Expect(leftCard.Locator(".data-deletion")).ToHaveTextAsync("locked");
+
+        // Both analyses complete: the locked data is deleted (a data-deleted notice), and neither study is listed any more.
+        await api.MoveAsync(kept, "complete-analysis");
+        await api.MoveAsync(left, "complete-analysis");
+        await Expect(page.Locator(".notice-data-deleted")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#data-deletions")).ToContainTextAsync("request completed");
+
+        // A new visit: the catalogue lists neither study, yet the participant reads their names on every screen.
+        await page.ReloadAsync();
+        await session.ReadyAsync();
+        await Expect(page.Locator($"[data-study-id=\"{kept}\"], [data-study-id=\"{left}\"]")).ToHaveCountAsync(0);
+        await Expect(page.Locator(".notice-study-ended")).ToHaveCountAsync(2);
+        await Expect(page.Locator("#data-enrollments")).ToContainTextAsync("Search habits: since");
+        await Expect(page.Locator("#data-deletions")).ToContainTextAsync("News diet: data locked, request completed");
+        await Expect(page.Locator(".notice-data-deleted")).ToContainTextAsync("News diet");
+        await Expect(page.Locator(".notice-study-ended").Filter(new() { HasText = "Search habits" })).ToHaveCountAsync(1);
+        await Expect(page.Locator("#leave-studies")).ToContainTextAsync("Search habits: its analysis is complete");
+        await Expect(page.Locator("body")).Not.ToContainTextAsync(StudyId());
+        await session.PressAsync(page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Notices" }));
+        await session.ScreenAsync("notices-of-unlisted-studies");
+        await session.PressAsync(page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "My data" }));
+        await session.ScreenAsync("data-of-unlisted-studies");
+        Assert.Empty(session.Problems);
+    }
+
+    [Fact]
+    public async Task Studies_Rally_gives_no_name_for_are_told_apart_in_words_and_never_by_their_ids()
+    {
+        var api = browser.Api;
+        var (kept, _) = await api.EnrollingStudyAsync(RallyApi.StudyCard(edit: card => card["name"] = "Search habits"));
+        var (left, _) = await api.EnrollingStudyAsync(RallyApi.StudyCard(edit: card => card["name"] = "News diet"));
+        await using var session = await PageSession.OpenAsync(browser, nameof(Studies_Rally_gives_no_name_for_are_told_apart_in_words_and_never_by_their_ids));
+        var page = session.Page;
+        await session.JoinAsync();
+        await session.EnrollAsync(kept);
+        await session.EnrollAsync(left);
+        var leftCard = await session.StudyCardAsync(left);
+        await session.PressAsync(leftCard.GetByRole(AriaRole.Button, new() { Name = "Leave News diet" }));
+        await session.PressAsync(leftCard.GetByRole(AriaRole.Button, new() { Name = "Yes, leave News diet" }));
+        await Expect(leftCard.Locator(".deletion-status")).ToHaveTextAsync("completed");
+        await Expect(page.Locator(".notice-data-deleted")).ToHaveCountAsync(1);
+
+        // A new visit to a Rally that no longer knows either study (as after its study-id key changed): not listed, and
+        // their own pages answer 404.
+        await page.RouteAsync(url => new Uri(url).AbsolutePath is var path
+            && (path == "/v1/studies" || path == $"/v1/studies/{kept}" || path == $"/v1/studies/{left}"), async route =>
+        {
+            if (new Uri(route.Request.Url).AbsolutePath == "/v1/studies")
+            {
+                await route.FulfillAsync(new() { Status = 200, ContentType = "application/json", Body = "[]" });
+                return;
+            }
+            await route.FulfillAsync(new()
+            {
+                Status = 404,
+                ContentType = "application/problem+json",
+                Body = """{"type":"urn:rally:problem:not-found","title":"Not found.","status":404}""",
+            });
+        });
+        await page.ReloadAsync();
+        await session.ReadyAsync();
+
+        // Each is "a study no longer listed", numbered so that they are told apart, with the same number on every screen.
+        await Expect(page.Locator("#data-enrollments")).ToContainTextAsync("a study no longer listed (1): since");
+        await Expect(page.Locator("#data-deletions")).ToContainTextAsync("a study no longer listed (2): data deleted, request completed");
+        await Expect(page.Locator(".notice-data-deleted")).ToContainTextAsync("a study no longer listed (2)");
+        await Expect(page.Locator("#leave-studies")).ToContainTextAsync("a study no longer listed (1): ");
+        await Expect(page.Locator("body")).Not.ToContainTextAsync(StudyId());
+        await session.PressAsync(page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "My data" }));
+        await session.ScreenAsync("data-of-unnamed-studies");
+
+        // Leaving Rally: the outcome names the study it was still in the same way.
+        await session.PressAsync(page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Leave Rally" }));
+        await session.TickAsync(page.GetByLabel("I understand, and I want to leave Rally"));
+        await session.PressAsync(page.GetByRole(AriaRole.Button, new() { Name = "Leave Rally" }));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "You have left Rally" })).ToBeFocusedAsync();
+        await Expect(page.Locator("#leave-outcome")).ToContainTextAsync("a study no longer listed");
+        await Expect(page.Locator("body")).Not.ToContainTextAsync(StudyId());
+        Assert.Empty(session.Problems);
+    }
+}
