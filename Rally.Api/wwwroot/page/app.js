@@ -478,7 +478,7 @@ const ON_LEAVING = {
   enrolling: 'open, its data about you is deleted now',
   paused: 'open, its data about you is deleted now',
   ended: 'ended, its data about you stays locked until its analysis is complete, then is deleted',
-  'analysis-complete': 'its analysis is complete, and its data about you is deleted with it',
+  'analysis-complete': 'its analysis is complete, and its data about you was deleted then',
 };
 
 function renderLeave() {
