@@ -12,6 +12,12 @@ export const States = Object.freeze({
   RUNNING: 'running',
   /** The study was paused by Rally's operators: nothing is sent; queued events wait for the study to resume. */
   PAUSED: 'paused',
+  /**
+   * The participant asked to leave (`leave()`) and Rally has not confirmed it: nothing is sent, the queue is cleared.
+   * While the request runs, and after it failed with the enrollment still in place; `leave()` again retries it,
+   * `enroll()` stays in the study.
+   */
+  LEAVING: 'leaving',
   /** The study has ended: nothing is sent, the queue is cleared. Uninstall the study's add-on. */
   ENDED: 'ended',
   /** Not enrolled (never, or left the study, or left Rally): nothing is sent, the queue is cleared. */
@@ -45,6 +51,8 @@ export class Rally {
   #started = false;
   #starting;
   #closed = false;
+  // The participant asked to leave and Rally has not confirmed it: whatever else is read, the study does not collect.
+  #leaving = false;
   #refreshChain = Promise.resolve();
   #enqueueChain = Promise.resolve();
   #uploadTimer;
@@ -207,6 +215,7 @@ export class Rally {
    */
   async enroll(consent) {
     const enrollment = await this.#participant.enroll(this.studyId, consent ?? {});
+    this.#leaving = false; // enrolling (again) is the participant's newer word: it stays
     await this.refresh();
     return enrollment;
   }
@@ -309,8 +318,8 @@ export class Rally {
     let limit = this.#options.batchSize;
     while (!this.#closed && this.#state === States.RUNNING) {
       const batch = withinBodyLimit(await this.#storage.peek(limit));
-      if (batch.length === 0) {
-        return;
+      if (batch.length === 0 || this.#closed || this.#state !== States.RUNNING) {
+        return; // read again after the queue answered: the participant may have left meanwhile (nothing goes out after)
       }
       let response;
       try {
@@ -441,17 +450,45 @@ export class Rally {
   // ---- Leaving ----
 
   /**
-   * Leaves the study (`DELETE /v1/me/enrollments/{studyId}`): collection stops at once and the queue is cleared.
-   * Resolves to `{ studyId, dataDeletion, deletionId }`: `deleted` (an open study deletes the data now), `locked`
-   * (an ended study deletes it when its analysis completes) or `pending`.
+   * Leaves the study (`DELETE /v1/me/enrollments/{studyId}`). Collection stops at once: the state is `leaving` before
+   * this returns its promise, so `send` queues nothing from then on, and the queue is cleared (nothing collected before
+   * is ever sent). Resolves, the state `not-enrolled`, to `{ studyId, dataDeletion, deletionId }`: `deleted` (an open
+   * study deletes the data now), `locked` (an ended study deletes it when its analysis completes) or `pending`.
+   * Rejects with the request's error when it fails, the state then being Rally's word read again: `not-enrolled` when
+   * the participant is no longer enrolled (`404 not-enrolled`, or a request that was carried out but whose answer was
+   * lost), otherwise still `leaving`, collecting nothing, until `leave()` succeeds or `enroll()` stays.
    */
   async leave() {
-    await this.#storage.clear();
-    try {
-      return await this.#participant.leaveStudy(this.studyId);
-    } finally {
-      await this.#setState(States.NOT_ENROLLED);
+    this.#leaving = true;
+    const stopping = this.#setState(States.LEAVING); // sets the state before its first await: send refuses from here
+    // In the refresh's turn, so that no card and enrollment read before the leave is applied after it.
+    const leaving = this.#refreshChain.then(() => this.#leave());
+    this.#refreshChain = leaving.catch(() => {});
+    const [stopped, left] = await Promise.allSettled([stopping, leaving]);
+    if (left.status === 'rejected') {
+      throw left.reason;
     }
+    if (stopped.status === 'rejected') {
+      throw stopped.reason;
+    }
+    return left.value;
+  }
+
+  async #leave() {
+    let result;
+    try {
+      result = await this.#participant.leaveStudy(this.studyId);
+    } catch (error) {
+      if (error instanceof RallyError && error.code === 'not-enrolled') {
+        await this.#setState(States.NOT_ENROLLED).catch(() => {});
+      } else {
+        // A 5xx, a 429, a network error: the request may or may not have been carried out; Rally says which.
+        await this.#refresh().catch(() => {});
+      }
+      throw error;
+    }
+    await this.#setState(States.NOT_ENROLLED);
+    return result;
   }
 
   /** Follows a deletion request: `{ deletionId, studyId, dataDeletion, status, requestedAt, completedAt }`. */
@@ -477,12 +514,17 @@ export class Rally {
   }
 
   async #setState(next) {
+    if (next === States.NOT_ENROLLED) {
+      this.#leaving = false; // done: nothing is left to leave
+    } else if (this.#leaving && next !== States.ENDED) {
+      next = States.LEAVING; // Rally still holds the enrollment, but the participant asked to leave it
+    }
     const previous = this.#state;
     // First the state, then the clear, queued behind the sends already writing (#enqueueChain): a send writes only
     // if the state still runs when its turn comes, so whatever it wrote is cleared, whatever the storage.
     this.#state = next;
     try {
-      if (next === States.ENDED || next === States.NOT_ENROLLED) {
+      if (next === States.ENDED || next === States.NOT_ENROLLED || next === States.LEAVING) {
         // The study's end and leaving clear the queue: nothing collected is sent after either.
         const cleared = this.#enqueueChain.then(() => this.#storage.clear());
         this.#enqueueChain = cleared.catch(() => {});

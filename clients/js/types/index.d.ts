@@ -1,11 +1,12 @@
 // Types of Rally's JavaScript client kit (src/, JavaScript with JSDoc). Kept by hand beside the code.
 
 /** A study's state for this participant. */
-export type RallyState = 'running' | 'paused' | 'ended' | 'not-enrolled' | 'needs-consent';
+export type RallyState = 'running' | 'paused' | 'leaving' | 'ended' | 'not-enrolled' | 'needs-consent';
 
 export declare const States: Readonly<{
   RUNNING: 'running';
   PAUSED: 'paused';
+  LEAVING: 'leaving';
   ENDED: 'ended';
   NOT_ENROLLED: 'not-enrolled';
   NEEDS_CONSENT: 'needs-consent';
@@ -297,6 +298,11 @@ export declare class Rally {
   flush(options?: { signal?: AbortSignal }): Promise<number>;
   onNotice(callback: (notice: Notice) => void): () => void;
   ack(noticeId: string): Promise<void>;
+  /**
+   * The state is `leaving` at once (nothing is sent from then on, the queue is cleared), `not-enrolled` once Rally
+   * confirms. Rejects with the request's error when it fails; the state is then Rally's word read again:
+   * `not-enrolled`, or still `leaving` (collecting nothing) until `leave()` succeeds or `enroll()` stays.
+   */
   leave(): Promise<LeaveStudyResult>;
   deletion(deletionId: string): Promise<Deletion>;
   close(): Promise<void>;

@@ -34,6 +34,10 @@ public sealed class ClientKitTests(ClientKitFixture fixture)
         await ClientKitNode.TestAsync(fixture.Environment, Patience, "test/state-change.test.mjs");
 
     [Fact]
+    public async Task Leaving_stops_collection_at_once_and_a_failed_leave_keeps_the_state_truthful() =>
+        await ClientKitNode.TestAsync(fixture.Environment, Patience, "test/leave.test.mjs");
+
+    [Fact]
     public async Task The_front_serves_the_built_kit_as_one_ES_module_revalidated_by_its_ETag()
     {
         using var http = fixture.Front.CreateClient(null);
