@@ -48,6 +48,7 @@ internal sealed partial class DeletionLedgerGrain(
     {
         ArgumentNullException.ThrowIfNull(request);
         var deletionId = request.DeletionId;
+        var named = Learn(request.StudyName);
         if (!State.Entries.TryGetValue(deletionId, out var entry))
         {
             var now = clock.GetUtcNow();
@@ -83,6 +84,10 @@ internal sealed partial class DeletionLedgerGrain(
             // Sent again by a participant who has since left Rally: its id is not kept any longer.
             await ForgetAsync(deletionId);
         }
+        else if (named)
+        {
+            await store.WriteStateAsync();
+        }
         return new DeletionReceipt(StudyId, deletionId, entry.DataDeletion);
     }
 
@@ -104,14 +109,34 @@ internal sealed partial class DeletionLedgerGrain(
             ? new DeletionView(deletionId, StudyId, e.DataDeletion, e.Status, e.RequestedAt, e.CompletedAt, e.Status == DeletionStatus.Completed ? e.DeletedEvents : null)
             : null);
 
-    public async Task CompleteAnalysisAsync()
+    public async Task CompleteAnalysisAsync(string? studyName)
     {
+        // Stored before any notice goes out, so that a retry on another activation names the study too.
+        var changed = Learn(studyName);
         if (State.DropRequestedAt is null)
         {
             State.DropRequestedAt = clock.GetUtcNow();
+            changed = true;
+        }
+        if (changed)
+        {
             await store.WriteStateAsync();
         }
         await ScheduleAsync();
+    }
+
+    /// <summary>
+    /// Keeps the study's name as the study last gave it (the ledger never asks the study: the study waits on the ledger,
+    /// and neither grain is reentrant); true when it changed, to be stored with the call's own write or on its own.
+    /// </summary>
+    private bool Learn(string? studyName)
+    {
+        if (studyName is null || studyName == State.StudyName)
+        {
+            return false;
+        }
+        State.StudyName = studyName;
+        return true;
     }
 
     public Task<LedgerView> ListAsync() => ListPageAsync(null, int.MaxValue);
@@ -243,8 +268,7 @@ internal sealed partial class DeletionLedgerGrain(
     /// </summary>
     private async Task NotifyAsync(Guid deletionId, Guid participantId)
     {
-        var notice = new Notice(deletionId, NoticeKind.DataDeleted, StudyId,
-            $"The data study '{StudyId}' collected from you has been deleted.", null, clock.GetUtcNow());
+        var notice = StudyNotices.DataDeleted(deletionId, StudyId, State.StudyName, clock.GetUtcNow());
         await GrainFactory.GetGrain<INoticeInboxGrain>(participantId).AddAsync(notice);
         noticeMetrics.Sent(NoticeKind.DataDeleted, 1);
         await GrainFactory.GetGrain<INoticeFanOutGrain>(INoticeFanOutGrain.Key).PushAsync(notice, [participantId]);

@@ -16,4 +16,10 @@ public sealed class DeletionLedgerState
 
     /// <summary>The events those dropped requests deleted.</summary>
     [Id(4)] public long CompactedDeletedEvents { get; set; }
+
+    /// <summary>
+    /// The study's name on its card, as the study last gave it (with a request or the completed analysis): the
+    /// <c>data-deleted</c> notice names the study by it. Null in older records until the study next calls the ledger.
+    /// </summary>
+    [Id(5)] public string? StudyName { get; set; }
 }

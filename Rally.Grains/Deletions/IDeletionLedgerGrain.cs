@@ -22,9 +22,12 @@ public interface IDeletionLedgerGrain : IGrainWithStringKey
     [Alias("get"), AlwaysInterleave]
     Task<DeletionView?> GetAsync(Guid deletionId);
 
-    /// <summary>The study's analysis completed: drop all its raw data and complete every locked request.</summary>
+    /// <summary>
+    /// The study's analysis completed: drop all its raw data and complete every locked request. <paramref name="studyName"/>
+    /// is the study's name on its card, by which the participants told are given the study (null: the name the ledger has).
+    /// </summary>
     [Alias("complete-analysis")]
-    Task CompleteAnalysisAsync();
+    Task CompleteAnalysisAsync(string? studyName);
 
     [Alias("list"), AlwaysInterleave]
     Task<LedgerView> ListAsync();

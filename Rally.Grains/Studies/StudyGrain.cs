@@ -112,7 +112,7 @@ internal sealed partial class StudyGrain(
         }
         var view = await MoveAsync([StudyLifecycle.Ended], StudyLifecycle.AnalysisComplete, now => State.AnalysisCompletedAt = now);
         // The move is stored first; the ledger then drops the raw data, retrying until it is gone.
-        await Ledger.CompleteAnalysisAsync();
+        await Ledger.CompleteAnalysisAsync(State.Card!.Name);
         return view;
     }
 
@@ -165,9 +165,10 @@ internal sealed partial class StudyGrain(
             await store.WriteStateAsync();
             await PublishParticipationAsync();
         }
-        // The ledger finds the data by pseudonym; it may write to the participant only while it is in Rally.
+        // The ledger finds the data by pseudonym; it may write to the participant only while it is in Rally, and then
+        // names the study by its card's name (given here: the ledger never calls the study, which waits on it).
         return await Ledger.RequestAsync(new DeletionRequest(
-            command.DeletionId, command.Pseudonym, command.InRally ? command.ParticipantId : null, State.Lifecycle));
+            command.DeletionId, command.Pseudonym, command.InRally ? command.ParticipantId : null, State.Lifecycle, State.Card?.Name));
     }
 
     public Task<StudyIngestionRules> GetIngestionRulesAsync()

@@ -34,5 +34,17 @@ internal static class StudyNotices
         $"Study '{card.Name}' has resumed and collects data again as you consented.",
         endsAt, now);
 
+    /// <summary>
+    /// A deletion request completed. The deletion ledger sends it, by the name the study last gave it; a ledger stored
+    /// before it kept names has none until the study next calls it, and then says which study in the participant's words.
+    /// The notice's id is the request's.
+    /// </summary>
+    public static Notice DataDeleted(Guid deletionId, string studyId, string? studyName, DateTimeOffset now) => new(
+        deletionId, NoticeKind.DataDeleted, studyId,
+        studyName is null
+            ? "The data that a study you left collected from you has been deleted."
+            : $"The data that study '{studyName}' collected from you has been deleted.",
+        null, now);
+
     private static string Format(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 }

@@ -50,6 +50,7 @@ public sealed class DeletionFailureTests(PostgresServer postgres) : IDisposable
 
         await world.WhenCompletedAsync(deletionId);
         await world.AssertOnlyTheLeaversEventsWentAsync();
+        await world.AssertTheNoticeNamesTheStudyAsync(deletionId);
     }
 
     [Fact]
@@ -69,6 +70,7 @@ public sealed class DeletionFailureTests(PostgresServer postgres) : IDisposable
 
         await world.WhenCompletedAsync(deletionId);
         await world.AssertOnlyTheLeaversEventsWentAsync();
+        await world.AssertTheNoticeNamesTheStudyAsync(deletionId);
     }
 
     private void ListenForDeferrals()
@@ -194,6 +196,15 @@ public sealed class DeletionFailureTests(PostgresServer postgres) : IDisposable
             var deletion = await response.ShouldBeAsync(HttpStatusCode.OK);
             return (string?)deletion["status"] == "completed";
         }, $"deletion {deletionId} to complete");
+
+        /// <summary>The ledger that finished the request (a retry, or another activation) still names the study by its card's name.</summary>
+        public async Task AssertTheNoticeNamesTheStudyAsync(string deletionId)
+        {
+            var me = await (await Participant.GetAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.OK);
+            var notice = Assert.Single(me["notices"]!.AsArray(), n => (string?)n!["id"] == deletionId)!;
+            Assert.Equal("data-deleted", (string?)notice["kind"]);
+            Assert.Equal($"The data that study '{(string)RallyApi.StudyCard()["name"]!}' collected from you has been deleted.", (string?)notice["message"]);
+        }
 
         public async Task AssertOnlyTheLeaversEventsWentAsync()
         {

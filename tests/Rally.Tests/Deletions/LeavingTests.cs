@@ -59,6 +59,54 @@ public abstract class LeavingCases : RallyCases
     }
 
     [Fact]
+    public async Task The_notice_of_data_deleted_on_leaving_an_open_study_names_the_study_by_its_name()
+    {
+        var (studyId, _) = await Api.EnrollingStudyAsync(RallyApi.StudyCard(edit: card => card["name"] = "News diet"));
+        var participant = await Api.JoinAsync();
+        await (await RallyApi.EnrollAsync(participant, studyId)).ShouldBeAsync(HttpStatusCode.Created);
+
+        var left = await (await participant.Client.DeleteAsync($"/v1/me/enrollments/{studyId}")).ShouldBeAsync(HttpStatusCode.OK);
+        await RallyApi.DeletionWhenAsync(participant.Client, (string)left["deletionId"]!, "completed");
+
+        AssertNamesTheStudy(await DataDeletedNoticeAsync(participant, (string)left["deletionId"]!), studyId, "News diet");
+    }
+
+    [Fact]
+    public async Task The_notice_of_locked_data_deleted_when_the_analysis_completes_names_the_study_by_its_name()
+    {
+        var (studyId, _) = await Api.EnrollingStudyAsync(RallyApi.StudyCard(edit: card => card["name"] = "Evening reading"));
+        var participant = await Api.JoinAsync();
+        await (await RallyApi.EnrollAsync(participant, studyId)).ShouldBeAsync(HttpStatusCode.Created);
+        await Api.MoveAsync(studyId, "end");
+        var left = await (await participant.Client.DeleteAsync($"/v1/me/enrollments/{studyId}")).ShouldBeAsync(HttpStatusCode.OK);
+        Assert.Equal("locked", (string?)left["dataDeletion"]);
+
+        await Api.MoveAsync(studyId, "complete-analysis");
+        await RallyApi.DeletionWhenAsync(participant.Client, (string)left["deletionId"]!, "completed");
+
+        AssertNamesTheStudy(await DataDeletedNoticeAsync(participant, (string)left["deletionId"]!), studyId, "Evening reading");
+    }
+
+    /// <summary>The notice of a completed request, as the participant lists it (its id is the request's).</summary>
+    private static async Task<JsonNode> DataDeletedNoticeAsync(TestParticipant participant, string deletionId)
+    {
+        var notices = (await (await participant.Client.GetAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.OK))["notices"]!.AsArray();
+        var notice = Assert.Single(notices, n => (string?)n!["id"] == deletionId)!;
+        Assert.Equal("data-deleted", (string?)notice["kind"]);
+        return notice;
+    }
+
+    /// <summary>A participant reads the study by its card's name; its id (<c>s-…</c>, a MAC) is for clients, in <c>studyId</c>.</summary>
+    private static void AssertNamesTheStudy(JsonNode notice, string studyId, string name)
+    {
+        Assert.Equal(studyId, (string?)notice["studyId"]);
+        var message = (string)notice["message"]!;
+        Assert.Contains($"'{name}'", message, StringComparison.Ordinal);
+        Assert.DoesNotContain(studyId, message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s-", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_participant_cannot_look_up_another_participants_deletion()
     {
         var (studyId, _) = await Api.EnrollingStudyAsync();
