@@ -21,7 +21,7 @@ internal sealed record BenchmarkOptions
           --npgsql "K=V;…"   Npgsql connection-string options for the Rally processes only, e.g.
                              "Max Auto Prepare=0" (the benchmark's own connections are unaffected)
           --drain-timeout S  seconds to wait after the last 202 for every event to be committed (default 300)
-          --warm-up N        events uploaded to another study before measuring (default a tenth of --events,
+          --warm-up N        events uploaded to the measured studies before measuring (default a tenth of --events,
                              at least 4 uploads a client)
         """;
 

@@ -22,7 +22,7 @@ internal sealed class CommitWatcher(string connectionString, string[] studyIds, 
         .SelectMany(b => b.Ids.Select(id => (id, b.Index)))
         .ToDictionary(x => x.id, x => x.Index);
 
-    private readonly HashSet<Guid> _seen = [];
+    private readonly HashSet<Guid> _seen = []; // of the measured uploads' events only (not the warm-up's)
     private readonly int[] _pending = [.. batches.Select(b => b.Ids.Length)];
     private long _expected = long.MaxValue;
 
@@ -34,9 +34,6 @@ internal sealed class CommitWatcher(string connectionString, string[] studyIds, 
 
     /// <summary>When each upload's events were all visible (a <see cref="Stopwatch"/> timestamp), or 0.</summary>
     public long[] VisibleAt { get; } = new long[batches.Count];
-
-    /// <summary>Rows of the studies seen, including any the benchmark did not send (there must be none).</summary>
-    public long Seen => _seen.Count;
 
     public long Polls { get; private set; }
 
@@ -57,6 +54,7 @@ internal sealed class CommitWatcher(string connectionString, string[] studyIds, 
             await plan.ExecuteNonQueryAsync(stop);
         }
         var partitions = studyIds.Select(PostgresStudyEventStore.PartitionName).ToArray();
+        var since = new NpgsqlParameter();
         // A sink makes its study's partition with its first batch, unless it was made before.
         await using (var exists = new NpgsqlCommand("SELECT bool_and(to_regclass(p) IS NOT NULL) FROM unnest($1::text[]) p", connection)
         {
@@ -68,7 +66,11 @@ internal sealed class CommitWatcher(string connectionString, string[] studyIds, 
                 await Task.Delay(Interval, stop);
             }
         }
-        var since = new NpgsqlParameter { Value = 0L };
+        // From the oldest transaction running now: the warm-up's rows, all stored before, need not be read again.
+        await using (var now = new NpgsqlCommand("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint", connection))
+        {
+            since.Value = (long)(await now.ExecuteScalarAsync(stop))!;
+        }
         await using var poll = new NpgsqlBatch(connection)
         {
             BatchCommands =
@@ -110,7 +112,7 @@ internal sealed class CommitWatcher(string connectionString, string[] studyIds, 
 
     private void Saw(Guid id, long at)
     {
-        if (!_seen.Add(id) || !_batchOf.TryGetValue(id, out var batch))
+        if (!_batchOf.TryGetValue(id, out var batch) || !_seen.Add(id))
         {
             return;
         }

@@ -19,19 +19,6 @@ internal sealed class DirectWrites(string connectionString, string[] studyIds)
 
     private readonly string _studyId = studyIds[0];
 
-    /// <summary>Makes the studies' partitions as a sink makes one with its study's first batch (<see cref="PostgresStudyEventStore.PartitionDdl"/>).</summary>
-    public static async Task CreatePartitionsAsync(string connectionString, IEnumerable<string> studyIds)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        foreach (var studyId in studyIds)
-        {
-            await using var create = new NpgsqlCommand(
-                PostgresStudyEventStore.PartitionDdl("rally_study_events", PostgresStudyEventStore.PartitionName(studyId), studyId), connection);
-            await create.ExecuteNonQueryAsync();
-        }
-    }
-
     /// <summary>The studies' stored events, study by study in the order they were stored.</summary>
     public async Task<IReadOnlyList<StoredRow>> ReadStoredAsync()
     {

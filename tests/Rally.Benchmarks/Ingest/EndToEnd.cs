@@ -56,10 +56,14 @@ internal static class EndToEnd
             drained && !stopWatching.IsCancellationRequested);
     }
 
-    /// <summary>Uploads a few batches to another study and waits until they are stored, so that nothing measured pays for JIT or first activations.</summary>
-    public static async Task WarmUpAsync(string connectionString, Uri api, string studyId, string[] tokens, IReadOnlyList<UploadBatch> batches)
+    /// <summary>Uploads a few batches to <paramref name="studyId"/> and waits until they are stored, so that nothing measured pays for JIT or first activations.</summary>
+    public static Task WarmUpAsync(string connectionString, Uri api, string studyId, string[] tokens, IReadOnlyList<UploadBatch> batches) =>
+        WarmUpAsync(connectionString, api, [studyId], tokens, batches);
+
+    /// <summary>Uploads batches spread over <paramref name="studyIds"/> and waits until they are stored; returns the ids stored.</summary>
+    public static async Task<HashSet<Guid>> WarmUpAsync(string connectionString, Uri api, string[] studyIds, string[] tokens, IReadOnlyList<UploadBatch> batches)
     {
-        using var uploader = new Uploader(api, [studyId], tokens);
+        using var uploader = new Uploader(api, studyIds, tokens);
         var outcomes = await uploader.RunAsync(batches);
         if (outcomes.FirstOrDefault(o => !o.Acknowledged) is { } refused)
         {
@@ -69,7 +73,7 @@ internal static class EndToEnd
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 120;
-        while (await StoredAsync(connection, studyId) < expected)
+        while (await StoredAsync(connection, studyIds) < expected)
         {
             if (Stopwatch.GetTimestamp() > deadline)
             {
@@ -77,13 +81,16 @@ internal static class EndToEnd
             }
             await Task.Delay(100);
         }
+        return [.. batches.SelectMany(b => b.Ids)];
     }
 
-    public static async Task<long> StoredAsync(NpgsqlConnection connection, string studyId)
+    public static Task<long> StoredAsync(NpgsqlConnection connection, string studyId) => StoredAsync(connection, [studyId]);
+
+    public static async Task<long> StoredAsync(NpgsqlConnection connection, string[] studyIds)
     {
-        await using var count = new NpgsqlCommand("SELECT count(*) FROM rally_study_events WHERE study_id = $1", connection)
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM rally_study_events WHERE study_id = ANY($1)", connection)
         {
-            Parameters = { new() { Value = studyId } },
+            Parameters = { new() { Value = studyIds } },
         };
         return (long)(await count.ExecuteScalarAsync())!;
     }

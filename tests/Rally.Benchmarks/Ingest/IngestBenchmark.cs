@@ -52,14 +52,13 @@ internal static class IngestBenchmark
             + string.Join(", ", DurablePostgres.Settings.Take(7).Select(s => $"{s.Key}={s.Value}")));
         var rallyDatabase = options.RallyConnectionOptions.Length == 0 ? database : database + ";" + options.RallyConnectionOptions;
         await using var rally = await RallyDeployment.StartAsync(rallyDatabase, options.Silos, options.Settings);
-        var enrollment = await rally.EnrollingStudiesAsync(key, studies: options.Studies + 1, participants: options.Clients);
-        var tokens = enrollment.Tokens;
-        var studyIds = enrollment.StudyIds[..options.Studies];
+        var enrollment = await rally.EnrollingStudiesAsync(key, studies: options.Studies, participants: options.Clients);
+        var (studyIds, tokens) = (enrollment.StudyIds, enrollment.Tokens);
         var probes = new Probes(database, postgres.PostmasterPid, rally.ApiPid, rally.SiloPids);
-        await EndToEnd.WarmUpAsync(database, rally.Api.BaseAddress, enrollment.StudyIds[^1], tokens, warmUp);
-        // A study taking data has its partition: making them is no part of the steady state measured.
-        await DirectWrites.CreatePartitionsAsync(database, studyIds);
-        Console.WriteLine($"  warmed up with {N(warmUp.Sum(b => b.Ids.Length))} events to another study; measuring.");
+        // The measured studies themselves, so that what is measured is a study taking data (its partition made, its
+        // sinks active, its streams known to the silos' pulling agents), not a study's first upload.
+        var warmUpIds = await EndToEnd.WarmUpAsync(database, rally.Api.BaseAddress, studyIds, tokens, warmUp);
+        Console.WriteLine($"  warmed up with {N(warmUpIds.Count)} events to the measured {(studyIds.Length == 1 ? "study" : "studies")}; measuring.");
         Console.WriteLine();
 
         await probes.CheckpointAsync();
@@ -78,12 +77,15 @@ internal static class IngestBenchmark
 
         // Exactly once: every acknowledged event stored, once, and nothing else.
         var direct = new DirectWrites(database, studyIds);
-        var stored = await direct.ReadStoredAsync();
+        var storedWithWarmUp = await direct.ReadStoredAsync();
+        var stored = storedWithWarmUp.Where(r => !warmUpIds.Contains(r.Id)).ToList();
+        var warmUpStored = storedWithWarmUp.Count - stored.Count;
         var storedIds = stored.Select(r => r.Id).ToHashSet();
         var acknowledgedIds = batches.Where(b => e2e.Outcomes[b.Index].Acknowledged).SelectMany(b => b.Ids).ToHashSet();
         var missing = acknowledgedIds.Count(id => !storedIds.Contains(id));
         var unexpected = storedIds.Count(id => !acknowledgedIds.Contains(id));
-        var exactlyOnce = e2e.Drained && stored.Count == e2e.Acknowledged && storedIds.Count == stored.Count && missing == 0 && unexpected == 0 && e2e.Refused == 0;
+        var exactlyOnce = e2e.Drained && stored.Count == e2e.Acknowledged && storedIds.Count == stored.Count && missing == 0 && unexpected == 0 && e2e.Refused == 0
+            && warmUpStored == warmUpIds.Count;
         // The baselines write the same rows into one study's partition (the first study's, or one made like it).
         var rows = options.Studies == 1 ? stored : [.. stored.Select(r => r with { StudyId = studyIds[0] })];
 
