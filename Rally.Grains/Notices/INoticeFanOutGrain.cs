@@ -24,7 +24,11 @@ public interface INoticeFanOutGrain : IGrainWithIntegerKey
     [Alias("push"), OneWay]
     Task PushAsync(Notice notice, Guid[] participantIds);
 
-    /// <summary>Closes the participant's hub connections on every front (it left Rally; its token no longer works).</summary>
-    [Alias("disconnect")]
+    /// <summary>
+    /// Closes the participant's hub connections on every front (it left Rally; its token no longer works). One-way and
+    /// interleaved: leaving Rally answers without waiting on the fronts, nor on the notices this worker is fanning out
+    /// (a leave waited 30 s behind them and its request timed out, in <c>LeavingOnPostgresTests</c>).
+    /// </summary>
+    [Alias("disconnect"), OneWay, AlwaysInterleave]
     Task DisconnectAsync(Guid participantId);
 }

@@ -108,6 +108,11 @@ internal sealed record BenchmarkOptions
             error = "Out of range: at most 200 events a batch, 1000 clients, 4 silos, 64 sink writers, 10M events and 1000 studies.";
             return false;
         }
+        if (options.Studies > (options.WarmUpEvents + options.Batch - 1) / options.Batch)
+        {
+            error = "--studies exceeds the warm-up's uploads: each study needs at least one (raise --warm-up).";
+            return false;
+        }
         return true;
     }
 }

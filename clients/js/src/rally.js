@@ -53,6 +53,7 @@ export class Rally {
   #closed = false;
   // The participant asked to leave and Rally has not confirmed it: whatever else is read, the study does not collect.
   #leaving = false;
+  #leaves = 0; // leave() calls so far: an enroll() answered after a later leave() does not undo it
   #refreshChain = Promise.resolve();
   #enqueueChain = Promise.resolve();
   #uploadTimer;
@@ -139,7 +140,7 @@ export class Rally {
 
   // ---- The study's state ----
 
-  /** `running`, `paused`, `ended`, `not-enrolled` or `needs-consent`; `null` until `start()` resolved. */
+  /** `running`, `paused`, `leaving`, `ended`, `not-enrolled` or `needs-consent`; `null` until `start()` resolved. */
   get state() {
     return this.#state;
   }
@@ -214,8 +215,11 @@ export class Rally {
    * @param {{ consentVersion: string, shareDemographics?: boolean, privateBrowsingAcknowledged?: boolean }} consent
    */
   async enroll(consent) {
+    const leaves = this.#leaves;
     const enrollment = await this.#participant.enroll(this.studyId, consent ?? {});
-    this.#leaving = false; // enrolling (again) is the participant's newer word: it stays
+    if (this.#leaves === leaves) {
+      this.#leaving = false; // enrolling (again) is the participant's newer word: it stays (unless a leave came after)
+    }
     await this.refresh();
     return enrollment;
   }
@@ -460,6 +464,7 @@ export class Rally {
    */
   async leave() {
     this.#leaving = true;
+    this.#leaves++;
     const stopping = this.#setState(States.LEAVING); // sets the state before its first await: send refuses from here
     // In the refresh's turn, so that no card and enrollment read before the leave is applied after it.
     const leaving = this.#refreshChain.then(() => this.#leave());

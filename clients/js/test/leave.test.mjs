@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MemoryStorage, Rally } from '../src/index.js';
-import { api, baseUrl, decrypt, exportEvents, exportWhenStored, newStudy, recorder, shownPlatformConsent } from './support/world.mjs';
+import { api, baseUrl, decrypt, exportEvents, exportWhenStored, gate, newStudy, recorder, shownPlatformConsent } from './support/world.mjs';
 
 /**
  * The network between the kit and Rally: records every upload, and can hold the next leave request until released
@@ -55,12 +55,8 @@ class HeldPeekStorage extends MemoryStorage {
 
   /** Holds the answer of the next peek that finds events; `reached` resolves once it has read them. */
   hold() {
-    let entered;
-    const reached = new Promise((resolve) => { entered = resolve; });
-    let release;
-    const gate = new Promise((resolve) => { release = resolve; });
-    this.#hold = { entered, gate };
-    return { reached, release };
+    this.#hold = gate();
+    return this.#hold;
   }
 
   async peek(limit) {
@@ -68,8 +64,7 @@ class HeldPeekStorage extends MemoryStorage {
     const hold = events.length > 0 ? this.#hold : undefined;
     if (hold) {
       this.#hold = undefined;
-      hold.entered();
-      await hold.gate;
+      await hold.pass();
     }
     return events;
   }

@@ -3,29 +3,22 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MemoryStorage, Rally } from '../src/index.js';
-import { api, baseUrl, eventually, newStudy, shownPlatformConsent } from './support/world.mjs';
+import { api, baseUrl, eventually, gate, newStudy, shownPlatformConsent } from './support/world.mjs';
 
 /** A memory queue whose next count is held until released: the moment between `send`'s checks and its write. */
 class HeldStorage extends MemoryStorage {
   #hold;
 
-  /** Holds the next count; resolves once a caller waits in it. */
+  /** Holds the next count; `reached` resolves once a caller waits in it. */
   hold() {
-    let entered;
-    const reached = new Promise((resolve) => { entered = resolve; });
-    let release;
-    const gate = new Promise((resolve) => { release = resolve; });
-    this.#hold = { entered, gate };
-    return { reached, release };
+    this.#hold = gate();
+    return this.#hold;
   }
 
   async count() {
     const hold = this.#hold;
     this.#hold = undefined;
-    if (hold) {
-      hold.entered();
-      await hold.gate;
-    }
+    await hold?.pass();
     return super.count();
   }
 }

@@ -25,6 +25,10 @@ internal sealed class CommitWatcher(string connectionString, string[] studyIds, 
     private readonly HashSet<Guid> _seen = []; // of the measured uploads' events only (not the warm-up's)
     private readonly int[] _pending = [.. batches.Select(b => b.Ids.Length)];
     private long _expected = long.MaxValue;
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once the watcher knows where to read from: the measured uploads may start.</summary>
+    public Task Ready => _ready.Task;
 
     /// <summary>
     /// How often the watcher polls: 20 ms, and 1 ms more a study past 20 so that its own reads (an index scan of each
@@ -55,22 +59,24 @@ internal sealed class CommitWatcher(string connectionString, string[] studyIds, 
         }
         var partitions = studyIds.Select(PostgresStudyEventStore.PartitionName).ToArray();
         var since = new NpgsqlParameter();
-        // A sink makes its study's partition with its first batch, unless it was made before.
+        // The warm-up made every measured study's partition (each study gets some of its uploads).
         await using (var exists = new NpgsqlCommand("SELECT bool_and(to_regclass(p) IS NOT NULL) FROM unnest($1::text[]) p", connection)
         {
             Parameters = { new() { Value = partitions } },
         })
         {
-            while (!(bool)(await exists.ExecuteScalarAsync(stop))! && !stop.IsCancellationRequested)
+            if (!(bool)(await exists.ExecuteScalarAsync(stop))!)
             {
-                await Task.Delay(Interval, stop);
+                throw new InvalidOperationException("A measured study has no partition: the warm-up did not reach every study.");
             }
         }
-        // From the oldest transaction running now: the warm-up's rows, all stored before, need not be read again.
+        // From the oldest transaction running now, before any measured upload is sent (Ready): the warm-up's rows, all
+        // stored before, need not be read again, and no measured commit can be older.
         await using (var now = new NpgsqlCommand("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint", connection))
         {
             since.Value = (long)(await now.ExecuteScalarAsync(stop))!;
         }
+        _ready.TrySetResult();
         await using var poll = new NpgsqlBatch(connection)
         {
             BatchCommands =

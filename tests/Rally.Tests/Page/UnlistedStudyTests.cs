@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Rally.Tests.Infrastructure;
@@ -95,6 +96,22 @@ public sealed partial class UnlistedStudyTests(BrowserFixture browser)
                 Body = """{"type":"urn:rally:problem:not-found","title":"Not found.","status":404}""",
             });
         });
+        // And the data-deleted notice as Rally worded it before it named studies: by id, which the page must not show.
+        await page.RouteAsync(url => new Uri(url).AbsolutePath == "/v1/me", async route =>
+        {
+            if (route.Request.Method != "GET")
+            {
+                await route.ContinueAsync();
+                return;
+            }
+            var response = await route.FetchAsync();
+            var me = JsonNode.Parse(await response.TextAsync())!;
+            foreach (var notice in me["notices"]!.AsArray().Where(n => (string?)n!["kind"] == "data-deleted"))
+            {
+                notice!["message"] = $"The data study '{left}' collected from you has been deleted.";
+            }
+            await route.FulfillAsync(new() { Response = response, Body = me.ToJsonString() });
+        });
         await page.ReloadAsync();
         await session.ReadyAsync();
 
@@ -102,6 +119,8 @@ public sealed partial class UnlistedStudyTests(BrowserFixture browser)
         await Expect(page.Locator("#data-enrollments")).ToContainTextAsync("a study no longer listed (1): since");
         await Expect(page.Locator("#data-deletions")).ToContainTextAsync("a study no longer listed (2): data deleted, request completed");
         await Expect(page.Locator(".notice-data-deleted")).ToContainTextAsync("a study no longer listed (2)");
+        await Expect(page.Locator(".notice-data-deleted .notice-message")).ToHaveTextAsync(
+            "The data study (a study no longer listed (2)) collected from you has been deleted.");
         await Expect(page.Locator("#leave-studies")).ToContainTextAsync("a study no longer listed (1): ");
         await Expect(page.Locator("body")).Not.ToContainTextAsync(StudyId());
         await session.PressAsync(page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "My data" }));

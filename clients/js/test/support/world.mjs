@@ -134,3 +134,15 @@ export function recorder() {
 export async function shownPlatformConsent(base = baseUrl) {
   return (await api('GET', '/v1/platform', { base })).platformConsentVersion;
 }
+
+/**
+ * A one-shot gate for holding kit code at a chosen point: the held code calls `pass()`, which resolves `reached` and
+ * waits until the test calls `release()`.
+ */
+export function gate() {
+  let entered;
+  const reached = new Promise((resolve) => { entered = resolve; });
+  let release;
+  const opened = new Promise((resolve) => { release = resolve; });
+  return { reached, release, pass: async () => { entered(); await opened; } };
+}
