@@ -186,12 +186,20 @@ internal sealed class PageSession : IAsyncDisposable
         """;
 
     /// <summary>Joins Rally from the page (eligible, consenting to the version shown); answers the participant id the page shows.</summary>
-    public async Task<Guid> JoinAsync()
+    /// <param name="untilJoined">
+    /// Returns once the page says it joined (by then it has moved to the survey, so a screen the test goes to next is
+    /// not taken from it under load); false returns as soon as the participant's id shows, mid-join.
+    /// </param>
+    public async Task<Guid> JoinAsync(bool untilJoined = true)
     {
         await PressAsync(Page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Join Rally" }));
         await TickAsync(Page.GetByLabel("I live in the United States"));
         await TickAsync(Page.GetByLabel("I am 19 years old or older"));
         await PressAsync(Page.GetByRole(AriaRole.Button, new() { Name = "I agree to version 1.0 and join" }));
+        if (untilJoined)
+        {
+            await Assertions.Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("Welcome to Rally.");
+        }
         return Guid.Parse(await Page.Locator("#who-id").InnerTextAsync());
     }
 

@@ -212,7 +212,7 @@ public sealed class ParticipantPageTests(BrowserFixture browser)
             await held.Task;
             await route.ContinueAsync();
         });
-        await session.JoinAsync();
+        await session.JoinAsync(untilJoined: false);
         await session.PressAsync(page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Studies" }));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Studies you can join" })).ToBeFocusedAsync();
         held.SetResult();
