@@ -2,9 +2,7 @@
 // names the study by its id (`Study 's-…' is paused…`); a participant knows the study by the name on its card. The
 // page branches on the problem's `type` slug (never on the wording, docs/api.md), and names the study by its name.
 import { describe } from './dom.js';
-
-// The shape of the ids Rally makes (Rally.Api/Studies/StudyIds.cs): `s-`, 24 then 16 characters of base32.
-const STUDY_ID = /s-[a-z2-7]{24}-[a-z2-7]{16}/;
+import { replaceStudyIds } from './study-ids.js';
 
 /** What was not done, by action; the reason follows. */
 const NOT_DONE = {
@@ -78,12 +76,8 @@ function after(error, otherwise) {
 
 /** The server's own words, with every study id in them (quoted by the server or bare) replaced by its name in quotes. */
 function named(detail, study, nameOf) {
-  // Whole ids only (not within a longer word or id), and their quotes with them.
-  const ids = new RegExp(`(['"]?)(?<![\\w-])(${escaped(study.studyId)}|${STUDY_ID.source})(?![\\w-])\\1`, 'g');
-  return detail.replace(ids, (_, quote, studyId) => {
+  return replaceStudyIds(detail, (studyId) => {
     const name = studyId === study.studyId ? study.name : nameOf(studyId);
     return name ? `“${name}”` : 'another study';
-  });
+  }, [study.studyId]);
 }
-
-const escaped = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

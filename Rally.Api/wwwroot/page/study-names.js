@@ -4,9 +4,7 @@
 // asks for it; a participant never reads a study's id (`s-…`, a meaningless MAC), only its name, or, when Rally gives
 // none, words that say so.
 import { Rally } from '/sdk/rally.js';
-
-// The shape of the ids Rally makes (Rally.Api/Studies/StudyIds.cs): `s-`, 24 then 16 characters of base32.
-const STUDY_ID = /(['"]?)(?<![\w-])(s-[a-z2-7]{24}-[a-z2-7]{16})(?![\w-])\1/g;
+import { replaceStudyIds } from './study-ids.js';
 
 /** What the page calls a study Rally gives no name for (a study it no longer has, or one it cannot read now). */
 export const UNLISTED = 'a study no longer listed';
@@ -78,7 +76,7 @@ export function studyNames({ baseUrl, onLearnt }) {
 
   /** Text from Rally (a notice's message) with every study id in it, quoted or bare, replaced by the study's name. */
   function named(text, among = []) {
-    return text.replace(STUDY_ID, (_, quote, studyId) => {
+    return replaceStudyIds(text, (studyId) => {
       const name = nameOf(studyId);
       return name ? `“${name}”` : `(${label(studyId, among)})`;
     });

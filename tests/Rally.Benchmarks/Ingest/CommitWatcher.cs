@@ -18,6 +18,9 @@ namespace Rally.Benchmarks.Ingest;
 /// </remarks>
 internal sealed class CommitWatcher(string connectionString, string[] studyIds, IReadOnlyList<UploadBatch> batches)
 {
+    /// <summary>The oldest transaction still running: every one before it has ended.</summary>
+    private const string OldestRunning = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
+
     private readonly Dictionary<Guid, int> _batchOf = batches
         .SelectMany(b => b.Ids.Select(id => (id, b.Index)))
         .ToDictionary(x => x.id, x => x.Index);
@@ -72,7 +75,7 @@ internal sealed class CommitWatcher(string connectionString, string[] studyIds, 
         }
         // From the oldest transaction running now, before any measured upload is sent (Ready): the warm-up's rows, all
         // stored before, need not be read again, and no measured commit can be older.
-        await using (var now = new NpgsqlCommand("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint", connection))
+        await using (var now = new NpgsqlCommand(OldestRunning, connection))
         {
             since.Value = (long)(await now.ExecuteScalarAsync(stop))!;
         }
@@ -81,7 +84,7 @@ internal sealed class CommitWatcher(string connectionString, string[] studyIds, 
         {
             BatchCommands =
             {
-                new NpgsqlBatchCommand("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"),
+                new NpgsqlBatchCommand(OldestRunning),
                 new NpgsqlBatchCommand(string.Join(" UNION ALL ", partitions.Select(p => $"SELECT id FROM {p} WHERE tx >= $1::text::xid8")))
                 {
                     Parameters = { since },

@@ -81,9 +81,9 @@ internal static class IngestBenchmark
         var stored = storedWithWarmUp.Where(r => !warmUpIds.Contains(r.Id)).ToList();
         var warmUpStored = storedWithWarmUp.Count - stored.Count;
         var storedIds = stored.Select(r => r.Id).ToHashSet();
-        // Each acknowledged id under the study it was sent to (upload i to study i mod S): stored elsewhere is not stored.
+        // Each acknowledged id under the study it was sent to: stored elsewhere is not stored.
         var acknowledged = batches.Where(b => e2e.Outcomes[b.Index].Acknowledged)
-            .SelectMany(b => b.Ids.Select(id => (id, study: studyIds[b.Index % studyIds.Length])))
+            .SelectMany(b => b.Ids.Select(id => (id, study: b.StudyOf(studyIds))))
             .ToDictionary(x => x.id, x => x.study);
         var missing = acknowledged.Keys.Count(id => !storedIds.Contains(id));
         var unexpected = stored.Count(r => !acknowledged.TryGetValue(r.Id, out var study) || study != r.StudyId);

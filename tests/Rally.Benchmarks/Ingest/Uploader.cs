@@ -15,8 +15,8 @@ internal sealed record UploadOutcome(long Started, long Answered, int Accepted, 
 
 /// <summary>
 /// Uploads the batches as add-ons do: many clients at once, each one participant sending one batch after
-/// another, retrying (a bounded number of times) what was not answered or answered 429/5xx. Upload <c>i</c> goes to
-/// study <c>i % studies</c>.
+/// another, retrying (a bounded number of times) what was not answered or answered 429/5xx, each to its study
+/// (<see cref="UploadBatch.StudyOf"/>).
 /// </summary>
 internal sealed class Uploader(Uri api, string[] studyIds, string[] tokens) : IDisposable
 {
@@ -32,7 +32,7 @@ internal sealed class Uploader(Uri api, string[] studyIds, string[] tokens) : ID
         Timeout = TimeSpan.FromSeconds(60),
     };
 
-    private readonly Uri[] _paths = [.. studyIds.Select(studyId => new Uri($"/v1/studies/{studyId}/events", UriKind.Relative))];
+    private readonly Dictionary<string, Uri> _paths = studyIds.ToDictionary(studyId => studyId, studyId => new Uri($"/v1/studies/{studyId}/events", UriKind.Relative));
 
     /// <summary>Sends every batch; client <c>c</c> sends batches <c>c, c + clients, …</c> in turn.</summary>
     public async Task<UploadOutcome[]> RunAsync(IReadOnlyList<UploadBatch> batches)
@@ -59,7 +59,7 @@ internal sealed class Uploader(Uri api, string[] studyIds, string[] tokens) : ID
         {
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, _paths[batch.Index % _paths.Length]) { Content = new ByteArrayContent(batch.Body) };
+                using var request = new HttpRequestMessage(HttpMethod.Post, _paths[batch.StudyOf(studyIds)]) { Content = new ByteArrayContent(batch.Body) };
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
                 using var response = await _http.SendAsync(request);

@@ -5,7 +5,11 @@ using Rally.Tests.Infrastructure;
 namespace Rally.Benchmarks.Ingest;
 
 /// <summary>One upload, its request body serialized before the clock starts.</summary>
-internal sealed record UploadBatch(int Index, int Client, Guid[] Ids, byte[] Body);
+internal sealed record UploadBatch(int Index, int Client, Guid[] Ids, byte[] Body)
+{
+    /// <summary>The study this upload goes to when a run spreads its uploads over several: upload <c>i</c> to study <c>i % studies</c>.</summary>
+    public string StudyOf(IReadOnlyList<string> studyIds) => studyIds[Index % studyIds.Count];
+}
 
 /// <summary>
 /// The events of a run, made before anything is timed so that the benchmark's own CPU goes to sending,

@@ -200,9 +200,7 @@ public sealed class DeletionFailureTests(PostgresServer postgres) : IDisposable
         /// <summary>The ledger that finished the request (a retry, or another activation) still names the study by its card's name.</summary>
         public async Task AssertTheNoticeNamesTheStudyAsync(string deletionId)
         {
-            var me = await (await Participant.GetAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.OK);
-            var notice = Assert.Single(me["notices"]!.AsArray(), n => (string?)n!["id"] == deletionId)!;
-            Assert.Equal("data-deleted", (string?)notice["kind"]);
+            var notice = await RallyApi.DataDeletedNoticeAsync(Participant, deletionId);
             Assert.Equal($"The data that study '{(string)RallyApi.StudyCard()["name"]!}' collected from you has been deleted.", (string?)notice["message"]);
         }
 

@@ -68,7 +68,7 @@ public abstract class LeavingCases : RallyCases
         var left = await (await participant.Client.DeleteAsync($"/v1/me/enrollments/{studyId}")).ShouldBeAsync(HttpStatusCode.OK);
         await RallyApi.DeletionWhenAsync(participant.Client, (string)left["deletionId"]!, "completed");
 
-        AssertNamesTheStudy(await DataDeletedNoticeAsync(participant, (string)left["deletionId"]!), studyId, "News diet");
+        AssertNamesTheStudy(await RallyApi.DataDeletedNoticeAsync(participant.Client, (string)left["deletionId"]!), studyId, "News diet");
     }
 
     [Fact]
@@ -84,16 +84,7 @@ public abstract class LeavingCases : RallyCases
         await Api.MoveAsync(studyId, "complete-analysis");
         await RallyApi.DeletionWhenAsync(participant.Client, (string)left["deletionId"]!, "completed");
 
-        AssertNamesTheStudy(await DataDeletedNoticeAsync(participant, (string)left["deletionId"]!), studyId, "Evening reading");
-    }
-
-    /// <summary>The notice of a completed request, as the participant lists it (its id is the request's).</summary>
-    private static async Task<JsonNode> DataDeletedNoticeAsync(TestParticipant participant, string deletionId)
-    {
-        var notices = (await (await participant.Client.GetAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.OK))["notices"]!.AsArray();
-        var notice = Assert.Single(notices, n => (string?)n!["id"] == deletionId)!;
-        Assert.Equal("data-deleted", (string?)notice["kind"]);
-        return notice;
+        AssertNamesTheStudy(await RallyApi.DataDeletedNoticeAsync(participant.Client, (string)left["deletionId"]!), studyId, "Evening reading");
     }
 
     /// <summary>A participant reads the study by its card's name; its id (<c>s-…</c>, a MAC) is for clients, in <c>studyId</c>.</summary>

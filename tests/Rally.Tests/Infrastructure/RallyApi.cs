@@ -139,6 +139,15 @@ public sealed class RallyApi(Func<string?, HttpClient> clients)
         }
     }
 
+    /// <summary>The data-deleted notice of a completed deletion request, as the participant lists it (its id is the request's).</summary>
+    public static async Task<JsonNode> DataDeletedNoticeAsync(HttpClient participant, string deletionId)
+    {
+        var notices = (await (await participant.GetAsync("/v1/me")).ShouldBeAsync(HttpStatusCode.OK))["notices"]!.AsArray();
+        var notice = Assert.Single(notices, n => (string?)n!["id"] == deletionId)!;
+        Assert.Equal("data-deleted", (string?)notice["kind"]);
+        return notice;
+    }
+
     /// <summary>
     /// A study's notices reach the inboxes after its move is answered (pushes go first): waits (polling, with a
     /// deadline) until the participant's inbox holds, and returns it.
