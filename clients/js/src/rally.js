@@ -54,6 +54,9 @@ export class Rally {
   // The participant asked to leave and Rally has not confirmed it: whatever else is read, the study does not collect.
   #leaving = false;
   #leaves = 0; // leave() calls so far: an enroll() answered after a later leave() does not undo it
+  // A clear of the queue was asked for (leaving, the study's end) and has not succeeded yet: what the queue holds is
+  // never sent; the clear is tried again before anything is queued or uploaded.
+  #staleQueue = false;
   #refreshChain = Promise.resolve();
   #enqueueChain = Promise.resolve();
   #uploadTimer;
@@ -267,6 +270,9 @@ export class Rally {
       if (this.#state !== States.RUNNING || this.#closed) {
         return false;
       }
+      if (this.#staleQueue) {
+        await this.#clearQueue(); // what was collected before a leave or the study's end is not sent with it
+      }
       await this.#storage.add(event);
       return true;
     });
@@ -321,6 +327,9 @@ export class Rally {
     let attempt = 0;
     let limit = this.#options.batchSize;
     while (!this.#closed && this.#state === States.RUNNING) {
+      if (this.#staleQueue) {
+        await this.#clearStaleQueue(); // rejects when the storage still fails: nothing is sent
+      }
       const batch = withinBodyLimit(await this.#storage.peek(limit));
       if (batch.length === 0 || this.#closed || this.#state !== States.RUNNING) {
         return; // read again after the queue answered: the participant may have left meanwhile (nothing goes out after)
@@ -460,7 +469,8 @@ export class Rally {
    * study deletes the data now), `locked` (an ended study deletes it when its analysis completes) or `pending`.
    * Rejects with the request's error when it fails, the state then being Rally's word read again: `not-enrolled` when
    * the participant is no longer enrolled (`404 not-enrolled`, or a request that was carried out but whose answer was
-   * lost), otherwise still `leaving`, collecting nothing, until `leave()` succeeds or `enroll()` stays.
+   * lost), otherwise still `leaving`, collecting nothing, until `leave()` succeeds or `enroll()` stays. A storage that
+   * fails to clear does not fail a leave Rally carried out: the queue is cleared before anything is queued or sent again.
    */
   async leave() {
     this.#leaving = true;
@@ -469,13 +479,12 @@ export class Rally {
     // In the refresh's turn, so that no card and enrollment read before the leave is applied after it.
     const leaving = this.#refreshChain.then(() => this.#leave());
     this.#refreshChain = leaving.catch(() => {});
-    const [stopped, left] = await Promise.allSettled([stopping, leaving]);
+    const [, left] = await Promise.allSettled([stopping, leaving]);
     if (left.status === 'rejected') {
       throw left.reason;
     }
-    if (stopped.status === 'rejected') {
-      throw stopped.reason;
-    }
+    // Rally carried the leave out: its answer (the deletionId) is the participant's even when the storage failed to
+    // clear the queue, which is then cleared before anything is sent again.
     return left.value;
   }
 
@@ -492,7 +501,7 @@ export class Rally {
       }
       throw error;
     }
-    await this.#setState(States.NOT_ENROLLED);
+    await this.#setState(States.NOT_ENROLLED).catch(() => {}); // a failed clear is retried (#staleQueue)
     return result;
   }
 
@@ -531,9 +540,8 @@ export class Rally {
     try {
       if (next === States.ENDED || next === States.NOT_ENROLLED || next === States.LEAVING) {
         // The study's end and leaving clear the queue: nothing collected is sent after either.
-        const cleared = this.#enqueueChain.then(() => this.#storage.clear());
-        this.#enqueueChain = cleared.catch(() => {});
-        await cleared;
+        this.#staleQueue = true;
+        await this.#clearStaleQueue();
       }
     } finally {
       // Told even when the clear failed: the state has changed all the same.
@@ -541,6 +549,18 @@ export class Rally {
         this.#announce(next);
       }
     }
+  }
+
+  /** Clears the queue in the sends' turn, if a clear is still owed when the turn comes; rejects when the storage fails. */
+  #clearStaleQueue() {
+    const cleared = this.#enqueueChain.then(() => (this.#staleQueue ? this.#clearQueue() : undefined));
+    this.#enqueueChain = cleared.catch(() => {});
+    return cleared;
+  }
+
+  async #clearQueue() {
+    await this.#storage.clear();
+    this.#staleQueue = false;
   }
 
   #announce(next) {

@@ -215,3 +215,54 @@ test('an upload whose read of the queue is answered after leave() was called sen
     await rally.close();
   }
 });
+
+/** A memory queue whose clear fails while `failing` is set, as a full disk or a closed database would. */
+class FailingClearStorage extends MemoryStorage {
+  failing = false;
+
+  async clear() {
+    if (this.failing) {
+      throw new Error('the storage failed to clear');
+    }
+    return super.clear();
+  }
+}
+
+test('a leave Rally carried out resolves with its deletionId when the queue cannot be cleared, and the queue is cleared before anything is sent again', async () => {
+  const network = new Network();
+  const study = await newStudy();
+  const { token } = await Rally.join({ baseUrl, platformConsentVersion: await shownPlatformConsent(), residesInUnitedStates: true, ageAtLeast19: true });
+  const storage = new FailingClearStorage();
+  const rally = new Rally({ baseUrl, token, studyId: study.studyId, storage, fetch: network.fetch, uploadDelayMs: 60_000 });
+  try {
+    await rally.start();
+    await rally.enroll({ consentVersion: '1' });
+    assert.equal(await rally.send('search', { query: 'collected before leaving' }), true);
+    storage.failing = true;
+
+    const left = await rally.leave();
+    assert.equal(left.dataDeletion, 'deleted');
+    assert.match(left.deletionId, /\S/, 'the deletionId reaches the caller');
+    assert.equal(rally.state, 'not-enrolled');
+    assert.equal(await enrolledInRally(token, study.studyId), false);
+    assert.equal(await rally.queued(), 1, 'the storage kept the event it failed to clear');
+
+    // Back in the study while the storage still fails: nothing is queued or sent until it clears.
+    await rally.enroll({ consentVersion: '1' });
+    assert.equal(rally.state, 'running');
+    await assert.rejects(rally.send('search', { query: 'collected while the queue is stale' }), /failed to clear/);
+    await assert.rejects(rally.flush(), /failed to clear/);
+    assert.deepEqual(network.uploaded, [], 'the event collected before the leave was not sent');
+
+    storage.failing = false;
+    assert.equal(await rally.send('search', { query: 'collected after staying' }), true);
+    assert.equal(await rally.flush(), 0);
+    assert.deepEqual(network.uploaded.length, 1);
+    const [line] = await exportWhenStored(study, 1);
+    assert.deepEqual(await decrypt(study, line.payload), { query: 'collected after staying' });
+    assert.equal((await exportEvents(study)).length, 1);
+  } finally {
+    storage.failing = false;
+    await rally.close();
+  }
+});

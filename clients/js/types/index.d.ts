@@ -301,7 +301,8 @@ export declare class Rally {
   /**
    * The state is `leaving` at once (nothing is sent from then on, the queue is cleared), `not-enrolled` once Rally
    * confirms. Rejects with the request's error when it fails; the state is then Rally's word read again:
-   * `not-enrolled`, or still `leaving` (collecting nothing) until `leave()` succeeds or `enroll()` stays.
+   * `not-enrolled`, or still `leaving` (collecting nothing) until `leave()` succeeds or `enroll()` stays. A storage
+   * that fails to clear does not fail a leave Rally carried out: the queue is cleared before anything is sent again.
    */
   leave(): Promise<LeaveStudyResult>;
   deletion(deletionId: string): Promise<Deletion>;
