@@ -93,6 +93,7 @@ public static class RallyStreamingExtensions
         {
             agent.BatchContainerBatchSize = rally.Value.DeliveryBatchSize;
             agent.MaxEventDeliveryTime = rally.Value.MaxDeliveryTime;
+            agent.GetQueueMsgsTimerPeriod = rally.Value.PollInterval;
         }));
 
     /// <summary>Rally's database and <see cref="RallyStreamOptions"/>, translated to the provider's options (timeouts become whole seconds in the queries).</summary>

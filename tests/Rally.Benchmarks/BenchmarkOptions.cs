@@ -14,8 +14,7 @@ internal sealed record BenchmarkOptions
           --studies S        studies the uploads are spread over, upload i to study i % S (default 1); every
                              client's participant is enrolled in each
           --silos S          Rally.Silo processes (default 2)
-          --sink-writers W   concurrent writers in the sink-statement and small-COPY comparisons (default 4,
-                             the API's default StreamsPerStudy)
+          --sink-writers W   concurrent writers in the sink-statement and small-COPY comparisons (default 4)
           --set Key=Value    extra configuration for every Rally process (repeatable), e.g.
                              --set Rally:Ingestion:StreamsPerStudy=8
           --npgsql "K=V;…"   Npgsql connection-string options for the Rally processes only, e.g.
