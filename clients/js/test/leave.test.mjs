@@ -76,18 +76,36 @@ const problem = (status, slug) => async () => new Response(JSON.stringify({ type
   headers: { 'Content-Type': 'application/problem+json', 'Retry-After': '1' },
 });
 
-/** A participant enrolled in a new study, its kit started with `network` under it; one event queued, not uploaded. */
-async function enrolledWithOneQueued(network) {
+/**
+ * A participant enrolled in a new study, its kit started with `network` under it. Uploads wait a minute unless told
+ * otherwise, so that an event queued before a leave is still in the queue when it starts.
+ */
+async function enrolled(network, { storage, uploadDelayMs = 60_000 } = {}) {
   const study = await newStudy();
   const { token } = await Rally.join({ baseUrl, platformConsentVersion: await shownPlatformConsent(), residesInUnitedStates: true, ageAtLeast19: true });
   const states = recorder();
-  // Uploads wait a minute, so that the event queued before the leave is still in the queue when it starts.
-  const rally = new Rally({ baseUrl, token, studyId: study.studyId, fetch: network.fetch, uploadDelayMs: 60_000, stateChangeCallback: (s) => states.push(s) });
+  const rally = new Rally({ baseUrl, token, studyId: study.studyId, storage, fetch: network.fetch, uploadDelayMs, stateChangeCallback: (s) => states.push(s) });
   await rally.start();
   await rally.enroll({ consentVersion: '1' });
-  assert.equal(await rally.send('search', { query: 'collected before leaving' }), true);
-  assert.equal(await rally.queued(), 1);
   return { study, token, states, rally };
+}
+
+/** As `enrolled`, with one event queued, not uploaded. */
+async function enrolledWithOneQueued(network) {
+  const world = await enrolled(network);
+  assert.equal(await world.rally.send('search', { query: 'collected before leaving' }), true);
+  assert.equal(await world.rally.queued(), 1);
+  return world;
+}
+
+/** A participant who stayed sends one event: it is the only one uploaded, and the study stores only it. */
+async function sendsOnlyWhatCameAfter(network, study, rally) {
+  assert.equal(await rally.send('search', { query: 'collected after staying' }), true);
+  assert.equal(await rally.flush(), 0);
+  assert.equal(network.uploaded.length, 1);
+  const [line] = await exportWhenStored(study, 1);
+  assert.deepEqual(await decrypt(study, line.payload), { query: 'collected after staying' });
+  assert.equal((await exportEvents(study)).length, 1);
 }
 
 async function enrolledInRally(token, studyId) {
@@ -180,13 +198,7 @@ test('after a failed leave the participant may stay: enroll() collects again, an
     await rally.enroll({ consentVersion: '1' });
     assert.equal(rally.state, 'running');
     assert.equal(await rally.queued(), 0);
-    assert.equal(await rally.send('search', { query: 'collected after staying' }), true);
-    assert.equal(await rally.flush(), 0);
-
-    assert.equal(network.uploaded.length, 1);
-    const [line] = await exportWhenStored(study, 1);
-    assert.deepEqual(await decrypt(study, line.payload), { query: 'collected after staying' });
-    assert.equal((await exportEvents(study)).length, 1);
+    await sendsOnlyWhatCameAfter(network, study, rally);
     assert.deepEqual(states.values, ['not-enrolled', 'running', 'leaving', 'running']);
   } finally {
     await rally.close();
@@ -195,13 +207,9 @@ test('after a failed leave the participant may stay: enroll() collects again, an
 
 test('an upload whose read of the queue is answered after leave() was called sends nothing', async () => {
   const network = new Network();
-  const study = await newStudy();
-  const { token } = await Rally.join({ baseUrl, platformConsentVersion: await shownPlatformConsent(), residesInUnitedStates: true, ageAtLeast19: true });
   const storage = new HeldPeekStorage();
-  const rally = new Rally({ baseUrl, token, studyId: study.studyId, storage, fetch: network.fetch, uploadDelayMs: 0 });
+  const { rally } = await enrolled(network, { storage, uploadDelayMs: 0 });
   try {
-    await rally.start();
-    await rally.enroll({ consentVersion: '1' });
     const held = storage.hold();
     assert.equal(await rally.send('search', { query: 'collected before leaving' }), true);
     await held.reached; // the upload has read the event and is about to send it
@@ -230,13 +238,9 @@ class FailingClearStorage extends MemoryStorage {
 
 test('a leave Rally carried out resolves with its deletionId when the queue cannot be cleared, and the queue is cleared before anything is sent again', async () => {
   const network = new Network();
-  const study = await newStudy();
-  const { token } = await Rally.join({ baseUrl, platformConsentVersion: await shownPlatformConsent(), residesInUnitedStates: true, ageAtLeast19: true });
   const storage = new FailingClearStorage();
-  const rally = new Rally({ baseUrl, token, studyId: study.studyId, storage, fetch: network.fetch, uploadDelayMs: 60_000 });
+  const { study, token, rally } = await enrolled(network, { storage });
   try {
-    await rally.start();
-    await rally.enroll({ consentVersion: '1' });
     assert.equal(await rally.send('search', { query: 'collected before leaving' }), true);
     storage.failing = true;
 
@@ -255,12 +259,7 @@ test('a leave Rally carried out resolves with its deletionId when the queue cann
     assert.deepEqual(network.uploaded, [], 'the event collected before the leave was not sent');
 
     storage.failing = false;
-    assert.equal(await rally.send('search', { query: 'collected after staying' }), true);
-    assert.equal(await rally.flush(), 0);
-    assert.deepEqual(network.uploaded.length, 1);
-    const [line] = await exportWhenStored(study, 1);
-    assert.deepEqual(await decrypt(study, line.payload), { query: 'collected after staying' });
-    assert.equal((await exportEvents(study)).length, 1);
+    await sendsOnlyWhatCameAfter(network, study, rally);
   } finally {
     storage.failing = false;
     await rally.close();
