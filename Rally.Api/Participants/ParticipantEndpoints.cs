@@ -73,9 +73,10 @@ public static class ParticipantEndpoints
             .WithSummary("Leave Rally")
             .WithDescription("""
                 The participant leaves for good (participant token). In one step: the token stops working at once on
-                every front (live notice connections are closed right after the answer), the demographic profile and
-                platform data are deleted, pending notices are dropped, and every study the participant was in is left,
-                with a deletion request each; what remains is a tombstone with no personal data.
+                every front (live notice connections are closed too, without the answer waiting for it), the
+                demographic profile and platform data are deleted, pending notices are dropped, and every study the
+                participant was in is left, with a deletion request each; what remains is a tombstone with no personal
+                data.
 
                 `studies` gives each study's outcome as leaving one study does: `dataDeletion` `deleted` (the study is
                 open: its data from this participant is deleted in the background) or `locked` (the study has ended: the

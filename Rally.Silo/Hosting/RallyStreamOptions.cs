@@ -58,7 +58,7 @@ public sealed class RallyStreamOptions
     /// How long a silo waits before reading a queue again once it found it empty (a queue with data is read
     /// again at once). Default 100 ms, Orleans' own.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>

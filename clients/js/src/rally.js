@@ -57,6 +57,7 @@ export class Rally {
   // A clear of the queue was asked for (leaving, the study's end) and has not succeeded yet: what the queue holds is
   // never sent; the clear is tried again before anything is queued or uploaded.
   #staleQueue = false;
+  #clearsAsked = 0; // clears asked for so far: a clear that finished after a newer request does not settle it
   #refreshChain = Promise.resolve();
   #enqueueChain = Promise.resolve();
   #uploadTimer;
@@ -213,11 +214,15 @@ export class Rally {
 
   /**
    * Enrolls in the study (`POST /v1/me/enrollments`) with the consent version the person read on the card, or
-   * consents again to a new version; then re-checks the state. Resolves to the enrollment.
+   * consents again to a new version; then re-checks the state. Resolves to the enrollment. Rejects with the storage's
+   * error, asking Rally nothing, while a clear of the queue is owed (see `leave()`) and the storage still fails.
    *
    * @param {{ consentVersion: string, shareDemographics?: boolean, privateBrowsingAcknowledged?: boolean }} consent
    */
   async enroll(consent) {
+    if (this.#staleQueue) {
+      await this.#clearStaleQueue(); // rejects while the storage fails: staying must not send what came before
+    }
     const leaves = this.#leaves;
     const enrollment = await this.#participant.enroll(this.studyId, consent ?? {});
     if (this.#leaves === leaves) {
@@ -259,6 +264,9 @@ export class Rally {
       payload: await encrypt(this.#studyKey, JSON.stringify(payload ?? null)),
     };
     const queued = this.#enqueueChain.then(async () => {
+      if (this.#staleQueue) {
+        await this.#clearQueue(); // what was collected before a leave or the study's end is not sent with it
+      }
       if (this.#state !== States.RUNNING || this.#closed) {
         return false; // the state changed while the payload was encrypted
       }
@@ -269,9 +277,6 @@ export class Rally {
       // waits behind this turn, so an event written here is cleared).
       if (this.#state !== States.RUNNING || this.#closed) {
         return false;
-      }
-      if (this.#staleQueue) {
-        await this.#clearQueue(); // what was collected before a leave or the study's end is not sent with it
       }
       await this.#storage.add(event);
       return true;
@@ -330,7 +335,11 @@ export class Rally {
       if (this.#staleQueue) {
         await this.#clearStaleQueue(); // rejects when the storage still fails: nothing is sent
       }
+      const clearsAsked = this.#clearsAsked;
       const batch = withinBodyLimit(await this.#storage.peek(limit));
+      if (clearsAsked !== this.#clearsAsked) {
+        continue; // a leave or the study's end came while the queue was read: what was read is not sent
+      }
       if (batch.length === 0 || this.#closed || this.#state !== States.RUNNING) {
         return; // read again after the queue answered: the participant may have left meanwhile (nothing goes out after)
       }
@@ -541,6 +550,7 @@ export class Rally {
       if (next === States.ENDED || next === States.NOT_ENROLLED || next === States.LEAVING) {
         // The study's end and leaving clear the queue: nothing collected is sent after either.
         this.#staleQueue = true;
+        this.#clearsAsked++;
         await this.#clearStaleQueue();
       }
     } finally {
@@ -559,8 +569,11 @@ export class Rally {
   }
 
   async #clearQueue() {
+    const asked = this.#clearsAsked;
     await this.#storage.clear();
-    this.#staleQueue = false;
+    if (asked === this.#clearsAsked) {
+      this.#staleQueue = false; // else a newer clear was asked for meanwhile: it runs in its own turn
+    }
   }
 
   #announce(next) {

@@ -236,7 +236,7 @@ class FailingClearStorage extends MemoryStorage {
   }
 }
 
-test('a leave Rally carried out resolves with its deletionId when the queue cannot be cleared, and the queue is cleared before anything is sent again', async () => {
+test('a leave Rally carried out resolves with its deletionId when the queue cannot be cleared, and the queue is cleared before anything is enrolled, queued or sent again', async () => {
   const network = new Network();
   const storage = new FailingClearStorage();
   const { study, token, rally } = await enrolled(network, { storage });
@@ -251,9 +251,14 @@ test('a leave Rally carried out resolves with its deletionId when the queue cann
     assert.equal(await enrolledInRally(token, study.studyId), false);
     assert.equal(await rally.queued(), 1, 'the storage kept the event it failed to clear');
 
-    // Back in the study while the storage still fails: nothing is queued or sent until it clears.
-    await rally.enroll({ consentVersion: '1' });
-    assert.equal(rally.state, 'running');
+    // Staying waits for the clear: enroll() asks Rally nothing while the storage fails.
+    await assert.rejects(rally.enroll({ consentVersion: '1' }), /failed to clear/);
+    assert.equal(rally.state, 'not-enrolled');
+    assert.equal(await enrolledInRally(token, study.studyId), false);
+
+    // Enrolled again elsewhere (the page) and read by the kit: nothing is queued or sent until the queue clears.
+    await api('POST', '/v1/me/enrollments', { token, body: { studyId: study.studyId, consentVersion: '1', shareDemographics: false, privateBrowsingAcknowledged: false } });
+    assert.equal(await rally.refresh(), 'running');
     await assert.rejects(rally.send('search', { query: 'collected while the queue is stale' }), /failed to clear/);
     await assert.rejects(rally.flush(), /failed to clear/);
     assert.deepEqual(network.uploaded, [], 'the event collected before the leave was not sent');
@@ -262,6 +267,26 @@ test('a leave Rally carried out resolves with its deletionId when the queue cann
     await sendsOnlyWhatCameAfter(network, study, rally);
   } finally {
     storage.failing = false;
+    await rally.close();
+  }
+});
+
+test('an upload whose read of the queue began before a leave that failed sends nothing from it, even once the participant stays', async () => {
+  const network = new Network();
+  const storage = new HeldPeekStorage();
+  const { study, rally } = await enrolled(network, { storage, uploadDelayMs: 0 });
+  try {
+    const held = storage.hold();
+    assert.equal(await rally.send('search', { query: 'collected before leaving' }), true);
+    await held.reached; // the upload has read the event and is about to send it
+
+    network.answerLeave(problem(503, 'unavailable'));
+    await assert.rejects(rally.leave(), { code: 'unavailable' });
+    await rally.enroll({ consentVersion: '1' });
+    assert.equal(rally.state, 'running');
+    held.release();
+    await sendsOnlyWhatCameAfter(network, study, rally);
+  } finally {
     await rally.close();
   }
 });

@@ -290,8 +290,12 @@ export declare class Rally {
 
   start(): Promise<RallyState>;
   refresh(): Promise<RallyState>;
+  /** Rejects with the storage's error, asking Rally nothing, while a clear of the queue is owed (see `leave`). */
   enroll(consent: Consent): Promise<Enrollment>;
-  /** `true` when queued; `false` unless running, or for a private window the study does not collect in. */
+  /**
+   * `true` when queued; `false` unless running, or for a private window the study does not collect in. Rejects with
+   * the storage's error while a clear of the queue is owed and the storage still fails (as `flush` does).
+   */
   send(type: string, payload: unknown, options?: { privateWindow?: boolean }): Promise<boolean>;
   queued(): Promise<number>;
   /** Resolves to the number of events still queued (0 unless the state stopped being `running`). */
@@ -302,7 +306,8 @@ export declare class Rally {
    * The state is `leaving` at once (nothing is sent from then on, the queue is cleared), `not-enrolled` once Rally
    * confirms. Rejects with the request's error when it fails; the state is then Rally's word read again:
    * `not-enrolled`, or still `leaving` (collecting nothing) until `leave()` succeeds or `enroll()` stays. A storage
-   * that fails to clear does not fail a leave Rally carried out: the queue is cleared before anything is sent again.
+   * that fails to clear does not fail a leave Rally carried out: the queue is cleared before anything is enrolled,
+   * queued or uploaded again.
    */
   leave(): Promise<LeaveStudyResult>;
   deletion(deletionId: string): Promise<Deletion>;

@@ -24,6 +24,8 @@ public sealed class RallyStreamOptionsTests
         Assert.Equal(1000, options.EvictionBatchSize);
         Assert.Equal(512, options.CacheSize);
         Assert.Equal(TimeSpan.FromSeconds(30), options.DeadLetterCheckInterval);
+        Assert.Equal(64, options.DeliveryBatchSize);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), options.PollInterval);
     }
 
     [Fact]
