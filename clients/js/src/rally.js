@@ -54,10 +54,10 @@ export class Rally {
   // The participant asked to leave and Rally has not confirmed it: whatever else is read, the study does not collect.
   #leaving = false;
   #leaves = 0; // leave() calls so far: an enroll() answered after a later leave() does not undo it
-  // A clear of the queue was asked for (leaving, the study's end) and has not succeeded yet: what the queue holds is
-  // never sent; the clear is tried again before anything is queued or uploaded.
-  #staleQueue = false;
-  #clearsAsked = 0; // clears asked for so far: a clear that finished after a newer request does not settle it
+  // Clears of the queue asked for (leaving, the study's end) and the last of them a clear has settled. While they
+  // differ, what the queue holds is never sent: the clear is tried again before anything is enrolled, queued or uploaded.
+  #clearsAsked = 0;
+  #clearsSettled = 0;
   #refreshChain = Promise.resolve();
   #enqueueChain = Promise.resolve();
   #uploadTimer;
@@ -479,7 +479,8 @@ export class Rally {
    * Rejects with the request's error when it fails, the state then being Rally's word read again: `not-enrolled` when
    * the participant is no longer enrolled (`404 not-enrolled`, or a request that was carried out but whose answer was
    * lost), otherwise still `leaving`, collecting nothing, until `leave()` succeeds or `enroll()` stays. A storage that
-   * fails to clear does not fail a leave Rally carried out: the queue is cleared before anything is queued or sent again.
+   * fails to clear does not fail a leave Rally carried out: the queue is cleared before anything is enrolled, queued or
+   * sent again.
    */
   async leave() {
     this.#leaving = true;
@@ -510,7 +511,7 @@ export class Rally {
       }
       throw error;
     }
-    await this.#setState(States.NOT_ENROLLED).catch(() => {}); // a failed clear is retried (#staleQueue)
+    await this.#setState(States.NOT_ENROLLED).catch(() => {}); // a failed clear stays owed, and is retried (#staleQueue)
     return result;
   }
 
@@ -549,7 +550,6 @@ export class Rally {
     try {
       if (next === States.ENDED || next === States.NOT_ENROLLED || next === States.LEAVING) {
         // The study's end and leaving clear the queue: nothing collected is sent after either.
-        this.#staleQueue = true;
         this.#clearsAsked++;
         await this.#clearStaleQueue();
       }
@@ -559,6 +559,11 @@ export class Rally {
         this.#announce(next);
       }
     }
+  }
+
+  /** A clear of the queue is owed: one was asked for and has not succeeded since. */
+  get #staleQueue() {
+    return this.#clearsSettled !== this.#clearsAsked;
   }
 
   /** Clears the queue in the sends' turn, if a clear is still owed when the turn comes; rejects when the storage fails. */
@@ -571,9 +576,7 @@ export class Rally {
   async #clearQueue() {
     const asked = this.#clearsAsked;
     await this.#storage.clear();
-    if (asked === this.#clearsAsked) {
-      this.#staleQueue = false; // else a newer clear was asked for meanwhile: it runs in its own turn
-    }
+    this.#clearsSettled = asked; // a clear asked for meanwhile stays owed: it runs in its own turn
   }
 
   #announce(next) {
