@@ -22,6 +22,8 @@ internal sealed record BenchmarkOptions
           --drain-timeout S  seconds to wait after the last 202 for every event to be committed (default 300)
           --warm-up N        events uploaded to the measured studies before measuring (default a tenth of --events,
                              at least 4 uploads a client)
+          --server-warm-up M megabytes written, read into shared_buffers and dropped before Rally starts, so that
+                             every phase meets a server in its running state (default 1200; 0 for none)
         """;
 
     public int Events { get; init; } = 200_000;
@@ -43,6 +45,9 @@ internal sealed record BenchmarkOptions
 
     /// <summary>The warm-up's events: <see cref="WarmUp"/>, or a tenth of <see cref="Events"/> and at least 4 uploads a client.</summary>
     public int WarmUpEvents => WarmUp ?? Math.Max(Events / 10, Clients * Batch * 4);
+
+    /// <summary>Megabytes the new server writes and reads before anything starts (<see cref="Infrastructure.DurablePostgres.WarmUpServerAsync"/>); 0 for none.</summary>
+    public int ServerWarmUpMegabytes { get; init; } = 1200;
 
     public IReadOnlyList<KeyValuePair<string, string>> Settings { get; init; } = [];
 
@@ -80,6 +85,11 @@ internal sealed record BenchmarkOptions
                 settings.Add(new(value[..equals], value[(equals + 1)..]));
                 continue;
             }
+            if (name == "--server-warm-up" && value == "0")
+            {
+                options = options with { ServerWarmUpMegabytes = 0 };
+                continue;
+            }
             if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) || number < 1)
             {
                 error = $"{name} takes a positive whole number, not '{value}'.";
@@ -95,6 +105,7 @@ internal sealed record BenchmarkOptions
                 case "--sink-writers": options = options with { SinkWriters = number }; break;
                 case "--drain-timeout": options = options with { DrainTimeout = TimeSpan.FromSeconds(number) }; break;
                 case "--warm-up": options = options with { WarmUp = number }; break;
+                case "--server-warm-up": options = options with { ServerWarmUpMegabytes = number }; break;
                 default:
                     error = $"Unknown option {name}.";
                     return false;
@@ -102,9 +113,9 @@ internal sealed record BenchmarkOptions
         }
         options = options with { Settings = settings };
         if (options.Batch > 200 || options.Clients > 1000 || options.Silos > 4 || options.SinkWriters > 64 || options.Events > 10_000_000
-            || options.Studies > 1000)
+            || options.Studies > 1000 || options.ServerWarmUpMegabytes > 8000)
         {
-            error = "Out of range: at most 200 events a batch, 1000 clients, 4 silos, 64 sink writers, 10M events and 1000 studies.";
+            error = "Out of range: at most 200 events a batch, 1000 clients, 4 silos, 64 sink writers, 10M events, 1000 studies and an 8000 MB server warm-up.";
             return false;
         }
         if (options.Studies > (options.WarmUpEvents + options.Batch - 1) / options.Batch)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Npgsql;
 using Rally.Benchmarks.Infrastructure;
 using Rally.Tests.Infrastructure;
@@ -50,6 +51,16 @@ internal static class IngestBenchmark
         var database = await postgres.CreateDatabaseAsync("rally_bench");
         Console.WriteLine($"  PostgreSQL {await postgres.VersionAsync()}, durable: "
             + string.Join(", ", DurablePostgres.Settings.Take(7).Select(s => $"{s.Key}={s.Value}")));
+        if (options.ServerWarmUpMegabytes > 0)
+        {
+            var warming = Stopwatch.StartNew();
+            await postgres.WarmUpServerAsync(options.ServerWarmUpMegabytes);
+            Console.WriteLine($"  server warmed up: {N(options.ServerWarmUpMegabytes)} MB written, read into shared_buffers and dropped, then a checkpoint ({F(warming.Elapsed.TotalSeconds, 1)} s)");
+        }
+        else
+        {
+            Console.WriteLine("  server not warmed up (--server-warm-up 0): the first phase meets a new server");
+        }
         var rallyDatabase = options.RallyConnectionOptions.Length == 0 ? database : database + ";" + options.RallyConnectionOptions;
         await using var rally = await RallyDeployment.StartAsync(rallyDatabase, options.Silos, options.Settings);
         var enrollment = await rally.EnrollingStudiesAsync(key, studies: options.Studies, participants: options.Clients);
