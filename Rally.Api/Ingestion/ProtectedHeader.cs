@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Text.Json;
 using Rally.Grains.Ingestion;
 
@@ -89,7 +88,7 @@ internal static class ProtectedHeader
         {
             return EpkMembers;
         }
-        return P256.Contains(x, y) ? null : "payload's ephemeral key (epk) is not a point on curve P-256.";
+        return P256Curve.Contains(x, y) ? null : "payload's ephemeral key (epk) is not a point on curve P-256.";
     }
 
     /// <summary>A coordinate: 32 bytes, in canonical base64url (43 characters).</summary>
@@ -118,30 +117,5 @@ internal static class ProtectedHeader
             }
         }
         return -1;
-    }
-
-    /// <summary>The curve's equation, y² = x³ − 3x + b (mod p), for a public point; nothing secret is computed.</summary>
-    private static class P256
-    {
-        private static readonly BigInteger Prime = Parse("ffffffff00000001000000000000000000000000ffffffffffffffffffffffff");
-        private static readonly BigInteger B = Parse("5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b");
-
-        public static bool Contains(ReadOnlySpan<byte> xBytes, ReadOnlySpan<byte> yBytes)
-        {
-            var x = new BigInteger(xBytes, isUnsigned: true, isBigEndian: true);
-            var y = new BigInteger(yBytes, isUnsigned: true, isBigEndian: true);
-            if (x >= Prime || y >= Prime)
-            {
-                return false;
-            }
-            var right = ((x * x % Prime * x) - (3 * x) + B) % Prime;
-            if (right.Sign < 0)
-            {
-                right += Prime;
-            }
-            return y * y % Prime == right;
-        }
-
-        private static BigInteger Parse(string hex) => new(Convert.FromHexString(hex), isUnsigned: true, isBigEndian: true);
     }
 }
