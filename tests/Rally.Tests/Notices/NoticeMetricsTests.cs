@@ -22,8 +22,13 @@ public sealed class NoticeMetricsTests(ApiFixture fixture)
         using var study = await IngestionScenario.StartAsync(_api);
 
         await _api.MoveAsync(study.StudyId, "end");
-        // The end is answered once stored; the fan-out counts the notice when its inboxes have it.
-        await sent.WaitForMeasurementsAsync(1, TimeSpan.FromSeconds(30));
+        // The end is answered once stored; the fan-out counts the notice when its inboxes have it. Notices of earlier
+        // tests in the collection may still be counted meanwhile: wait for this one's kind, not for any measurement.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!sent.GetMeasurementSnapshot().Any(m => (string?)m.Tags["kind"] == "study-ended"))
+        {
+            await sent.WaitForMeasurementsAsync(sent.GetMeasurementSnapshot().Count + 1, timeout.Token);
+        }
 
         var measurements = sent.GetMeasurementSnapshot();
         Assert.Contains(measurements, m => m.Value == 1 && (string?)m.Tags["kind"] == "study-ended");
