@@ -60,8 +60,10 @@ public static class EventEndpoints
 
                 `202` means durably queued: the events are stored even if a server dies right after the answer, and appear
                 in exports shortly after. An event id is stored once per study, so resending a batch after an error or a
-                timeout is safe: `accepted` counts the events new to the study, `duplicates` those it already held or
-                that repeat within the batch.
+                timeout is safe: `duplicates` counts the events that repeat within the batch or that were acknowledged to
+                this participant in this study lately (its latest 512, remembered while it keeps uploading; they are not
+                queued again), `accepted` the rest. A resend Rally no longer remembers, say after a long pause, counts in
+                `accepted` and is still stored once.
                 """)
             .WithRequestExample(ApiExamples.Upload);
         study.MapGet("/events", ExportAsync).RequireAuthorization(RallyAuth.ResearcherPolicy).Produces<ExportedEvent>(StatusCodes.Status200OK, "application/x-ndjson")
@@ -110,7 +112,7 @@ public static class EventEndpoints
 
     /// <summary>Accepts a batch only whole: every event is checked before anything is queued, and 202 means queued durably.</summary>
     public static async Task<Results<Accepted<UploadResponse>, ProblemHttpResult>> UploadAsync(
-        string studyId, UploadRequest request, ClaimsPrincipal user, IClusterClient cluster, IStudyEventStore store,
+        string studyId, UploadRequest request, ClaimsPrincipal user, IClusterClient cluster,
         StudyIds studyIds, IOptions<IngestionOptions> options, TimeProvider clock, CancellationToken cancellationToken)
     {
         var limits = options.Value;
@@ -127,7 +129,10 @@ public static class EventEndpoints
             // Nobody is enrolled in a study that cannot exist: the permit's own refusal, without asking any grain.
             throw StudyRefusals.NotEnrolled(studyId);
         }
-        var permit = await cluster.GetGrain<IParticipantGrain>(user.GetSubjectId()).GetUploadPermitAsync(studyId, cancellationToken);
+        // Ids sent twice in the batch count once; ids acknowledged to this enrollment lately (a resend) are not queued again.
+        var unique = request.Events.DistinctBy(e => e.Id).ToArray();
+        var participant = cluster.GetGrain<IParticipantGrain>(user.GetSubjectId());
+        var permit = await participant.GetUploadPermitAsync(studyId, [.. unique.Select(e => e.Id)], cancellationToken);
         var declared = permit.Rules.DeclaredTypes.ToHashSet(StringComparer.Ordinal);
         var now = clock.GetUtcNow();
         for (var i = 0; i < request.Events.Length; i++)
@@ -138,19 +143,19 @@ public static class EventEndpoints
             }
         }
 
-        var unique = request.Events.DistinctBy(e => e.Id).ToArray();
-        var held = await store.ExistingAsync(studyId, [.. unique.Select(e => e.Id)], cancellationToken);
-        var fresh = unique.Where(e => !held.Contains(e.Id))
+        var acknowledged = permit.Acknowledged.ToHashSet();
+        var fresh = unique.Where(e => !acknowledged.Contains(e.Id))
             .Select(e => new StudyEvent(e.Id, e.Type, e.CollectedAt, e.PrivateWindow, e.Payload))
             .ToArray();
         if (fresh.Length > 0)
         {
             // With PostgreSQL this completes once the batch is committed to the stream's queue table.
-            var participantId = user.GetSubjectId();
-            var shard = (int)((uint)participantId.GetHashCode() % (uint)limits.StreamsPerStudy);
+            var shard = (int)((uint)user.GetSubjectId().GetHashCode() % (uint)limits.StreamsPerStudy);
             await cluster.GetStreamProvider(RallyStreams.Provider)
                 .GetStream<EventBatch>(RallyStreams.ForStudy(studyId, shard))
                 .OnNextAsync(new EventBatch(studyId, permit.Participant, now, fresh));
+            // One-way, after the queue commit only: a lost record costs a resend a second queue write, never an event.
+            await participant.UploadAcknowledgedAsync(studyId, permit.Participant, [.. fresh.Select(e => e.Id)]);
         }
         return TypedResults.Accepted((string?)null, new UploadResponse(fresh.Length, request.Events.Length - fresh.Length));
     }

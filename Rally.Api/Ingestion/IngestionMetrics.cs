@@ -22,7 +22,7 @@ public sealed class IngestionMetrics
         ArgumentNullException.ThrowIfNull(meters);
         var meter = meters.Create(MeterName);
         _accepted = meter.CreateCounter<long>("rally.events.accepted", "{event}", "Events accepted for storage (202)");
-        _duplicates = meter.CreateCounter<long>("rally.events.duplicates", "{event}", "Events of accepted uploads that were already held or repeated");
+        _duplicates = meter.CreateCounter<long>("rally.events.duplicates", "{event}", "Events of accepted uploads that the batch repeated or that were acknowledged lately");
         _refused = meter.CreateCounter<long>("rally.events.refused", "{upload}", "Uploads refused, by reason");
     }
 

@@ -13,9 +13,6 @@ public interface IStudyEventStore
     /// </summary>
     Task<int> AppendAsync(IReadOnlyList<EventBatch> batches, CancellationToken cancellationToken = default);
 
-    /// <summary>Which of these ids the study already holds.</summary>
-    Task<IReadOnlySet<Guid>> ExistingAsync(string studyId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default);
-
     /// <summary>The study's events after <paramref name="after"/> in cursor order, read lazily (constant memory).</summary>
     IAsyncEnumerable<StoredEvent> ReadAsync(string studyId, EventCursor after, int limit, CancellationToken cancellationToken = default);
 

@@ -96,8 +96,17 @@ public interface IParticipantGrain : IGrainWithGuidKey
 
     /// <summary>
     /// Whether this participant may upload to the study now (enrolled, with the study's current consent, and
-    /// the study enrolling), under which pseudonym and by which rules; refused otherwise.
+    /// the study enrolling), under which pseudonym and by which rules, and which of <paramref name="eventIds"/> were
+    /// acknowledged to it recently; refused otherwise.
     /// </summary>
     [Alias("get-upload-permit"), ReadOnly]
-    Task<UploadPermit> GetUploadPermitAsync(string studyId, CancellationToken cancellationToken = default);
+    Task<UploadPermit> GetUploadPermitAsync(string studyId, Guid[] eventIds, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The events were queued durably for the study under <paramref name="pseudonym"/> (the permit's) and acknowledged:
+    /// a resend of them is counted as duplicates and not queued again. Ignored when the participant has since left or
+    /// enrolled again (another pseudonym).
+    /// </summary>
+    [Alias("upload-acknowledged"), OneWay]
+    Task UploadAcknowledgedAsync(string studyId, string pseudonym, Guid[] eventIds);
 }

@@ -24,6 +24,9 @@ internal sealed partial class ParticipantGrain(
 
     private ParticipantState State => store.State;
 
+    /// <summary>Of each study, the events acknowledged to the current enrollment lately (in memory only).</summary>
+    private readonly Dictionary<string, RecentUploads> _recentUploads = new(StringComparer.Ordinal);
+
     private Guid ParticipantId => this.GetPrimaryKey();
 
     /// <summary>
@@ -139,6 +142,7 @@ internal sealed partial class ParticipantGrain(
         // write, the request is sent again until the study has it.
         await EnsureReminderAsync();
         State.Enrollments.Remove(studyId);
+        _recentUploads.Remove(studyId);
         var record = new DeletionRecord(studyId, clock.GetUtcNow(), null, pseudonyms.For(ParticipantId, studyId, enrollment.Enrollment), EnrolledAt: enrollment.EnrolledAt);
         State.Deletions[deletionId] = record;
         await store.WriteStateAsync(CancellationToken.None);
@@ -167,6 +171,7 @@ internal sealed partial class ParticipantGrain(
         await EnsureReminderAsync();
         store.State = new ParticipantState { Status = ParticipantStatus.Left, LeftAt = now, Deletions = requests, Forget = forget, InboxOpen = true, PanelFeed = State.PanelFeed };
         await store.WriteStateAsync();
+        _recentUploads.Clear();
         var receipts = await CarryOutAsync();
         await CloseNoticeConnectionsAsync();
         return new LeaveRallyResult(now, receipts);
@@ -182,8 +187,9 @@ internal sealed partial class ParticipantGrain(
         }
     }
 
-    public async Task<UploadPermit> GetUploadPermitAsync(string studyId, CancellationToken cancellationToken)
+    public async Task<UploadPermit> GetUploadPermitAsync(string studyId, Guid[] eventIds, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(eventIds);
         EnsureActive();
         if (!State.Enrollments.TryGetValue(studyId, out var enrollment))
         {
@@ -204,7 +210,26 @@ internal sealed partial class ParticipantGrain(
             throw new RefusedException(RefusalKind.ConsentVersionMismatch,
                 $"Study '{studyId}' published consent version '{rules.ConsentVersion}'; consent to it again before sending more data.");
         }
-        return new UploadPermit(PseudonymOf(studyId, enrollment), rules);
+        var pseudonym = PseudonymOf(studyId, enrollment);
+        Guid[] acknowledged = _recentUploads.TryGetValue(studyId, out var recent) && recent.Pseudonym == pseudonym
+            ? [.. eventIds.Where(recent.Contains)]
+            : [];
+        return new UploadPermit(pseudonym, rules, acknowledged);
+    }
+
+    public Task UploadAcknowledgedAsync(string studyId, string pseudonym, Guid[] eventIds)
+    {
+        ArgumentNullException.ThrowIfNull(eventIds);
+        // Only for the enrollment the permit was given to: after a leave (and a new enrollment) the ids name deleted data.
+        if (State.Enrollments.TryGetValue(studyId, out var enrollment) && PseudonymOf(studyId, enrollment) == pseudonym)
+        {
+            if (!_recentUploads.TryGetValue(studyId, out var recent) || recent.Pseudonym != pseudonym)
+            {
+                _recentUploads[studyId] = recent = new RecentUploads(pseudonym);
+            }
+            recent.Add(eventIds);
+        }
+        return Task.CompletedTask;
     }
 
     public async Task<bool> AckNoticeAsync(Guid noticeId)

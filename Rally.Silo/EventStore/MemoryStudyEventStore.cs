@@ -58,15 +58,6 @@ public sealed class MemoryStudyEventStore(TimeProvider clock) : IStudyEventStore
         return added;
     }
 
-    public Task<IReadOnlySet<Guid>> ExistingAsync(string studyId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(ids);
-        lock (_lock)
-        {
-            return Task.FromResult<IReadOnlySet<Guid>>(ids.Where(id => _ids.ContainsKey((studyId, id))).ToHashSet());
-        }
-    }
-
     public async IAsyncEnumerable<StoredEvent> ReadAsync(string studyId, EventCursor after, int limit, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         // Pages of a copy, so a long export never holds the lock.

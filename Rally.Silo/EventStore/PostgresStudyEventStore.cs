@@ -311,24 +311,6 @@ public sealed class PostgresStudyEventStore(NpgsqlDataSource dataSource, DeadLet
         return command;
     }
 
-    public async Task<IReadOnlySet<Guid>> ExistingAsync(string studyId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(ids);
-        // The study's partition by name, not the partitioned table: PostgreSQL's CPU an event fell from 51–53 to 40–42 µs
-        // in the ingest benchmark while this statement's own time did not, so the saving is outside its execution
-        // (most likely planning over every partition and pruning them, for every upload).
-        await using var command = dataSource.CreateCommand($"SELECT id FROM {PartitionName(studyId)} WHERE id = ANY(@ids)");
-        command.Parameters.AddWithValue("ids", ids.ToArray());
-        var existing = new HashSet<Guid>();
-        // No partition yet: the study's first upload.
-        await using var reader = await ReadPartitionAsync(command, System.Data.CommandBehavior.Default, cancellationToken);
-        while (reader is not null && await reader.ReadAsync(cancellationToken))
-        {
-            existing.Add(reader.GetGuid(0));
-        }
-        return existing;
-    }
-
     public async IAsyncEnumerable<StoredEvent> ReadAsync(string studyId, EventCursor after, int limit, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         // Only transactions older than every running one (see 0006_study_events.sql): a cursor never skips a late commit.

@@ -23,8 +23,8 @@ public sealed class RallyStorage
 
     /// <summary>
     /// Statements Npgsql prepares on each connection when the connection string does not say (<c>Max Auto Prepare</c>;
-    /// Npgsql's own default, 0, prepares none). Every upload runs the same few statements (the queue's insert, the
-    /// duplicate pre-check): prepared, PostgreSQL parses and plans them once a connection instead of every time (its CPU
+    /// Npgsql's own default, 0, prepares none). Every upload runs the same few statements (the queue's insert, and the
+    /// silos' claims and confirmations of it): prepared, PostgreSQL parses and plans them once a connection instead of every time (its CPU
     /// an event in the ingest benchmark: docs/benchmarks.md). Set it to 0 behind a pooler that cannot keep prepared
     /// statements (PgBouncer in transaction mode without <c>max_prepared_statements</c>).
     /// </summary>

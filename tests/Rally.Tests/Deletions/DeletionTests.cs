@@ -48,6 +48,27 @@ public abstract class DeletionCases : RallyCases
     }
 
     [Fact]
+    public async Task An_event_sent_before_leaving_and_again_after_enrolling_again_is_stored_again()
+    {
+        // The grain remembers what it acknowledged lately to tell resends; that memory is the old enrollment's, whose
+        // data is deleted, so the same event sent by the new enrollment is new to the study and stored.
+        using var study = await IngestionScenario.StartAsync(Api);
+        var kept = study.Event();
+        await (await study.UploadAsync(kept)).ShouldBeAsync(HttpStatusCode.Accepted);
+        var before = Assert.Single(await study.ExportWhenStoredAsync(1));
+        var left = await (await study.Participant.Client.DeleteAsync($"/v1/me/enrollments/{study.StudyId}")).ShouldBeAsync(HttpStatusCode.OK);
+        await RallyApi.DeletionWhenAsync(study.Participant.Client, (string)left["deletionId"]!, "completed");
+        await (await RallyApi.EnrollAsync(study.Participant, study.StudyId)).ShouldBeAsync(HttpStatusCode.Created);
+
+        var again = await (await study.UploadAsync(kept)).ShouldBeAsync(HttpStatusCode.Accepted);
+
+        Assert.Equal(1, (int?)again["accepted"]);
+        var after = Assert.Single(await study.ExportWhenStoredAsync(1));
+        Assert.Equal((string?)kept["id"], (string?)after["id"]);
+        Assert.NotEqual((string?)before["participant"], (string?)after["participant"]);
+    }
+
+    [Fact]
     public async Task Data_of_an_ended_study_stays_locked_until_its_analysis_completes_then_all_raw_data_goes()
     {
         using var study = await IngestionScenario.StartAsync(Api);

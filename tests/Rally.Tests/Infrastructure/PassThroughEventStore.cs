@@ -9,9 +9,6 @@ public abstract class PassThroughEventStore(IStudyEventStore inner) : IStudyEven
     public virtual Task<int> AppendAsync(IReadOnlyList<EventBatch> batches, CancellationToken cancellationToken = default) =>
         inner.AppendAsync(batches, cancellationToken);
 
-    public virtual Task<IReadOnlySet<Guid>> ExistingAsync(string studyId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default) =>
-        inner.ExistingAsync(studyId, ids, cancellationToken);
-
     public virtual async IAsyncEnumerable<StoredEvent> ReadAsync(string studyId, EventCursor after, int limit, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await foreach (var e in inner.ReadAsync(studyId, after, limit, cancellationToken))

@@ -125,7 +125,6 @@ public sealed class StudyEventWriterTests : IAsyncDisposable
             return open;
         }
 
-        public Task<IReadOnlySet<Guid>> ExistingAsync(string studyId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default) => throw new NotSupportedException();
         public IAsyncEnumerable<StoredEvent> ReadAsync(string studyId, EventCursor after, int limit, CancellationToken cancellationToken = default) => throw new NotSupportedException();
         public Task<StudyEventStats> GetStatsAsync(string studyId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 

@@ -149,27 +149,44 @@ public sealed class UploadTests(ApiFixture fixture)
     }
 
     [Fact]
-    public async Task A_refusal_never_reads_the_database_and_a_good_upload_gets_503_when_the_duplicate_check_fails()
+    public async Task An_upload_never_reads_the_study_store_whether_refused_or_accepted()
     {
-        // A refusal is answered from the permit and the events alone: it never waits for (or reads) the database, which
-        // could be away. A good upload the duplicate check fails for is answered 503 with nothing queued.
+        // Refusals are answered from the permit and the events alone, and resends are told from the participant's grain:
+        // an upload waits for no read of the database, which could be away, and costs it none.
         using var study = await IngestionScenario.StartAsync(_api);
         var store = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IStudyEventStore>();
-        var checks = new FailingChecks(store);
-        await using var front = RallyApiFactory.Start(fixture.Cluster, services: s => s.AddSingleton<IStudyEventStore>(checks));
+        var unreadable = new UnreadableStore(store);
+        await using var front = RallyApiFactory.Start(fixture.Cluster, services: s => s.AddSingleton<IStudyEventStore>(unreadable));
         using var enrolled = front.CreateClient(study.Participant.Token);
         using var stranger = front.CreateClient((await _api.JoinAsync()).Token);
 
         await (await study.UploadAsync(stranger, study.Event())).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not-enrolled");
         await (await study.UploadAsync(enrolled, study.Event(), study.Event("undeclared"))).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid-event");
-        Assert.Equal(0, checks.Calls);
-        await (await study.UploadAsync(enrolled, study.Event())).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable, "unavailable");
-        Assert.Equal(1, checks.Calls);
-
-        // Through a front whose check works, the same participant's next upload is the first thing stored.
         var stored = study.Event();
-        await (await study.UploadAsync(stored)).ShouldBeAsync(HttpStatusCode.Accepted);
+        await (await study.UploadAsync(enrolled, stored)).ShouldBeAsync(HttpStatusCode.Accepted);
+        var again = await (await study.UploadAsync(enrolled, stored)).ShouldBeAsync(HttpStatusCode.Accepted);
+
+        Assert.Equal(0, (int?)again["accepted"]);
+        Assert.Equal(1, (int?)again["duplicates"]);
+        Assert.Equal(0, unreadable.Reads);
         Assert.Equal((string?)stored["id"], (string?)Assert.Single(await study.ExportWhenStoredAsync(1))["id"]);
+    }
+
+    [Fact]
+    public async Task A_batch_sent_again_before_it_is_stored_counts_as_duplicates_and_is_stored_once()
+    {
+        // An add-on whose answer was lost sends the same batch again at once, while the first is still queued.
+        using var study = await IngestionScenario.StartAsync(_api);
+        var (first, second) = (study.Event(), study.Event());
+        var sent = await (await study.UploadAsync(first, second)).ShouldBeAsync(HttpStatusCode.Accepted);
+        var again = await (await study.UploadAsync(first, second, study.Event())).ShouldBeAsync(HttpStatusCode.Accepted);
+
+        Assert.Equal(2, (int?)sent["accepted"]);
+        Assert.Equal(1, (int?)again["accepted"]);
+        Assert.Equal(2, (int?)again["duplicates"]);
+        var lines = await study.ExportWhenStoredAsync(3);
+        Assert.Equal(3, lines.Length);
+        Assert.Equal(3, lines.Select(l => (string?)l["id"]).Distinct().Count());
     }
 
     [Fact]
@@ -217,18 +234,25 @@ public sealed class UploadTests(ApiFixture fixture)
         Assert.Equal((string?)marker["id"], (string?)Assert.Single(lines)["id"]);
     }
 
-    /// <summary>The study event store with its duplicate check failing as a lost database connection would.</summary>
-    private sealed class FailingChecks(IStudyEventStore inner) : PassThroughEventStore(inner)
+    /// <summary>The study event store with every read failing as a lost database connection would, counting the reads asked for.</summary>
+    private sealed class UnreadableStore(IStudyEventStore inner) : PassThroughEventStore(inner)
     {
-        private int _calls;
+        private int _reads;
 
-        /// <summary>How many duplicate checks were asked for.</summary>
-        public int Calls => Volatile.Read(ref _calls);
+        public int Reads => Volatile.Read(ref _reads);
 
-        public override Task<IReadOnlySet<Guid>> ExistingAsync(string studyId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken = default)
+        public override IAsyncEnumerable<StoredEvent> ReadAsync(string studyId, EventCursor after, int limit, CancellationToken cancellationToken = default) =>
+            throw Lost();
+
+        public override Task<StudyEventStats> GetStatsAsync(string studyId, CancellationToken cancellationToken = default) => throw Lost();
+
+        public override Task<StudyEventStats> CountClippedAsync(string studyId, EventDomain domain, int perParticipant, CancellationToken cancellationToken = default) =>
+            throw Lost();
+
+        private NpgsqlException Lost()
         {
-            Interlocked.Increment(ref _calls);
-            return Task.FromException<IReadOnlySet<Guid>>(new NpgsqlException("The duplicate check's connection was lost (test)."));
+            Interlocked.Increment(ref _reads);
+            return new NpgsqlException("The study store's connection was lost (test).");
         }
     }
 }

@@ -56,7 +56,7 @@ public sealed class StudyEventIndexTests(PostgresServer postgres)
         }
         Assert.Equal(3, stored.Count);
         Assert.Equal([first, second], stored.Take(2).Select(e => e.Id));
-        Assert.Equal(new HashSet<Guid> { first }, await store.ExistingAsync("study-old", [first, Guid.NewGuid()]));
+        Assert.Equal(3, stored.Select(e => e.Id).Distinct().Count());
     }
 
     [Fact]
