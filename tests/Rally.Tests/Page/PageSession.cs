@@ -140,6 +140,9 @@ internal sealed class PageSession : IAsyncDisposable
     /// <summary>Ticks a checkbox or radio button from the keyboard (focused, then Space).</summary>
     public async Task TickAsync(ILocator box)
     {
+        // Shown first: a screen the step before asked for is shown (and its heading focused) on the next hashchange,
+        // and a box focused before that loses the focus to the heading, or cannot take it while hidden.
+        await Assertions.Expect(box).ToBeVisibleAsync();
         await box.FocusAsync();
         await Page.Keyboard.PressAsync("Space");
         await Assertions.Expect(box).ToBeCheckedAsync();

@@ -106,11 +106,19 @@ public sealed partial class UnlistedStudyTests(BrowserFixture browser)
             }
             var response = await route.FetchAsync();
             var me = JsonNode.Parse(await response.TextAsync())!;
-            foreach (var notice in me["notices"]!.AsArray().Where(n => (string?)n!["kind"] == "data-deleted"))
+            foreach (var notice in me["notices"]!.AsArray())
             {
-                notice!["message"] = $"The data study '{left}' collected from you has been deleted.";
+                OldWording(notice!, left);
             }
             await route.FulfillAsync(new() { Response = response, Body = me.ToJsonString() });
+        });
+        // The live connection too: on connecting it sends the notices still pending, and the page takes a notice it is
+        // sent over the one it read, so a push arriving after /v1/me's answer would otherwise bring the new wording back.
+        await page.RouteWebSocketAsync(new Regex("/hubs/notices"), socket =>
+        {
+            var server = socket.ConnectToServer();
+            socket.OnMessage(frame => Forward(frame, server, text => text));
+            server.OnMessage(frame => Forward(frame, socket, text => OldWordingInFrames(text, left)));
         });
         await page.ReloadAsync();
         await session.ReadyAsync();
@@ -135,4 +143,36 @@ public sealed partial class UnlistedStudyTests(BrowserFixture browser)
         await Expect(page.Locator("body")).Not.ToContainTextAsync(StudyId());
         Assert.Empty(session.Problems);
     }
+
+    /// <summary>A data-deleted notice as Rally worded it before it named studies: by the study's id.</summary>
+    private static void OldWording(JsonNode notice, string studyId)
+    {
+        if ((string?)notice["kind"] == "data-deleted")
+        {
+            notice["message"] = $"The data study '{studyId}' collected from you has been deleted.";
+        }
+    }
+
+    private static void Forward(IWebSocketFrame frame, IWebSocketRoute to, Func<string, string> text)
+    {
+        if (frame.Text is { } sent)
+        {
+            to.Send(text(sent));
+        }
+        else
+        {
+            to.Send(frame.Binary ?? []);
+        }
+    }
+
+    /// <summary>SignalR's JSON frames (records ended by 0x1E) with each notice pushed in the old wording.</summary>
+    private static string OldWordingInFrames(string frames, string studyId) => string.Concat(frames.Split('\u001e', StringSplitOptions.RemoveEmptyEntries).Select(record =>
+    {
+        var message = JsonNode.Parse(record)!;
+        if ((int?)message["type"] == 1 && (string?)message["target"] == "notice")
+        {
+            OldWording(message["arguments"]![0]!, studyId);
+        }
+        return message.ToJsonString() + '\u001e';
+    }));
 }
