@@ -9,7 +9,7 @@ public sealed record EventBody(Guid Id, string Type, DateTimeOffset CollectedAt,
 
 public sealed record UploadRequest(EventBody[] Events);
 
-/// <summary>How many events of the upload are new, and how many the study already held (stored once).</summary>
+/// <summary>How many events of the upload were queued, and how many were duplicates (repeated in the batch, or sent lately).</summary>
 public sealed record UploadResponse(int Accepted, int Duplicates);
 
 /// <summary>One NDJSON line of an export.</summary>

@@ -113,7 +113,7 @@ public static class EventEndpoints
     /// <summary>Accepts a batch only whole: every event is checked before anything is queued, and 202 means queued durably.</summary>
     public static async Task<Results<Accepted<UploadResponse>, ProblemHttpResult>> UploadAsync(
         string studyId, UploadRequest request, ClaimsPrincipal user, IClusterClient cluster,
-        StudyIds studyIds, IOptions<IngestionOptions> options, TimeProvider clock, CancellationToken cancellationToken)
+        StudyIds studyIds, IOptions<IngestionOptions> options, TimeProvider clock, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var limits = options.Value;
         if (request.Events.Length == 0)
@@ -143,7 +143,7 @@ public static class EventEndpoints
             }
         }
 
-        var acknowledged = permit.Acknowledged.ToHashSet();
+        var acknowledged = (permit.Acknowledged ?? []).ToHashSet(); // none from a silo of the version before
         var fresh = unique.Where(e => !acknowledged.Contains(e.Id))
             .Select(e => new StudyEvent(e.Id, e.Type, e.CollectedAt, e.PrivateWindow, e.Payload))
             .ToArray();
@@ -154,8 +154,16 @@ public static class EventEndpoints
             await cluster.GetStreamProvider(RallyStreams.Provider)
                 .GetStream<EventBatch>(RallyStreams.ForStudy(studyId, shard))
                 .OnNextAsync(new EventBatch(studyId, permit.Participant, now, fresh));
-            // One-way, after the queue commit only: a lost record costs a resend a second queue write, never an event.
-            await participant.UploadAcknowledgedAsync(studyId, permit.Participant, [.. fresh.Select(e => e.Id)]);
+            // After the queue commit only, and answered before the upload is: a resend sent after the answer finds the ids.
+            // The events are queued whatever happens to the record: a record lost costs a resend a second queue write.
+            try
+            {
+                await participant.UploadAcknowledgedAsync(studyId, permit.Participant, [.. fresh.Select(e => e.Id)]);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                UploadLog.RecordFailed(loggers.CreateLogger(UploadLog.Category), ex.GetType().Name, ex);
+            }
         }
         return TypedResults.Accepted((string?)null, new UploadResponse(fresh.Length, request.Events.Length - fresh.Length));
     }

@@ -103,10 +103,10 @@ public interface IParticipantGrain : IGrainWithGuidKey
     Task<UploadPermit> GetUploadPermitAsync(string studyId, Guid[] eventIds, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// The events were queued durably for the study under <paramref name="pseudonym"/> (the permit's) and acknowledged:
-    /// a resend of them is counted as duplicates and not queued again. Ignored when the participant has since left or
-    /// enrolled again (another pseudonym).
+    /// The events were queued durably for the study under <paramref name="pseudonym"/> (the permit's): a resend of them
+    /// is counted as duplicates and not queued again. Ignored when the participant has since left or enrolled again
+    /// (another pseudonym). Answered once recorded, so that a resend after the upload's answer finds them.
     /// </summary>
-    [Alias("upload-acknowledged"), OneWay]
+    [Alias("upload-acknowledged")]
     Task UploadAcknowledgedAsync(string studyId, string pseudonym, Guid[] eventIds);
 }

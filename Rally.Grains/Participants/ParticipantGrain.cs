@@ -24,9 +24,6 @@ internal sealed partial class ParticipantGrain(
 
     private ParticipantState State => store.State;
 
-    /// <summary>Of each study, the events acknowledged to the current enrollment lately (in memory only).</summary>
-    private readonly Dictionary<string, RecentUploads> _recentUploads = new(StringComparer.Ordinal);
-
     private Guid ParticipantId => this.GetPrimaryKey();
 
     /// <summary>
@@ -169,9 +166,9 @@ internal sealed partial class ParticipantGrain(
         // The reminder first; then one write makes the token useless, removes every personal field and records
         // what is left to do, which is carried out now and retried by the reminder until done, whatever fails.
         await EnsureReminderAsync();
+        _recentUploads.Clear();
         store.State = new ParticipantState { Status = ParticipantStatus.Left, LeftAt = now, Deletions = requests, Forget = forget, InboxOpen = true, PanelFeed = State.PanelFeed };
         await store.WriteStateAsync();
-        _recentUploads.Clear();
         var receipts = await CarryOutAsync();
         await CloseNoticeConnectionsAsync();
         return new LeaveRallyResult(now, receipts);
@@ -185,51 +182,6 @@ internal sealed partial class ParticipantGrain(
             State.Deletions[deletionId] = record with { DataDeletion = record.DataDeletion ?? DataDeletion.Deleted, Pseudonym = null, CompletedAt = completedAt };
             await store.WriteStateAsync();
         }
-    }
-
-    public async Task<UploadPermit> GetUploadPermitAsync(string studyId, Guid[] eventIds, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(eventIds);
-        EnsureActive();
-        if (!State.Enrollments.TryGetValue(studyId, out var enrollment))
-        {
-            throw StudyRefusals.NotEnrolled(studyId);
-        }
-        var rules = await GrainFactory.GetGrain<IStudyGrain>(studyId).GetIngestionRulesAsync();
-        if (rules.State == StudyLifecycle.Paused)
-        {
-            // Refused before anything is queued: a paused study stores nothing new.
-            throw StudyRefusals.Paused(studyId);
-        }
-        if (rules.State != StudyLifecycle.Enrolling)
-        {
-            throw new RefusedException(RefusalKind.StudyNotEnrolling, $"Study '{studyId}' no longer collects data.");
-        }
-        if (rules.ConsentVersion != enrollment.ConsentVersion)
-        {
-            throw new RefusedException(RefusalKind.ConsentVersionMismatch,
-                $"Study '{studyId}' published consent version '{rules.ConsentVersion}'; consent to it again before sending more data.");
-        }
-        var pseudonym = PseudonymOf(studyId, enrollment);
-        Guid[] acknowledged = _recentUploads.TryGetValue(studyId, out var recent) && recent.Pseudonym == pseudonym
-            ? [.. eventIds.Where(recent.Contains)]
-            : [];
-        return new UploadPermit(pseudonym, rules, acknowledged);
-    }
-
-    public Task UploadAcknowledgedAsync(string studyId, string pseudonym, Guid[] eventIds)
-    {
-        ArgumentNullException.ThrowIfNull(eventIds);
-        // Only for the enrollment the permit was given to: after a leave (and a new enrollment) the ids name deleted data.
-        if (State.Enrollments.TryGetValue(studyId, out var enrollment) && PseudonymOf(studyId, enrollment) == pseudonym)
-        {
-            if (!_recentUploads.TryGetValue(studyId, out var recent) || recent.Pseudonym != pseudonym)
-            {
-                _recentUploads[studyId] = recent = new RecentUploads(pseudonym);
-            }
-            recent.Add(eventIds);
-        }
-        return Task.CompletedTask;
     }
 
     public async Task<bool> AckNoticeAsync(Guid noticeId)

@@ -12,11 +12,15 @@ internal sealed class RecentUploads(string pseudonym)
     /// <summary>How many ids are kept: the latest uploads' (2 batches at the largest size, 10 at the benchmark's 50).</summary>
     public const int Capacity = 512;
 
-    private readonly HashSet<Guid> _ids = [];
-    private readonly Queue<Guid> _order = new();
+    // A ring of the ids in the order they came and a set to look them up, both sized once: ≈ 16 KB + 11 KB.
+    private readonly Guid[] _order = new Guid[Capacity];
+    private readonly HashSet<Guid> _ids = new(Capacity);
+    private int _next;
 
     /// <summary>The enrollment the ids were acknowledged to: a new enrollment in the study starts with none.</summary>
     public string Pseudonym { get; } = pseudonym;
+
+    public int Count => _ids.Count;
 
     public bool Contains(Guid id) => _ids.Contains(id);
 
@@ -24,15 +28,17 @@ internal sealed class RecentUploads(string pseudonym)
     {
         foreach (var id in ids)
         {
-            if (!_ids.Add(id))
+            if (_ids.Contains(id))
             {
                 continue;
             }
-            _order.Enqueue(id);
-            if (_order.Count > Capacity)
+            if (_ids.Count == Capacity)
             {
-                _ids.Remove(_order.Dequeue());
+                _ids.Remove(_order[_next]); // the oldest, about to be overwritten
             }
+            _ids.Add(id);
+            _order[_next] = id;
+            _next = (_next + 1) % Capacity;
         }
     }
 }

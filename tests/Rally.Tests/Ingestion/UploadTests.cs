@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Rally.Grains.Ingestion;
+using Rally.Grains.Participants;
 using Rally.Tests.Infrastructure;
 
 namespace Rally.Tests.Ingestion;
@@ -173,9 +174,10 @@ public sealed class UploadTests(ApiFixture fixture)
     }
 
     [Fact]
-    public async Task A_batch_sent_again_before_it_is_stored_counts_as_duplicates_and_is_stored_once()
+    public async Task A_batch_sent_again_right_after_its_answer_counts_as_duplicates_and_is_stored_once()
     {
-        // An add-on whose answer was lost sends the same batch again at once, while the first is still queued.
+        // An add-on whose answer was lost sends the same batch again at once, most likely while the first is still queued
+        // (a read of the study's stored events, as before, would have counted them as accepted and queued them again).
         using var study = await IngestionScenario.StartAsync(_api);
         var (first, second) = (study.Event(), study.Event());
         var sent = await (await study.UploadAsync(first, second)).ShouldBeAsync(HttpStatusCode.Accepted);
@@ -187,6 +189,22 @@ public sealed class UploadTests(ApiFixture fixture)
         var lines = await study.ExportWhenStoredAsync(3);
         Assert.Equal(3, lines.Length);
         Assert.Equal(3, lines.Select(l => (string?)l["id"]).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Ids_recorded_for_another_enrollment_are_not_taken_for_resends()
+    {
+        // A record that arrives late, for the enrollment before a leave and a new enrollment, names deleted data: the
+        // same ids sent by the enrollment now are new to it.
+        using var study = await IngestionScenario.StartAsync(_api);
+        var sent = study.Event();
+        var participant = fixture.Cluster.Client.GetGrain<IParticipantGrain>(study.Participant.Id);
+        await participant.UploadAcknowledgedAsync(study.StudyId, "the-pseudonym-of-an-earlier-enrollment", [Guid.Parse((string)sent["id"]!)]);
+
+        var answer = await (await study.UploadAsync(sent)).ShouldBeAsync(HttpStatusCode.Accepted);
+
+        Assert.Equal(1, (int?)answer["accepted"]);
+        Assert.Equal((string?)sent["id"], (string?)Assert.Single(await study.ExportWhenStoredAsync(1))["id"]);
     }
 
     [Fact]
