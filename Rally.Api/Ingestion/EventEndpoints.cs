@@ -19,6 +19,12 @@ public static class EventEndpoints
     /// <summary>How far in the future a collection time may lie (clock skew of the participant's machine).</summary>
     private static readonly TimeSpan AllowedClockSkew = TimeSpan.FromDays(1);
 
+    /// <summary>
+    /// How long an upload's answer waits for the record of its ids (it is queued already): a slow or refused record then
+    /// costs a resend a second queue write, not the participant a late answer.
+    /// </summary>
+    private static readonly TimeSpan RecordWait = TimeSpan.FromSeconds(2);
+
     /// <summary>The earliest collection time accepted: before Rally's add-ons existed, so a broken clock or a forged value.</summary>
     private static readonly DateTimeOffset EarliestCollection = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
@@ -158,9 +164,9 @@ public static class EventEndpoints
             // The events are queued whatever happens to the record: a record lost costs a resend a second queue write.
             try
             {
-                await participant.UploadAcknowledgedAsync(studyId, permit.Participant, [.. fresh.Select(e => e.Id)]);
+                await participant.UploadAcknowledgedAsync(studyId, permit.Participant, [.. fresh.Select(e => e.Id)]).WaitAsync(RecordWait, CancellationToken.None);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 UploadLog.RecordFailed(loggers.CreateLogger(UploadLog.Category), ex.GetType().Name, ex);
             }

@@ -97,7 +97,7 @@ public interface IParticipantGrain : IGrainWithGuidKey
     /// <summary>
     /// Whether this participant may upload to the study now (enrolled, with the study's current consent, and
     /// the study enrolling), under which pseudonym and by which rules, and which of <paramref name="eventIds"/> were
-    /// acknowledged to it recently; refused otherwise.
+    /// acknowledged to it recently; refused otherwise. A front of the version before sends no ids (null): none are named.
     /// </summary>
     [Alias("get-upload-permit"), ReadOnly]
     Task<UploadPermit> GetUploadPermitAsync(string studyId, Guid[] eventIds, CancellationToken cancellationToken = default);

@@ -83,6 +83,13 @@ public sealed class P256CurveTests
         Assert.False(P256Curve.Contains(Pad((x + Prime).ToByteArray(true, true)), yBytes));
         Assert.False(P256Curve.Contains(Pad(Prime.ToByteArray(true, true)), yBytes));
         Assert.False(P256Curve.Contains(xBytes, Enumerable.Repeat((byte)0xff, 32).ToArray()));
+
+        // And y: (x₁, 1) is on the curve for this x₁ (a root of x³ − 3x + b − 1), so (x₁, 1 + p) is so modulo p.
+        var x1 = Pad(Parse("6916fac45e568b6b9e2e2ecd611b282e5fcc40a3067d601057f879ce5a8a73cc").ToByteArray(true, true));
+        var one = Pad([1]);
+        Assert.True(Reference(x1, one));
+        Assert.True(P256Curve.Contains(x1, one));
+        Assert.False(P256Curve.Contains(x1, Pad((Prime + 1).ToByteArray(true, true))));
         Assert.False(P256Curve.Contains(xBytes, yBytes.AsSpan(0, 31).ToArray()));
     }
 

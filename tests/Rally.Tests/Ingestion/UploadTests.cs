@@ -185,14 +185,19 @@ public sealed class UploadTests(ApiFixture fixture)
         // A record that arrives late, for the enrollment before a leave and a new enrollment, names deleted data: the
         // same ids sent by the enrollment now are new to it.
         using var study = await IngestionScenario.StartAsync(_api);
-        var sent = study.Event();
+        var (earlier, sent) = (study.Event(), study.Event());
+        await (await study.UploadAsync(earlier)).ShouldBeAsync(HttpStatusCode.Accepted);
         var participant = fixture.Cluster.Client.GetGrain<IParticipantGrain>(study.Participant.Id);
         await participant.UploadAcknowledgedAsync(study.StudyId, "the-pseudonym-of-an-earlier-enrollment", [Guid.Parse((string)sent["id"]!)]);
 
-        var answer = await (await study.UploadAsync(sent)).ShouldBeAsync(HttpStatusCode.Accepted);
+        var answer = await (await study.UploadAsync(sent, earlier)).ShouldBeAsync(HttpStatusCode.Accepted);
 
-        Assert.Equal(1, (int?)answer["accepted"]);
-        Assert.Equal((string?)sent["id"], (string?)Assert.Single(await study.ExportWhenStoredAsync(1))["id"]);
+        // Neither taken for the enrollment's own record, nor replacing it: the earlier upload is still known.
+        Assert.Equal((1, 1), ((int?)answer["accepted"], (int?)answer["duplicates"]));
+        var stored = await study.ExportWhenStoredAsync(2);
+        Assert.Equal(new[] { (string?)earlier["id"], (string?)sent["id"] }.Order(), stored.Select(e => (string?)e["id"]).Order());
+        // A front of the version before asks without ids (a rolling deploy): nothing is named, nothing fails.
+        Assert.Empty((await participant.GetUploadPermitAsync(study.StudyId, null!)).Acknowledged);
     }
 
     [Fact]

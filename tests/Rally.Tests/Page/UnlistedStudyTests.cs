@@ -166,7 +166,7 @@ public sealed partial class UnlistedStudyTests(BrowserFixture browser)
     }
 
     /// <summary>SignalR's JSON frames (records ended by 0x1E) with each notice pushed in the old wording.</summary>
-    private static string OldWordingInFrames(string frames, string studyId) => string.Concat(frames.Split('\u001e', StringSplitOptions.RemoveEmptyEntries).Select(record =>
+    private static string OldWordingInFrames(string frames, string studyId) => !frames.EndsWith('\u001e') ? frames : string.Concat(frames.Split('\u001e', StringSplitOptions.RemoveEmptyEntries).Select(record =>
     {
         var message = JsonNode.Parse(record)!;
         if ((int?)message["type"] == 1 && (string?)message["target"] == "notice")
