@@ -137,7 +137,8 @@ public static class EventEndpoints
         }
         // Ids sent twice in the batch count once; ids acknowledged to this enrollment lately (a resend) are not queued again.
         var unique = request.Events.DistinctBy(e => e.Id).ToArray();
-        var participant = cluster.GetGrain<IParticipantGrain>(user.GetSubjectId());
+        var participantId = user.GetSubjectId();
+        var participant = cluster.GetGrain<IParticipantGrain>(participantId);
         var permit = await participant.GetUploadPermitAsync(studyId, [.. unique.Select(e => e.Id)], cancellationToken);
         var declared = permit.Rules.DeclaredTypes.ToHashSet(StringComparer.Ordinal);
         var now = clock.GetUtcNow();
@@ -156,7 +157,7 @@ public static class EventEndpoints
         if (fresh.Length > 0)
         {
             // With PostgreSQL this completes once the batch is committed to the stream's queue table.
-            var shard = (int)((uint)user.GetSubjectId().GetHashCode() % (uint)limits.StreamsPerStudy);
+            var shard = (int)((uint)participantId.GetHashCode() % (uint)limits.StreamsPerStudy);
             await cluster.GetStreamProvider(RallyStreams.Provider)
                 .GetStream<EventBatch>(RallyStreams.ForStudy(studyId, shard))
                 .OnNextAsync(new EventBatch(studyId, permit.Participant, now, fresh));

@@ -151,14 +151,7 @@ internal static class P256Curve
     /// <summary>result = a + b mod p, for a and b below p.</summary>
     internal static void Add(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b, Span<uint> result)
     {
-        ulong carry = 0;
-        for (var i = 0; i < Words; i++)
-        {
-            var t = (ulong)a[i] + b[i] + carry;
-            result[i] = (uint)t;
-            carry = t >> 32;
-        }
-        if (carry != 0 || !Below(result, Prime))
+        if (AddWords(a, b, result) || !Below(result, Prime))
         {
             SubtractWords(result, Prime, result);
         }
@@ -169,14 +162,21 @@ internal static class P256Curve
     {
         if (SubtractWords(a, b, result))
         {
-            ulong carry = 0;
-            for (var i = 0; i < Words; i++)
-            {
-                var t = (ulong)result[i] + Prime[i] + carry;
-                result[i] = (uint)t;
-                carry = t >> 32;
-            }
+            AddWords(result, Prime, result);
         }
+    }
+
+    /// <summary>result = a + b modulo 2²⁵⁶; true when it carried out of the top word.</summary>
+    private static bool AddWords(ReadOnlySpan<uint> a, ReadOnlySpan<uint> b, Span<uint> result)
+    {
+        ulong carry = 0;
+        for (var i = 0; i < Words; i++)
+        {
+            var t = (ulong)a[i] + b[i] + carry;
+            result[i] = (uint)t;
+            carry = t >> 32;
+        }
+        return carry != 0;
     }
 
     /// <summary>result = a − b modulo 2²⁵⁶; true when it borrowed (a was below b).</summary>
