@@ -36,11 +36,8 @@ public abstract class DeletionCases : RallyCases
         using var study = await IngestionScenario.StartAsync(Api);
         await (await study.UploadAsync(study.Event(), study.Event())).ShouldBeAsync(HttpStatusCode.Accepted);
         await study.ExportWhenStoredAsync(2);
-        var left = await (await study.Participant.Client.DeleteAsync($"/v1/me/enrollments/{study.StudyId}")).ShouldBeAsync(HttpStatusCode.OK);
-        await RallyApi.DeletionWhenAsync(study.Participant.Client, (string)left["deletionId"]!, "completed");
-        Assert.Empty(await study.ExportAsync());
+        await LeaveAndEnrollAgainAsync(study);
 
-        await (await RallyApi.EnrollAsync(study.Participant, study.StudyId)).ShouldBeAsync(HttpStatusCode.Created);
         var fresh = study.Event();
         await (await study.UploadAsync(fresh)).ShouldBeAsync(HttpStatusCode.Accepted);
 
@@ -56,9 +53,7 @@ public abstract class DeletionCases : RallyCases
         var kept = study.Event();
         await (await study.UploadAsync(kept)).ShouldBeAsync(HttpStatusCode.Accepted);
         var before = Assert.Single(await study.ExportWhenStoredAsync(1));
-        var left = await (await study.Participant.Client.DeleteAsync($"/v1/me/enrollments/{study.StudyId}")).ShouldBeAsync(HttpStatusCode.OK);
-        await RallyApi.DeletionWhenAsync(study.Participant.Client, (string)left["deletionId"]!, "completed");
-        await (await RallyApi.EnrollAsync(study.Participant, study.StudyId)).ShouldBeAsync(HttpStatusCode.Created);
+        await LeaveAndEnrollAgainAsync(study);
 
         var again = await (await study.UploadAsync(kept)).ShouldBeAsync(HttpStatusCode.Accepted);
 
@@ -66,6 +61,15 @@ public abstract class DeletionCases : RallyCases
         var after = Assert.Single(await study.ExportWhenStoredAsync(1));
         Assert.Equal((string?)kept["id"], (string?)after["id"]);
         Assert.NotEqual((string?)before["participant"], (string?)after["participant"]);
+    }
+
+    /// <summary>Leaves the study, waits until its data is deleted (the study then holds none of it), and enrolls again.</summary>
+    private static async Task LeaveAndEnrollAgainAsync(IngestionScenario study)
+    {
+        var left = await (await study.Participant.Client.DeleteAsync($"/v1/me/enrollments/{study.StudyId}")).ShouldBeAsync(HttpStatusCode.OK);
+        await RallyApi.DeletionWhenAsync(study.Participant.Client, (string)left["deletionId"]!, "completed");
+        Assert.Empty(await study.ExportAsync());
+        await (await RallyApi.EnrollAsync(study.Participant, study.StudyId)).ShouldBeAsync(HttpStatusCode.Created);
     }
 
     [Fact]

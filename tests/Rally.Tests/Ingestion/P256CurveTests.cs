@@ -38,14 +38,11 @@ public sealed class P256CurveTests
     {
         Gen.Int[0, 511].Sample(bit =>
         {
-            using var key = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
-            var point = key.ExportParameters(includePrivateParameters: false).Q;
-            var (x, y) = (point.X!, point.Y!);
-            var negated = (Prime - Number(y)).ToByteArray(isUnsigned: true, isBigEndian: true);
+            var (x, y) = RealPoint();
             var altered = (bit < 256 ? x : y).ToArray();
             altered[bit % 256 / 8] ^= (byte)(1 << (bit % 8));
             return P256Curve.Contains(x, y)
-                && P256Curve.Contains(x, Pad(negated))
+                && P256Curve.Contains(x, Negated(y))
                 && !P256Curve.Contains(bit < 256 ? altered : x, bit < 256 ? y : altered);
         }, iter: 300);
     }
@@ -56,14 +53,13 @@ public sealed class P256CurveTests
         // Random pairs are practically never on the curve: real points, their negations and near misses are mixed in.
         var real = Gen.Int[0, 3].Select(kind =>
         {
-            using var key = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
-            var point = key.ExportParameters(includePrivateParameters: false).Q;
-            var y = kind == 1 ? Pad((Prime - Number(point.Y!)).ToByteArray(true, true)) : point.Y!;
+            var (x, y) = RealPoint();
+            y = kind == 1 ? Negated(y) : y;
             if (kind == 2)
             {
                 y[31] ^= 1;
             }
-            return (point.X!, y);
+            return (x, y);
         });
         Gen.Frequency((1, Gen.Select(Gen.Byte.Array[32], Gen.Byte.Array[32])), (1, real))
             .Sample(pair => P256Curve.Contains(pair.Item1, pair.Item2) == Reference(pair.Item1, pair.Item2), iter: 5_000);
@@ -76,20 +72,20 @@ public sealed class P256CurveTests
         // (x + p, y) is on the curve modulo p and only the range check refuses it.
         var x = Enumerable.Range(0, 100).Select(i => new BigInteger(i)).First(i => IsSquare(RightSide(i)));
         var y = BigInteger.ModPow(RightSide(x), (Prime + 1) / 4, Prime);
-        var (xBytes, yBytes) = (Pad(x.ToByteArray(true, true)), Pad(y.ToByteArray(true, true)));
+        var (xBytes, yBytes) = (Bytes(x), Bytes(y));
         Assert.True(P256Curve.Contains(xBytes, yBytes));
         Assert.True(Reference(xBytes, yBytes));
 
-        Assert.False(P256Curve.Contains(Pad((x + Prime).ToByteArray(true, true)), yBytes));
-        Assert.False(P256Curve.Contains(Pad(Prime.ToByteArray(true, true)), yBytes));
+        Assert.False(P256Curve.Contains(Bytes(x + Prime), yBytes));
+        Assert.False(P256Curve.Contains(Bytes(Prime), yBytes));
         Assert.False(P256Curve.Contains(xBytes, Enumerable.Repeat((byte)0xff, 32).ToArray()));
 
         // And y: (x₁, 1) is on the curve for this x₁ (a root of x³ − 3x + b − 1), so (x₁, 1 + p) is so modulo p.
-        var x1 = Pad(Parse("6916fac45e568b6b9e2e2ecd611b282e5fcc40a3067d601057f879ce5a8a73cc").ToByteArray(true, true));
-        var one = Pad([1]);
+        var x1 = Convert.FromHexString("6916fac45e568b6b9e2e2ecd611b282e5fcc40a3067d601057f879ce5a8a73cc");
+        var one = Bytes(BigInteger.One);
         Assert.True(Reference(x1, one));
         Assert.True(P256Curve.Contains(x1, one));
-        Assert.False(P256Curve.Contains(x1, Pad((Prime + 1).ToByteArray(true, true))));
+        Assert.False(P256Curve.Contains(x1, Bytes(Prime + 1)));
         Assert.False(P256Curve.Contains(xBytes, yBytes.AsSpan(0, 31).ToArray()));
     }
 
@@ -120,6 +116,20 @@ public sealed class P256CurveTests
     private static uint[] Words(BigInteger n) => [.. Enumerable.Range(0, 8).Select(i => (uint)((n >> (32 * i)) & uint.MaxValue))];
 
     private static BigInteger Number(byte[] bigEndian) => new(bigEndian, isUnsigned: true, isBigEndian: true);
+
+    /// <summary>The public point of a new key, as a JWK's x and y decode.</summary>
+    private static (byte[] X, byte[] Y) RealPoint()
+    {
+        using var key = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+        var point = key.ExportParameters(includePrivateParameters: false).Q;
+        return (point.X!, point.Y!);
+    }
+
+    /// <summary>−y mod p: the same x's other point.</summary>
+    private static byte[] Negated(byte[] y) => Bytes(Prime - Number(y));
+
+    /// <summary>A number below 2²⁵⁶ as 32 big-endian bytes.</summary>
+    private static byte[] Bytes(BigInteger n) => Pad(n.ToByteArray(isUnsigned: true, isBigEndian: true));
 
     private static byte[] Pad(byte[] bigEndian) => [.. new byte[32 - bigEndian.Length], .. bigEndian];
 
