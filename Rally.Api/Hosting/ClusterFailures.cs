@@ -1,3 +1,4 @@
+using Orleans.Runtime.Messaging;
 using Orleans.Storage;
 
 namespace Rally.Api.Hosting;
@@ -6,7 +7,9 @@ namespace Rally.Api.Hosting;
 internal static class ClusterFailures
 {
     /// <summary>
-    /// A silo turned the call away (stopping, declared dead, unreachable), no answer came, the front's view of
+    /// A silo turned the call away (stopping, declared dead, unreachable), the call could not be passed on because
+    /// the silo of the grain's activation no longer takes connections (<see cref="ConnectionFailedException"/>: a silo
+    /// stopped or killed that the others have not yet marked dead; nothing was sent), no answer came, the front's view of
     /// the cluster briefly held no silo able to host the grain (every known silo was stopping or just declared dead
     /// during a rolling restart; Orleans reports that as a plain <see cref="OrleansException"/>), or a grain's write
     /// was refused as stale (<see cref="InconsistentStateException"/>: a second activation during a restart wrote
@@ -14,7 +17,7 @@ internal static class ClusterFailures
     /// or the call was in flight when a silo was declared dead (<see cref="CallLostException"/>).
     /// </summary>
     public static bool IsTransient(Exception e) =>
-        e is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or InconsistentStateException or CallLostException
+        e is SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException or TimeoutException or InconsistentStateException or CallLostException
         || IsNoCompatibleSilo(e);
 
     public static bool IsNoCompatibleSilo(Exception e) =>

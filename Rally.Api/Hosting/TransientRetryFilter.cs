@@ -93,7 +93,7 @@ internal sealed partial class TransientRetryFilter(
                 thrown?.Throw();
                 return;
             }
-            LogRetry(logger, context.MethodName, failure switch { SiloUnavailableException => "silo unavailable", TimeoutException => "no answer", OrleansException when ClusterFailures.IsNoCompatibleSilo(failure) => "no silo known to host it", _ => "rejected" }, retries + 2);
+            LogRetry(logger, context.MethodName, failure switch { SiloUnavailableException => "silo unavailable", TimeoutException => "no answer", OrleansException when ClusterFailures.IsNoCompatibleSilo(failure) => "no silo known to host it", Orleans.Runtime.Messaging.ConnectionFailedException => "its silo unreachable", _ => "rejected" }, retries + 2);
             await PauseAsync(Backoff[retries++]);
         }
     }

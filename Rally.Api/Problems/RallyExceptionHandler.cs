@@ -18,8 +18,7 @@ internal sealed partial class RallyExceptionHandler(IProblemDetailsService probl
         {
             RefusedException refused => (ProblemTypes.For(refused.Kind), refused.Message),
             BadHttpRequestException bad => Describe(bad),
-            _ when Hosting.ClusterFailures.IsTransient(exception)
-                || exception is Orleans.Runtime.Messaging.ConnectionFailedException or GatewayTooBusyException or System.Data.Common.DbException
+            _ when Hosting.ClusterFailures.IsTransient(exception) || exception is GatewayTooBusyException or System.Data.Common.DbException
                 => (ProblemTypes.Unavailable, "The service is briefly unavailable (a cluster member is changing); retry shortly."),
             _ => default,
         };

@@ -32,6 +32,13 @@ public sealed class FailoverTests(PostgresServer server, ITestOutputHelper outpu
         var database = await server.CreateDatabaseAsync();
         var started = new List<RallyProcess>();
         var silos = new List<RallyProcess>();
+        // The figures and the failure are written again after the processes' logs: CI shows a run's tail only.
+        var report = new List<string>();
+        void Report(string line)
+        {
+            report.Add(line);
+            output.WriteLine(line);
+        }
         try
         {
             for (var i = 0; i < 3; i++)
@@ -65,7 +72,7 @@ public sealed class FailoverTests(PostgresServer server, ITestOutputHelper outpu
                 await Eventually.HoldsAsync(() => Task.FromResult(load.AllUploadersServedSince(killedAt)), "every uploader to be served again", Live(started));
                 // Measured from the uploaders' own 202s, not from when this loop noticed.
                 var recovered = load.ServedAgainAfter(killedAt)!.Value;
-                output.WriteLine($"kill -9 of silo {victim + 1}: every uploader served again after {recovered.TotalSeconds:F2} s (noticed after {clock.Elapsed.TotalSeconds:F1} s; bound {RecoveryBound.TotalSeconds:F0} s)");
+                Report($"kill -9 of silo {victim + 1} at {killedAt:HH:mm:ss.fff}: every uploader served again after {recovered.TotalSeconds:F2} s (noticed after {clock.Elapsed.TotalSeconds:F1} s; bound {RecoveryBound.TotalSeconds:F0} s)");
                 recoveries.Add(recovered);
                 silos[victim] = Track(started, RallyProcess.StartSilo(database, SiloSettings));
                 await Eventually.HoldsAsync(async () => await ClusterMembership.ActiveSilosAsync(database) == 3, "the replacement to be Active", Live(started));
@@ -80,11 +87,13 @@ public sealed class FailoverTests(PostgresServer server, ITestOutputHelper outpu
             for (var i = 0; i < silos.Count; i++)
             {
                 var clock = Stopwatch.StartNew();
+                var stopping = DateTime.UtcNow;
                 await silos[i].StopAsync(TimeSpan.FromSeconds(60));
+                var stopped = DateTime.UtcNow;
                 silos[i] = Track(started, RallyProcess.StartSilo(database, SiloSettings));
                 await Eventually.HoldsAsync(async () => await ClusterMembership.ActiveSilosAsync(database) == 3, "the restarted silo to be Active", Live(started));
                 await Eventually.HoldsAsync(() => silos[i].IsReadyAsync(http), "the restarted silo to be ready", Live(started));
-                output.WriteLine($"graceful restart of silo {i + 1}: {clock.Elapsed.TotalSeconds:F1} s to three Active silos, the new one ready");
+                Report($"graceful restart of silo {i + 1} (stopping {stopping:HH:mm:ss.fff}, exited {stopped:HH:mm:ss.fff}): {clock.Elapsed.TotalSeconds:F1} s to three Active silos, the new one ready");
                 await AcknowledgedAsync(load, load.Acknowledged.Count + 100, Live(started));
             }
             load.Phase = "end";
@@ -93,9 +102,9 @@ public sealed class FailoverTests(PostgresServer server, ITestOutputHelper outpu
             var failures = load.Failures.ToArray();
             foreach (var group in failures.GroupBy(f => (f.Phase, f.What)))
             {
-                output.WriteLine($"{group.Key.Phase}: {group.Count()} × {group.Key.What}");
+                Report($"{group.Key.Phase}: {group.Count()} × {group.Key.What}");
             }
-            output.WriteLine($"acknowledged {load.Acknowledged.Count} events, {load.Unacknowledged.Count} never acknowledged; {load.Churned.Count} enrollments, {load.Churned.Values.Count(d => d is not null)} leaves");
+            Report($"acknowledged {load.Acknowledged.Count} events, {load.Unacknowledged.Count} never acknowledged; {load.Churned.Count} enrollments, {load.Churned.Values.Count(d => d is not null)} leaves");
 
             // Every kill round within the bound (asserted after the run, so that every figure is printed first).
             Assert.All(recoveries, r => Assert.True(r <= RecoveryBound, $"every uploader was served again only after {r.TotalSeconds:F2} s (the response timeout is {RecoveryBound.TotalSeconds:F0} s)"));
@@ -127,6 +136,21 @@ public sealed class FailoverTests(PostgresServer server, ITestOutputHelper outpu
             }
             Assert.Contains(load.Churned.Values, d => d is not null);
         }
+        catch (Exception e)
+        {
+            // What a run that failed left behind: where the membership stood, and whether queued uploads were given up on.
+            try
+            {
+                report.AddRange((await ClusterMembership.DescribeAsync(database)).Select(row => $"membership: {row}"));
+                report.AddRange(await TestDatabase.ColumnAsync<string>(database, "SELECT 'dead letters: ' || count(*) || ' ' || reason FROM rally_stream_dead_letters GROUP BY reason"));
+            }
+            catch (Npgsql.NpgsqlException read)
+            {
+                report.Add($"(the database could not be read: {read.Message})"); // the failure below is what matters
+            }
+            report.Add($"FAILED: {e.GetType().Name}: {e.Message[..Math.Min(e.Message.Length, 2000)]}");
+            throw;
+        }
         finally
         {
             foreach (var process in started)
@@ -134,6 +158,7 @@ public sealed class FailoverTests(PostgresServer server, ITestOutputHelper outpu
                 output.WriteLine($"--- process {process.Id}: errors ---\n{Errors(process.Output)}");
                 await process.DisposeAsync();
             }
+            output.WriteLine($"--- summary ---\n{string.Join('\n', report)}");
         }
     }
 

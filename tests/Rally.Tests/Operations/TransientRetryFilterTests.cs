@@ -58,6 +58,19 @@ public sealed class TransientRetryFilterTests
     }
 
     [Fact]
+    public async Task A_call_its_grain_silo_could_not_be_reached_for_is_sent_again()
+    {
+        // What a front is answered when the silo it called could not connect to the grain's silo: stopped or killed and
+        // not yet marked dead by the others. Nothing was sent; the retry finds the grain again once it is.
+        var call = new FakeCall(new Orleans.Runtime.Messaging.ConnectionFailedException("Unable to connect to S127.0.0.1:34125:155145279, will retry after 484.9386ms"));
+
+        await _filter.Invoke(call);
+
+        Assert.Equal(2, call.Attempts);
+        Assert.Null(call.Response!.Exception);
+    }
+
+    [Fact]
     public async Task A_call_made_while_no_silo_was_known_to_host_the_grain_is_sent_again()
     {
         // What Orleans throws when every silo the front knows is stopping or was just declared dead.
