@@ -17,7 +17,8 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public RallyApiFactory Factory => Deployment.Front;
 
-    public async Task InitializeAsync() => _deployment = await TestDeployment.StartAsync(1);
+    public async Task InitializeAsync() =>
+        _deployment = await TestDeployment.StartAsync(1, configure: b => b.ConfigureSilo((_, silo) => silo.AddIncomingGrainCallFilter<InjectedFaults>()));
 
     /// <summary>Ends the deployment, then fails the collection if its tests met an error status the contract does not document.</summary>
     public async Task DisposeAsync()

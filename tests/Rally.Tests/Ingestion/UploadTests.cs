@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
+using Rally.Api.Ingestion;
 using Rally.Grains.Ingestion;
 using Rally.Grains.Participants;
 using Rally.Tests.Infrastructure;
@@ -198,6 +200,33 @@ public sealed class UploadTests(ApiFixture fixture)
         Assert.Equal(new[] { (string?)earlier["id"], (string?)sent["id"] }.Order(), stored.Select(e => (string?)e["id"]).Order());
         // A front of the version before asks without ids (a rolling deploy): nothing is named, nothing fails.
         Assert.Empty((await participant.GetUploadPermitAsync(study.StudyId, null!)).Acknowledged);
+    }
+
+    [Fact]
+    public async Task An_upload_the_grain_failed_to_record_is_still_acknowledged_and_its_resend_stored_once()
+    {
+        // The record comes after the queue commit: its failure is logged (2020) and costs a resend a second queue write.
+        using var study = await IngestionScenario.StartAsync(_api);
+        var logs = new CapturedLogs();
+        await using var front = RallyApiFactory.Start(fixture.Cluster, services: s => s.AddLogging(l => l.AddProvider(logs)));
+        using var client = front.CreateClient(study.Participant.Token);
+        var sent = study.Event();
+        var participant = fixture.Cluster.Client.GetGrain<IParticipantGrain>(study.Participant.Id).GetGrainId();
+        using (InjectedFaults.Fail(participant, nameof(IParticipantGrain.UploadAcknowledgedAsync), new InvalidOperationException("injected")))
+        {
+            var first = await (await study.UploadAsync(client, sent)).ShouldBeAsync(HttpStatusCode.Accepted);
+            Assert.Equal((1, 0), ((int?)first["accepted"], (int?)first["duplicates"]));
+        }
+        Assert.Contains(logs.Entries, e => e.StartsWith($"Warning {UploadLog.Category}[2020]", StringComparison.Ordinal) && e.Contains("InvalidOperationException", StringComparison.Ordinal));
+
+        // Not recorded, so the resend is queued again; the next upload is queued behind it on the participant's stream.
+        var resent = await (await study.UploadAsync(client, sent)).ShouldBeAsync(HttpStatusCode.Accepted);
+        Assert.Equal((1, 0), ((int?)resent["accepted"], (int?)resent["duplicates"]));
+        var after = study.Event();
+        await (await study.UploadAsync(client, after)).ShouldBeAsync(HttpStatusCode.Accepted);
+
+        var stored = await study.ExportWhenStoredAsync(2);
+        Assert.Equal(new[] { (string?)sent["id"], (string?)after["id"] }.Order(), stored.Select(e => (string?)e["id"]).Order());
     }
 
     [Fact]
