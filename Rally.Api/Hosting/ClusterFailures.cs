@@ -7,9 +7,10 @@ namespace Rally.Api.Hosting;
 internal static class ClusterFailures
 {
     /// <summary>
-    /// A silo turned the call away (stopping, declared dead, unreachable), the call could not be passed on because
-    /// the silo of the grain's activation no longer takes connections (<see cref="ConnectionFailedException"/>: a silo
-    /// stopped or killed that the others have not yet marked dead; nothing was sent), no answer came, the front's view of
+    /// A silo turned the call away (stopping, declared dead, unreachable), the front could not connect to the gateway it
+    /// sent the call through (<see cref="ConnectionFailedException"/>: a silo killed or stopped that the front does not
+    /// yet know is gone; usually the call never left, but one re-routed from a connection that dropped may have run, so
+    /// <see cref="TransientRetryFilter"/> resends only calls safe to repeat on it), no answer came, the front's view of
     /// the cluster briefly held no silo able to host the grain (every known silo was stopping or just declared dead
     /// during a rolling restart; Orleans reports that as a plain <see cref="OrleansException"/>), or a grain's write
     /// was refused as stale (<see cref="InconsistentStateException"/>: a second activation during a restart wrote

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime.Messaging;
 
 namespace Rally.Api.Hosting;
 
@@ -9,7 +10,8 @@ namespace Rally.Api.Hosting;
 /// Resends a grain call that the cluster turned away or lost, so that a silo stopping or dying is invisible to callers or
 /// costs them seconds at most:
 /// <list type="bullet">
-/// <item>A call turned away without being run (a silo stopping, just declared dead, unreachable) is sent again after
+/// <item>A call turned away without being run (a silo stopping, just declared dead, unreachable; or, for a call safe to
+/// send again, a gateway the front could not connect to) is sent again after
 /// 100, 200, 300, 400 ms, then every 500 ms, ten times at most (≈4 s: longer than a dead silo takes to be declared dead),
 /// and at once when a silo is lost or declared dead meanwhile.</item>
 /// <item>A call safe to send again — a grain method taking a <see cref="CancellationToken"/> — gets
@@ -87,13 +89,13 @@ internal sealed partial class TransientRetryFilter(
                 context.Response = Orleans.Serialization.Invocation.Response.FromException(new TimeoutException($"{context.MethodName} was not answered within {budget} ({cut + 1} attempts; the last {cutShort})."));
                 return;
             }
-            if (failure is null || !ClusterFailures.IsTransient(failure) || retries >= Backoff.Length
+            if (failure is null || !ClusterFailures.IsTransient(failure) || (failure is ConnectionFailedException && slot < 0) || retries >= Backoff.Length
                 || (failure is TimeoutException && ++timeouts > 1) || _clock.GetElapsedTime(started) + Backoff[retries] > budget)
             {
                 thrown?.Throw();
                 return;
             }
-            LogRetry(logger, context.MethodName, failure switch { SiloUnavailableException => "silo unavailable", TimeoutException => "no answer", OrleansException when ClusterFailures.IsNoCompatibleSilo(failure) => "no silo known to host it", Orleans.Runtime.Messaging.ConnectionFailedException => "its silo unreachable", _ => "rejected" }, retries + 2);
+            LogRetry(logger, context.MethodName, failure switch { SiloUnavailableException => "silo unavailable", TimeoutException => "no answer", OrleansException when ClusterFailures.IsNoCompatibleSilo(failure) => "no silo known to host it", ConnectionFailedException => "its gateway unreachable", _ => "rejected" }, retries + 2);
             await PauseAsync(Backoff[retries++]);
         }
     }

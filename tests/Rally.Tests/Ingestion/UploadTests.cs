@@ -203,9 +203,10 @@ public sealed class UploadTests(ApiFixture fixture)
     }
 
     [Fact]
-    public async Task An_upload_the_grain_failed_to_record_is_still_acknowledged_and_its_resend_stored_once()
+    public async Task An_upload_the_grain_failed_to_record_is_still_acknowledged_and_its_resend_queued_again()
     {
-        // The record comes after the queue commit: its failure is logged (2020) and costs a resend a second queue write.
+        // The record comes after the queue commit: its failure is logged (2020) and costs a resend a second queue write
+        // (which the store keeps once: the unique index on PostgreSQL, DeletionCases and the failover test show it there).
         using var study = await IngestionScenario.StartAsync(_api);
         var logs = new CapturedLogs();
         await using var front = RallyApiFactory.Start(fixture.Cluster, services: s => s.AddLogging(l => l.AddProvider(logs)));

@@ -27,8 +27,9 @@ internal static class ClusterMembership
         return await MembershipDeaths.DeclaredAsync(dataSource, clusterId: null, CancellationToken.None);
     }
 
-    /// <summary>Every row of the membership table, a line each (silo, status, who suspected it when), for a failed run's report.</summary>
+    /// <summary>Every row of the membership table, a line each (silo, status, last alive, who suspected it when), for a failed run's report.</summary>
     public static Task<IReadOnlyList<string>> DescribeAsync(string database) =>
         TestDatabase.ColumnAsync<string>(database,
-            "SELECT address || ':' || port || '@' || generation || ' status ' || status || ' suspected ' || coalesce(suspect_times, '-') FROM rally_membership ORDER BY generation, port");
+            "SELECT address || ':' || port || '@' || generation || ' status ' || status || ' alive ' || coalesce(i_am_alive_time::text, '-') "
+            + "|| ' suspected ' || coalesce(suspect_times, '-') FROM rally_membership ORDER BY generation, port");
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime.Messaging;
 using Orleans.Serialization.Invocation;
 using Rally.Api.Hosting;
 
@@ -58,16 +59,30 @@ public sealed class TransientRetryFilterTests
     }
 
     [Fact]
-    public async Task A_call_its_grain_silo_could_not_be_reached_for_is_sent_again()
+    public async Task A_call_safe_to_repeat_whose_gateway_could_not_be_connected_to_is_sent_again()
     {
-        // What a front is answered when the silo it called could not connect to the grain's silo: stopped or killed and
-        // not yet marked dead by the others. Nothing was sent; the retry finds the grain again once it is.
-        var call = new FakeCall(new Orleans.Runtime.Messaging.ConnectionFailedException("Unable to connect to S127.0.0.1:34125:155145279, will retry after 484.9386ms"));
+        // What a front meets when the gateway it sent through was killed and is not yet known dead: the call almost
+        // always never left, and one safe to repeat goes again through another gateway.
+        var filter = new TransientRetryFilter(NullLogger<TransientRetryFilter>.Instance, Options.Create(ShortAttempts));
+        using var call = new CancellableCall(answerFrom: 2, failure: GatewayUnreachable());
 
-        await _filter.Invoke(call);
+        await filter.Invoke(call);
 
         Assert.Equal(2, call.Attempts);
         Assert.Null(call.Response!.Exception);
+    }
+
+    [Fact]
+    public async Task Another_call_whose_gateway_could_not_be_connected_to_is_answered_at_once()
+    {
+        // A call re-routed from a connection that dropped may have run before its gateway became unreachable: a call
+        // not known to be safe to repeat is not resent (the caller answers 503).
+        var call = new FakeCall(GatewayUnreachable());
+
+        await _filter.Invoke(call);
+
+        Assert.Equal(1, call.Attempts);
+        Assert.IsType<ConnectionFailedException>(call.Response!.Exception);
     }
 
     [Fact]
@@ -171,7 +186,7 @@ public sealed class TransientRetryFilterTests
     {
         var filter = new TransientRetryFilter(NullLogger<TransientRetryFilter>.Instance, Options.Create(Short));
         using var caller = new CancellationTokenSource();
-        using var call = new CancellableCall(answerFrom: int.MaxValue, caller.Token);
+        using var call = new CancellableCall(answerFrom: int.MaxValue, callerToken: caller.Token);
 
         var invoked = filter.Invoke(call);
         await call.FirstSent.Task;
@@ -225,6 +240,8 @@ public sealed class TransientRetryFilterTests
         Assert.Equal(1, call.Attempts);
         never.SetException(new TimeoutException("its answer never came")); // observed by the filter, not left unobserved
     }
+
+    private static ConnectionFailedException GatewayUnreachable() => new("Unable to connect to S127.0.0.1:34125:155145279, will retry after 484.9386ms");
 
     /// <summary>Orleans makes these itself (their constructors are internal), as a silo does when it turns a message away.</summary>
     private static OrleansMessageRejectionException Rejection() =>
@@ -283,9 +300,10 @@ public sealed class TransientRetryFilterTests
 
     /// <summary>
     /// A call of <see cref="ICancellableGrain.ReadAsync"/> that stays in flight until its attempt's token is cancelled
-    /// (then answered as Orleans answers a cancelled call), except from attempt <c>answerFrom</c> on, which is answered.
+    /// (then answered as Orleans answers a cancelled call), or fails at once with <c>failure</c> when one is given,
+    /// except from attempt <c>answerFrom</c> on, which is answered.
     /// </summary>
-    private sealed class CancellableCall(int answerFrom, CancellationToken callerToken = default) : IOutgoingGrainCallContext, IDisposable
+    private sealed class CancellableCall(int answerFrom, Exception? failure = null, CancellationToken callerToken = default) : IOutgoingGrainCallContext, IDisposable
     {
         private readonly FakeRequest _request = new(callerToken);
 
@@ -302,6 +320,11 @@ public sealed class TransientRetryFilterTests
             if (attempt >= answerFrom)
             {
                 Response = Response.FromResult("answered");
+                return;
+            }
+            if (failure is not null)
+            {
+                Response = Response.FromException(failure);
                 return;
             }
             var cancelled = new TaskCompletionSource();
