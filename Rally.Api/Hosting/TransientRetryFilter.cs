@@ -21,8 +21,9 @@ namespace Rally.Api.Hosting;
 /// <item>Any other call in flight when the membership table says a silo was declared dead is answered 503 at once
 /// (<see cref="CallLostException"/>) rather than after the response timeout; a call that timed out is sent once more.</item>
 /// </list>
-/// Every Rally grain operation is safe to repeat (callers resend after a 503 anyway); the cancellable ones are those a
-/// front resends on its own, being reads or writes that carry the front's request id.
+/// Every Rally grain operation is safe to repeat (callers resend after a 503 anyway): a repeat changes nothing more (an
+/// export's audit record is kept once; a consent version published again answers <c>409</c>, its first publish stands);
+/// the cancellable ones are those a front resends on its own, being reads or writes that carry the front's request id.
 /// </summary>
 internal sealed partial class TransientRetryFilter(
     ILogger<TransientRetryFilter> logger, IOptions<OrleansOptions> options, ISiloLossSignal? signal = null, TimeProvider? clock = null)

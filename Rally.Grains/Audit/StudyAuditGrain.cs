@@ -9,9 +9,21 @@ internal sealed class StudyAuditGrain(
     /// <summary>The kind of records made before reads had one: they were all event exports.</summary>
     private const string EventsKind = "events";
 
+    /// <summary>How many of the latest records a resent record is looked for among (reads of one study rarely overlap).</summary>
+    private const int ResendWindow = 16;
+
+    /// <summary>
+    /// Appends the record, unless it is one of the latest already: a front resends a call lost with a silo, and the
+    /// resend carries the very same record (its time to the tick), which no other read could.
+    /// </summary>
     public async Task RecordExportAsync(ExportRecord record)
     {
-        store.State.Exports.Add(record);
+        var log = store.State.Exports;
+        if (log.Skip(Math.Max(0, log.Count - ResendWindow)).Contains(record))
+        {
+            return;
+        }
+        log.Add(record);
         await store.WriteStateAsync();
     }
 

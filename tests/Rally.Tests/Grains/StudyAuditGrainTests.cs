@@ -37,4 +37,22 @@ public sealed class StudyAuditGrainTests(ClusterFixture fixture)
         Assert.True(pages >= 3);
         Assert.Empty((await audit.ListReadsAsync([new(T0.AddDays(20), null)], 0, 100)).Reads);
     }
+
+    [Fact]
+    public async Task A_record_sent_again_is_kept_once_and_another_read_alike_is_kept_too()
+    {
+        // A front resends a call lost with a silo: the same record, to the tick. A second read by the same researcher
+        // a moment later differs at least in its time.
+        var audit = fixture.Client.GetGrain<IStudyAuditGrain>($"audit-{Guid.NewGuid():N}");
+        var researcher = Guid.NewGuid();
+        var first = new ExportRecord(researcher, T0, "", 10, true);
+        var other = new ExportRecord(Guid.NewGuid(), T0.AddTicks(1), "", 3, true);
+
+        await audit.RecordExportAsync(first);
+        await audit.RecordExportAsync(other);
+        await audit.RecordExportAsync(first);
+        await audit.RecordExportAsync(first with { At = T0.AddTicks(2) });
+
+        Assert.Equal([first, other, first with { At = T0.AddTicks(2) }], await audit.ListPageAsync(0, 10));
+    }
 }
