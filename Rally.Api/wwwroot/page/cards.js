@@ -43,8 +43,9 @@ export function card(study, context) {
         study.privateBrowsingWarning)
       : h('p', {}, 'This study collects nothing in private browsing windows.'),
     h('h3', {}, 'Its add-on'),
+    // Every control of a card has an id: a redraw (a notice, a deletion's progress) gives the focus back by it.
     h('p', {}, 'Add-on id ', h('code', { class: 'addon-id' }, study.addOn.id), '. ',
-      h('a', { href: study.addOn.downloadUrl, rel: 'noopener noreferrer' }, `Install the add-on of ${study.name}`)),
+      h('a', { href: study.addOn.downloadUrl, rel: 'noopener noreferrer', id: `${id}-addon` }, `Install the add-on of ${study.name}`)),
     h('p', { class: 'consent-version' }, `Consent version ${study.consentVersion}`),
     context.participant ? actions(study, context) : null);
 }

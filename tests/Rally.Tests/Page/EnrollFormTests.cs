@@ -48,6 +48,14 @@ public sealed partial class EnrollFormTests(BrowserFixture browser)
         await Expect(share).ToBeCheckedAsync();
         await Expect(acknowledge).ToBeCheckedAsync();
         await Expect(acknowledge).ToBeFocusedAsync();
+        // Every control of a card keeps the focus through a redraw, the add-on's link too (the page finds it again by its id).
+        var addOn = tickedCard.GetByRole(AriaRole.Link, new() { Name = "Install the add-on of News diet" });
+        await addOn.FocusAsync();
+        await api.MoveAsync(joined, "pause");
+        await Expect(joinedCard.Locator(".state")).ToContainTextAsync("Paused");
+        await Expect(addOn).ToBeFocusedAsync();
+        await api.MoveAsync(joined, "resume");
+        await Expect(joinedCard.Locator(".state")).ToContainTextAsync("Open");
         await session.PressAsync(tickedCard.GetByRole(AriaRole.Button, new() { Name = "I consent to version 1 and take part" }));
         await Expect(tickedCard.Locator(".enrolled")).ToContainTextAsync("You are taking part");
         await Expect(tickedCard.Locator(".sharing")).ToContainTextAsync("are shared with this study");
