@@ -92,14 +92,11 @@ internal sealed record BenchmarkOptions
                 settings.Add(new(value[..equals], value[(equals + 1)..]));
                 continue;
             }
-            if (name == "--server-warm-up" && value == "0")
+            // Every count is at least 1, but the server's warm-up, which 0 turns off.
+            var least = name == "--server-warm-up" ? 0 : 1;
+            if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) || number < least)
             {
-                options = options with { ServerWarmUp = 0 };
-                continue;
-            }
-            if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) || number < 1)
-            {
-                error = $"{name} takes a positive whole number, not '{value}'.";
+                error = $"{name} takes a whole number of at least {least}, not '{value}'.";
                 return false;
             }
             switch (name)
